@@ -1,0 +1,1 @@
+"""Analyses over the engine: coherence (more in later issues)."""

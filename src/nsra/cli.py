@@ -1,0 +1,446 @@
+"""The ``nsra`` command. Problems are said in plain words; never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nsra import __version__
+from nsra.engine.compute import compute
+from nsra.engine.scales import ScaleKernel
+from nsra.io.methods import load_method, shipped_method_ids
+from nsra.io.problems import InputError, Problem
+from nsra.io.results import results_csv, results_document
+from nsra.io.safeyaml import DEFAULT_MAX_BYTES, Limits
+from nsra.io.validate import Loaded, read_assessment
+from nsra.model.method import Method
+from nsra.model.text import tr
+
+app = typer.Typer(
+    name="nsra",
+    help="Integrated national security risk assessment: methods, estimates, risk picture.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+methods_app = typer.Typer(help="List the methods and show what a method contains.")
+app.add_typer(methods_app, name="methods")
+
+def _width(stream: Any) -> int | None:
+    return None if stream.isatty() else 200
+
+
+out = Console(highlight=False, soft_wrap=True, width=_width(sys.stdout))
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr))
+
+
+def _n(x: float) -> str:
+    """A bound or value for people: 2,000,000 rather than 2e+06."""
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.6g}"
+
+
+class Lang(str, Enum):
+    en = "en"
+    nl = "nl"
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ProblemFmt(str, Enum):
+    text = "text"
+    json = "json"
+
+
+MaxSize = Annotated[
+    int,
+    typer.Option("--max-size", help="Largest file accepted, in bytes.", show_default=True),
+]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels: en or nl.")]
+
+
+def _show_problems(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    for p in problems:
+        style = "red" if p.severity == "error" else "yellow"
+        err.print(f"[{style}]{p}[/{style}]", markup=True, highlight=False)
+    if errors:
+        n = len(errors)
+        err.print(f"{n} problem{'s' if n != 1 else ''} found; nothing was computed or written.")
+
+
+def _load(path: Path, max_size: int) -> Loaded:
+    loaded = read_assessment(str(path), Limits(max_bytes=max_size))
+    if loaded.warnings:
+        _show_problems(loaded.warnings)
+    return loaded
+
+
+def _write_atomic(target: Path, data: str | bytes) -> None:
+    """Write a file whole or not at all (temporary file, then rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+# -- methods ----------------------------------------------------------------------------------
+@methods_app.callback(invoke_without_command=True)
+def methods_list(ctx: typer.Context, lang: LangOpt = Lang.en) -> None:
+    """List the methods that ship with nsra."""
+    if ctx.invoked_subcommand is not None:
+        return
+    table = Table(title="Methods" if lang == Lang.en else "Methoden")
+    for col in ("id", "version", "name", "levels", "aggregation", "illustrative"):
+        table.add_column(col)
+    for mid in shipped_method_ids():
+        m = load_method(mid)
+        table.add_row(
+            m.id,
+            m.version,
+            tr(m.name, lang.value),
+            ", ".join(lv.id for lv in m.intensity_levels) or "-",
+            m.aggregation.kind,
+            "yes" if m.illustrative else "no",
+        )
+    out.print(table)
+    out.print("Show one with: nsra methods show ID (or the path of your own method file)")
+
+
+def _bounds(kernel: ScaleKernel, index: int) -> str:
+    c = kernel.scale.classes[index - kernel.first_index]
+    if c.lower is None and c.upper is None:
+        return ""
+    lo = "" if c.lower is None else _n(c.lower)
+    hi = "and more" if c.upper is None else _n(c.upper)
+    return f"{lo} – {hi}" if lo else f"up to {hi}"
+
+
+def print_method(m: Method, lang: str) -> None:
+    """Everything a method contains, readable."""
+    out.print(f"[bold]{tr(m.name, lang)}[/bold]  ({m.id}, version {m.version})", markup=True)
+    if m.description:
+        out.print(tr(m.description, lang))
+    if m.source:
+        out.print(f"Source: {tr(m.source, lang)}")
+    if m.illustrative:
+        out.print(f"[yellow]ILLUSTRATIVE: {tr(m.illustrative, lang)}[/yellow]", markup=True)
+    if m.intensity_levels:
+        out.print("Intensity levels: " + ", ".join(tr(lv.label, lang) for lv in m.intensity_levels))
+    interests = Table(title="Interests")
+    interests.add_column("id")
+    interests.add_column("interest")
+    for i in m.interests:
+        interests.add_row(i.id, tr(i.label, lang) + (" (illustrative)" if i.illustrative else ""))
+    out.print(interests)
+    crit = Table(title="Criteria and class bounds")
+    for col in ("id", "interest", "criterion", "unit", "classes"):
+        crit.add_column(col)
+    for c in m.criteria:
+        kernel = ScaleKernel.of(m.scale(c.scale))
+        parts = []
+        for n, cls in enumerate(kernel.scale.classes):
+            b = _bounds(kernel, n + kernel.first_index)
+            label = tr(cls.label, lang) if cls.label else ""
+            parts.append(f"{cls.code}: {b or label}")
+        unit = tr(kernel.scale.unit, lang) if kernel.scale.unit else "qualitative"
+        label = tr(c.label, lang) + (" (illustrative)" if c.illustrative else "")
+        crit.add_row(c.id, c.interest, label, unit, "; ".join(parts))
+    out.print(crit)
+    agg = m.aggregation
+    line = f"Aggregation: {agg.kind}"
+    if agg.scores:
+        line += " with class scores " + ", ".join(f"{s:g}" for s in agg.scores)
+    if agg.monetisation:
+        f = agg.monetisation
+        line += f"; EUR(s) = {f.factor:g} x {f.base:g}^s"
+        if f.threshold is not None:
+            line += f" above s = {f.threshold:g}, linear from 0 to {f.threshold_value:g} below"
+    out.print(line)
+    lik = Table(title=f"Likelihood (compared over {m.likelihood.time_basis_months:g} months)")
+    for col in ("scale", "for", "quantity", "classes"):
+        lik.add_column(col)
+    for spec in m.likelihood.scales:
+        kernel = ScaleKernel.of(m.scale(spec.scale))
+        parts = []
+        for n, cls in enumerate(kernel.scale.classes):
+            idx = n + kernel.first_index
+            label = tr(cls.label, lang) if cls.label else ""
+            b = _bounds(kernel, idx)
+            if not b and kernel.scale.function is not None:
+                q = kernel.value([idx - 0.5 if idx > 0 else 0.0, idx + 0.5])
+                b = f"{float(q[0]):,.4g} – {float(q[1]):,.4g}"
+            parts.append(f"{cls.code}: {label} {b}".strip())
+        what = spec.quantity.replace("_", " ")
+        if spec.period_months:
+            what += f" over {spec.period_months:g} months"
+        lik.add_row(spec.scale, spec.applies_to.replace("_", "-"), what, "; ".join(parts))
+    out.print(lik)
+    if m.profiles:
+        prof = Table(title="Weight profiles (normalised to sum 1)")
+        prof.add_column("profile")
+        prof.add_column("weights")
+        for p in m.profiles:
+            total = sum(p.weights.values())
+            w = ", ".join(f"{c.id} {p.weights.get(c.id, 0) / total:.3f}" for c in m.criteria)
+            default = " (default)" if p.id == (agg.default_profile or m.profiles[0].id) else ""
+            prof.add_row(f"{p.id}{default}: {tr(p.label, lang)}", w)
+        out.print(prof)
+    if m.cascades:
+        kernel = ScaleKernel.of(m.scale(m.cascades.scale))
+        parts = [
+            f"{c.code}: {_bounds(kernel, n + kernel.first_index)}"
+            for n, c in enumerate(kernel.scale.classes)
+        ]
+        out.print("Cascades, conditional probability classes: " + "; ".join(parts))
+
+
+@methods_app.command("show")
+def methods_show(
+    method: Annotated[str, typer.Argument(help="A shipped method id or a method file.")],
+    lang: LangOpt = Lang.en,
+) -> None:
+    """Print a method: interests, criteria, units, class bounds, likelihood, weight profiles."""
+    print_method(load_method(method), lang.value)
+
+
+# -- schema, validate, compute, report --------------------------------------------------------
+@app.command()
+def schema(
+    kind: Annotated[
+        str, typer.Option("--kind", help="assessment or method")
+    ] = "assessment",
+) -> None:
+    """Print the JSON Schema of assessment (or method) files, for editors."""
+    from nsra.model.assessment import Assessment
+
+    if kind not in ("assessment", "method"):
+        raise InputError([Problem(f"unknown kind {kind!r}; allowed: assessment, method")])
+    model = Assessment if kind == "assessment" else Method
+    doc = model.model_json_schema(by_alias=True)
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = f"nsra {kind} file"
+    out.print(json.dumps(doc, indent=2, ensure_ascii=False), markup=False)
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
+    fmt: Annotated[ProblemFmt, typer.Option("--format", help="text or json")] = ProblemFmt.text,
+    max_size: MaxSize = DEFAULT_MAX_BYTES,
+) -> None:
+    """Check an assessment file and report every problem at once."""
+    try:
+        loaded = read_assessment(str(file), Limits(max_bytes=max_size))
+    except InputError as exc:
+        if fmt == ProblemFmt.json:
+            out.print(json.dumps([p.as_dict() for p in exc.problems], indent=2), markup=False)
+            raise typer.Exit(1) from None
+        raise
+    if fmt == ProblemFmt.json:
+        out.print(json.dumps([p.as_dict() for p in loaded.warnings], indent=2), markup=False)
+        return
+    _show_problems(loaded.warnings)
+    a = loaded.assessment
+    out.print(
+        f"{file}: valid ({len(a.scenarios)} scenarios, {len(a.analysts)} analysts, "
+        f"{len(loaded.inputs.estimates)} estimates, {len(a.cascades)} cascades, "
+        f"method {loaded.method.id} {loaded.method.version})"
+    )
+
+
+def _check_profile(method: Method, profile: str | None) -> None:
+    if profile is None:
+        return
+    known = [p.id for p in method.profiles]
+    if profile not in known:
+        allowed = ", ".join(known) if known else "none (this method has no weights)"
+        raise InputError([Problem(f"unknown weight profile {profile!r}; profiles: {allowed}")])
+
+
+@app.command("compute")
+def compute_cmd(
+    file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
+    profile: Annotated[str | None, typer.Option("--profile", help="Weight profile.")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", help="table, json or csv")] = Fmt.table,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file.")
+    ] = None,
+    lang: LangOpt = Lang.en,
+    max_size: MaxSize = DEFAULT_MAX_BYTES,
+) -> None:
+    """Compute impact, likelihood, risk and ranking."""
+    loaded = _load(file, max_size)
+    _check_profile(loaded.method, profile)
+    results = compute(loaded.inputs, loaded.method, profile)
+    doc = results_document(loaded, results, lang.value)
+    if fmt == Fmt.json:
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == Fmt.csv:
+        text = results_csv(doc, [i.id for i in loaded.method.interests])
+    else:
+        text = ""
+    if output is not None:
+        if fmt == Fmt.table:
+            raise InputError([Problem("--output needs --format json or csv")])
+        _write_atomic(output, text)
+        out.print(f"Written: {output}")
+    elif fmt == Fmt.table:
+        _print_table(doc, loaded, lang.value)
+    else:
+        sys.stdout.write(text)
+
+
+def _print_table(doc: dict[str, Any], loaded: Loaded, lang: str) -> None:
+    m = loaded.method
+    unit = doc["method"]["impact_unit"] or "score"
+    years = m.likelihood.time_basis_months / 12
+    title = f"{doc['assessment']['title']} — {m.id}"
+    if doc["method"]["profile"]:
+        title += f", profile {doc['method']['profile']}"
+    table = Table(title=title, caption=f"classification: {doc['assessment']['classification']}")
+    for col, justify in (
+        ("rank", "right"),
+        ("scenario", "left"),
+        ("domain", "left"),
+        ("likelihood", "center"),
+        (f"P({years:g} y)", "right"),
+        ("impact", "center"),
+        (f"total ({unit})", "right"),
+        ("risk", "right"),
+        ("analysts", "right"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for sc in doc["scenarios"]:
+        spread = sc["spread"]["likelihood"]
+        lvl = f" [{sc['level']}]" if "level" in sc else ""
+        p = sc["likelihood"]["probability"]
+        total = sc["impact"]["total"]
+        risk = sc["risk"]
+        table.add_row(
+            str(sc["rank"] or "-"),
+            f"{sc['title']}{lvl}",
+            sc["domain"],
+            f"{sc['likelihood']['class'] or '-'} ({spread['min'] or '-'}..{spread['max'] or '-'})",
+            "-" if p is None else f"{p:.3g}",
+            sc["impact"]["class"] or "-",
+            "-" if total is None else f"{total:,.4g}",
+            "-" if risk is None else f"{risk:,.4g}",
+            str(spread["analysts"]),
+        )
+    out.print(table)
+
+
+@app.command()
+def report(
+    file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    lang: LangOpt = Lang.en,
+    profile: Annotated[str | None, typer.Option("--profile", help="Weight profile.")] = None,
+    max_size: MaxSize = DEFAULT_MAX_BYTES,
+) -> None:
+    """Write a self-contained HTML report (opens offline)."""
+    from nsra.report.html import render_report
+
+    loaded = _load(file, max_size)
+    _check_profile(loaded.method, profile)
+    results = compute(loaded.inputs, loaded.method, profile)
+    html = render_report(loaded, results, lang.value)
+    _write_atomic(output, html)
+    out.print(f"Report written: {output.resolve()}")
+
+
+@app.command()
+def demo(
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path(
+        "out/nsra-demo-report.html"
+    ),
+    lang: LangOpt = Lang.en,
+) -> None:
+    """Build the report of the integrated Dutch example and say where it is."""
+    from nsra.report.html import render_report
+
+    res = resources.files("nsra.examples") / "nl-integrated.yaml"
+    with resources.as_file(res) as path:
+        loaded = read_assessment(str(path))
+    results = compute(loaded.inputs, loaded.method, None)
+    html = render_report(loaded, results, lang.value)
+    _write_atomic(output, html)
+    n = len(loaded.assessment.scenarios)
+    out.print(f"Integrated example: {n} scenarios, method {loaded.method.id}.")
+    out.print(f"Report written: {output.resolve()}")
+    out.print("Open it in a browser; it works offline.")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"nsra {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=version_callback, is_eager=True, help="Show version."),
+    ] = False,
+) -> None:
+    """Integrated national security risk assessment."""
+
+
+def main() -> None:
+    """Entry point: runs the app; problems become plain messages and exit codes."""
+    try:
+        app(standalone_mode=False)
+    except InputError as exc:
+        _show_problems(exc.problems)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("Aborted.")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: no traceback for a user
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if os.environ.get("NSRA_DEBUG"):
+            raise
+        err.print(
+            f"nsra stopped on an internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in nsra, not in your file. Run again with NSRA_DEBUG=1 for details "
+            "and report it."
+        )
+        sys.exit(3)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Pure computation: aggregation, impact, likelihood, risk, ranking. No I/O, no printing."""

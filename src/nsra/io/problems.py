@@ -1,0 +1,93 @@
+"""Problems found in a file, said in plain words with where they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Path = tuple[str | int, ...]
+Severity = Literal["error", "warning"]
+
+
+def format_path(path: Path) -> str:
+    """``("scenarios", 3, "estimates", 0, "impact", "2.1")`` -> ``scenarios[3].estimates[0].impact.2.1``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass
+class Problem:
+    """One problem: where (file, line, column, field path) and why, in plain words."""
+
+    message: str
+    path: Path = ()
+    severity: Severity = "error"
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def where(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        field_ = f" {format_path(self.path)}:" if self.path else ""
+        return f"{self.where()}: {self.severity}:{field_} {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "field": format_path(self.path),
+            "message": self.message,
+        }
+
+
+@dataclass
+class Problems:
+    """A collection of problems; errors stop the work, warnings are shown."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, message: str, path: Path = ()) -> None:
+        self.items.append(Problem(message, path, "error"))
+
+    def warning(self, message: str, path: Path = ()) -> None:
+        self.items.append(Problem(message, path, "warning"))
+
+    def extend(self, other: Problems) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class InputError(Exception):
+    """Raised at an edge when a file cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0] if problems else Problem("invalid input")
+        super().__init__(str(first))

@@ -1,0 +1,1 @@
+"""Typed domain objects: method, assessment, scenario, estimate, cascade, measure."""

@@ -1,0 +1,394 @@
+"""The method: a declarative definition of how an assessment is scored.
+
+Everything a method varies is a field here, so the engine never asks which method it runs.
+
+Scale positions
+---------------
+Every class scale (criterion classes, likelihood classes, conditional-probability classes) is
+laid on one continuous axis, the *scale position* ``s``: class ``k`` is centred on ``s = k`` and
+spans ``[k - 0.5, k + 0.5)`` (the first class, when its index is 0, spans ``[0, 0.5)``). The class
+of a position is ``floor(s + 0.5)``. A *scale function* maps positions to quantities (euros, a
+probability, a return period, a score) and back:
+
+* ``interval``: class bounds in the quantity; inside a class the quantity runs linearly (or
+  log-linearly) from the class's lower to its upper bound (BNRA M and CP scales, UK and NL
+  likelihood classes);
+* ``exponential``: ``q = factor * base ** s`` above an optional threshold, linear from 0 below it
+  (BNRA euros ``1.6e6 * 10 ** s``; BNRA DP return period; BNRA total impact ``8e8 * 5 ** (s-1)``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from nsra.model.text import Text
+
+Identifier = Annotated[
+    str,
+    Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"),
+]
+
+
+class Strict(BaseModel):
+    """Base for file-facing models: unknown fields are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScaleClass(Strict):
+    """One class of a class scale (e.g. ``C``) with its bounds in the scale's unit."""
+
+    code: str = Field(min_length=1, max_length=16)
+    label: Text | None = None
+    description: Text | None = None
+    lower: float | None = None
+    upper: float | None = None
+
+
+class IntervalFunction(Strict):
+    """Quantity interpolated inside each class between the class bounds."""
+
+    kind: Literal["interval"] = "interval"
+    interpolation: Literal["linear", "log"] = "linear"
+
+
+class ExponentialFunction(Strict):
+    """``q = factor * base ** s`` for ``s > threshold``; linear from 0 up to the threshold."""
+
+    kind: Literal["exponential"] = "exponential"
+    factor: float = Field(gt=0)
+    base: float = Field(gt=0)
+    threshold: float | None = Field(default=None, ge=0)
+    value_at_threshold: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _base_not_one(self) -> ExponentialFunction:
+        if self.base == 1:
+            raise ValueError("base must differ from 1, or the scale would be flat")
+        if self.base < 1 and self.threshold is not None:
+            raise ValueError("a falling scale (base below 1) cannot have a linear threshold part")
+        return self
+
+    @property
+    def threshold_value(self) -> float:
+        """The quantity at the threshold (where the linear part ends)."""
+        if self.threshold is None:
+            return 0.0
+        if self.value_at_threshold is not None:
+            return self.value_at_threshold
+        return self.factor * self.base**self.threshold
+
+
+ScaleFunction = Annotated[IntervalFunction | ExponentialFunction, Field(discriminator="kind")]
+
+
+class ClassScale(Strict):
+    """Ordered classes with an optional continuous reading of positions."""
+
+    id: Identifier
+    label: Text | None = None
+    unit: Text | None = None
+    first_index: int = Field(default=0, ge=0, le=1)
+    classes: list[ScaleClass] = Field(min_length=2, max_length=20)
+    function: ScaleFunction | None = None
+    max_position: float | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> ClassScale:
+        codes = [c.code for c in self.classes]
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            raise ValueError(f"class codes must be unique; repeated: {', '.join(dup)}")
+        if ".." in "".join(codes):
+            raise ValueError('class codes may not contain ".." (it separates a class range)')
+        if isinstance(self.function, IntervalFunction):
+            self._check_bounds()
+        return self
+
+    def _check_bounds(self) -> None:
+        previous = -math.inf
+        for c in self.classes:
+            if c.lower is None or c.upper is None:
+                raise ValueError(
+                    f"class {c.code}: an interval scale needs both lower and upper bounds"
+                )
+            if c.upper < c.lower:
+                raise ValueError(
+                    f"class {c.code}: the upper bound {c.upper} is below the lower bound {c.lower}"
+                )
+            if previous != -math.inf and c.lower != previous:
+                raise ValueError(
+                    f"class {c.code}: its lower bound {c.lower} must equal the upper bound "
+                    f"{previous} of the class before it (an interval scale has no gaps)"
+                )
+            previous = c.upper
+
+    @property
+    def codes(self) -> list[str]:
+        return [c.code for c in self.classes]
+
+    @property
+    def top_position(self) -> float:
+        """Highest position on the continuous axis."""
+        if self.max_position is not None:
+            return self.max_position
+        return self.first_index + len(self.classes) - 1 + 0.5
+
+    @property
+    def quantitative(self) -> bool:
+        """True when classes carry bounds, so a value in the unit can be given."""
+        return any(c.lower is not None or c.upper is not None for c in self.classes)
+
+    def index_of(self, code: str) -> int | None:
+        """Class index of ``code`` (``first_index`` for the first class), or None."""
+        for i, c in enumerate(self.classes):
+            if c.code == code:
+                return i + self.first_index
+        return None
+
+    def code_of(self, index: int) -> str:
+        """Class code at index (clamped to the scale)."""
+        i = min(max(index - self.first_index, 0), len(self.classes) - 1)
+        return self.classes[i].code
+
+
+class Interest(Strict):
+    """A national security interest (what is protected)."""
+
+    id: Identifier
+    label: Text
+    description: Text | None = None
+    illustrative: bool = False
+
+
+class Criterion(Strict):
+    """A damage indicator under one interest."""
+
+    id: Identifier
+    interest: Identifier
+    label: Text
+    description: Text | None = None
+    scale: Identifier
+    eur_per_unit: float | None = Field(default=None, gt=0)
+    illustrative: bool = False
+
+
+class WeightProfile(Strict):
+    """Named criterion weights. Given weights are relative; they are normalised to sum 1."""
+
+    id: Identifier
+    label: Text
+    description: Text | None = None
+    weights: dict[str, float]
+
+    @model_validator(mode="after")
+    def _check(self) -> WeightProfile:
+        bad = [k for k, w in self.weights.items() if not (w >= 0 and math.isfinite(w))]
+        if bad:
+            raise ValueError(f"weights must be finite and not negative: {', '.join(bad)}")
+        if sum(self.weights.values()) <= 0:
+            raise ValueError("at least one weight must be positive")
+        return self
+
+
+class Aggregation(Strict):
+    """How criterion positions combine into impact per interest and in total.
+
+    * ``weighted_sum``: each position becomes a score through ``scores`` (one number per class,
+      interpolated between classes); total = sum of weight x score with normalised weights.
+    * ``weighted_average``: as weighted_sum, but the weights are renormalised over the criteria
+      that were assessed for the scenario.
+    * ``monetised``: each position becomes euros through ``monetisation``; total = sum of euros.
+    """
+
+    kind: Literal["weighted_sum", "weighted_average", "monetised"]
+    scores: list[float] | None = None
+    monetisation: ExponentialFunction | None = None
+    default_profile: Identifier | None = None
+    total_scale: Identifier
+    total_unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Aggregation:
+        if self.kind == "monetised" and self.monetisation is None:
+            raise ValueError("a monetised aggregation needs a monetisation function")
+        if self.kind != "monetised" and not self.scores:
+            raise ValueError(f"a {self.kind} aggregation needs scores (one number per class)")
+        if self.scores and any(b < a for a, b in zip(self.scores, self.scores[1:], strict=False)):
+            raise ValueError("scores must not fall from one class to the next")
+        return self
+
+
+class LikelihoodScale(Strict):
+    """A likelihood scale and how a position becomes a probability.
+
+    ``quantity`` says what the scale function returns: a probability over ``period_months``, or a
+    return period in months (Poisson events).
+    """
+
+    scale: Identifier
+    applies_to: Literal["any", "malicious", "non_malicious"] = "any"
+    quantity: Literal["probability", "return_period_months"]
+    period_months: float | None = Field(default=None, gt=0)
+    value_unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> LikelihoodScale:
+        if self.quantity == "probability" and self.period_months is None:
+            raise ValueError("a probability scale needs period_months (the time it covers)")
+        return self
+
+
+class Likelihood(Strict):
+    """Likelihood scales and the time basis over which probabilities are compared."""
+
+    scales: list[LikelihoodScale] = Field(min_length=1)
+    time_basis_months: float = Field(gt=0)
+
+    def scale_for(self, malicious: bool) -> LikelihoodScale:
+        wanted = "malicious" if malicious else "non_malicious"
+        for s in self.scales:
+            if s.applies_to == wanted:
+                return s
+        for s in self.scales:
+            if s.applies_to == "any":
+                return s
+        raise LookupError(f"no likelihood scale for {wanted} scenarios")
+
+
+class IntensityLevel(Strict):
+    id: Identifier
+    label: Text
+    colour: str | None = None
+
+
+class Cascades(Strict):
+    """How conditional probabilities of cascades are expressed."""
+
+    scale: Identifier
+    include_in_risk: bool = False
+
+
+class Diagram(Strict):
+    """Risk diagram axes: likelihood classes against aggregated impact classes."""
+
+    likelihood_label: Text
+    impact_label: Text
+    impact_classes: Identifier
+    serious_from: float = Field(default=0.0, ge=0)
+
+
+class Method(Strict):
+    """A complete method definition, as found in a method file."""
+
+    id: Identifier
+    version: str = Field(min_length=1, max_length=32)
+    name: Text
+    description: Text | None = None
+    source: Text | None = None
+    illustrative: Text | None = None
+    intensity_levels: list[IntensityLevel] = Field(default_factory=list)
+    level_risk: Literal["mean", "sum", "max"] = "mean"
+    interests: list[Interest] = Field(min_length=1)
+    scales: list[ClassScale] = Field(min_length=1)
+    criteria: list[Criterion] = Field(min_length=1)
+    aggregation: Aggregation
+    profiles: list[WeightProfile] = Field(default_factory=list)
+    likelihood: Likelihood
+    cascades: Cascades | None = None
+    diagram: Diagram
+    continuous: bool = False
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Method:
+        problems: list[str] = []
+        for group, items in (
+            ("interests", self.interests),
+            ("scales", self.scales),
+            ("criteria", self.criteria),
+            ("profiles", self.profiles),
+            ("intensity_levels", self.intensity_levels),
+        ):
+            ids = [i.id for i in items]
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            if dup:
+                problems.append(f"{group}: repeated id {', '.join(dup)}")
+        scale_ids = {s.id for s in self.scales}
+        interest_ids = {i.id for i in self.interests}
+        criterion_ids = {c.id for c in self.criteria}
+        for c in self.criteria:
+            if c.interest not in interest_ids:
+                problems.append(f"criterion {c.id}: unknown interest {c.interest!r}")
+            if c.scale not in scale_ids:
+                problems.append(f"criterion {c.id}: unknown scale {c.scale!r}")
+        refs = [("aggregation.total_scale", self.aggregation.total_scale)]
+        refs += [(f"likelihood scale {s.scale}", s.scale) for s in self.likelihood.scales]
+        refs.append(("diagram.impact_classes", self.diagram.impact_classes))
+        if self.cascades:
+            refs.append(("cascades.scale", self.cascades.scale))
+        for where, ref in refs:
+            if ref not in scale_ids:
+                problems.append(f"{where}: unknown scale {ref!r}")
+        for p in self.profiles:
+            unknown = sorted(set(p.weights) - criterion_ids)
+            if unknown:
+                problems.append(f"profile {p.id}: unknown criteria {', '.join(unknown)}")
+        profile_ids = {p.id for p in self.profiles}
+        default = self.aggregation.default_profile
+        if self.aggregation.kind != "monetised":
+            if not self.profiles:
+                problems.append("a weighted aggregation needs at least one weight profile")
+            elif default is not None and default not in profile_ids:
+                problems.append(f"aggregation.default_profile: unknown profile {default!r}")
+        if self.aggregation.kind == "monetised":
+            for c in self.criteria:
+                if scale_ids and c.scale in scale_ids and self.scale(c.scale).quantitative:
+                    if c.eur_per_unit is None:
+                        problems.append(
+                            f"criterion {c.id}: a monetised method needs eur_per_unit "
+                            "for a criterion with a unit"
+                        )
+        if self.aggregation.scores is not None:
+            for c in self.criteria:
+                if c.scale in scale_ids:
+                    n = len(self.scale(c.scale).classes)
+                    if n != len(self.aggregation.scores):
+                        problems.append(
+                            f"criterion {c.id}: its scale has {n} classes but "
+                            f"aggregation.scores has {len(self.aggregation.scores)} numbers"
+                        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # -- look-ups ---------------------------------------------------------------------------
+    def scale(self, scale_id: str) -> ClassScale:
+        for s in self.scales:
+            if s.id == scale_id:
+                return s
+        raise KeyError(scale_id)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    def profile(self, profile_id: str | None = None) -> WeightProfile | None:
+        """The named profile, the default one, or None for monetised methods."""
+        if profile_id is None:
+            profile_id = self.aggregation.default_profile
+            if profile_id is None:
+                return self.profiles[0] if self.profiles else None
+        for p in self.profiles:
+            if p.id == profile_id:
+                return p
+        raise KeyError(profile_id)
+
+    @property
+    def level_ids(self) -> list[str]:
+        """Intensity level ids; a method without levels has one implicit level ``""``."""
+        return [lv.id for lv in self.intensity_levels] or [""]

@@ -1,0 +1,1 @@
+"""Database, API and web (later issues)."""
