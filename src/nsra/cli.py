@@ -412,26 +412,19 @@ def main_options(
 
 
 def main() -> None:
-    """Entry point: runs the app; problems become plain messages and exit codes."""
+    """Entry point: problems become plain messages and exit codes, never a traceback.
+
+    Exit codes: 0 success, 1 problems in the input, 2 wrong use of the command, 3 internal error.
+    """
     try:
-        app(standalone_mode=False)
+        app()  # usage errors are reported by typer itself (exit code 2)
     except InputError as exc:
         _show_problems(exc.problems)
         sys.exit(1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err.print("Aborted.")
-        sys.exit(130)
     except KeyboardInterrupt:
         err.print("Interrupted.")
         sys.exit(130)
     except Exception as exc:  # the last line of defence: no traceback for a user
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
         if os.environ.get("NSRA_DEBUG"):
             raise
         err.print(

@@ -1,0 +1,1 @@
+"""Example assessments (illustrative), shipped so that `nsra demo` runs anywhere."""

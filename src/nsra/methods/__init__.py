@@ -1,0 +1,1 @@
+"""Method definitions as data files. A user's own method file is loaded the same way."""
