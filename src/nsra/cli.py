@@ -6,13 +6,14 @@ import json
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nsra import __version__
@@ -36,12 +37,21 @@ app = typer.Typer(
 methods_app = typer.Typer(help="List the methods and show what a method contains.")
 app.add_typer(methods_app, name="methods")
 
+
 def _width(stream: Any) -> int | None:
     return None if stream.isatty() else 200
 
 
 out = Console(highlight=False, soft_wrap=True, width=_width(sys.stdout))
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr))
+
+
+def _amount(x: float) -> str:
+    """Euros for people: 1.2 bn, 35.0 M, 12,000."""
+    for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "M")):
+        if abs(x) >= size:
+            return f"{x / size:,.1f} {word}"
+    return f"{x:,.0f}"
 
 
 def _n(x: float) -> str:
@@ -51,18 +61,18 @@ def _n(x: float) -> str:
     return f"{x:,.6g}"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     en = "en"
     nl = "nl"
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class ProblemFmt(str, Enum):
+class ProblemFmt(StrEnum):
     text = "text"
     json = "json"
 
@@ -228,9 +238,7 @@ def methods_show(
 # -- schema, validate, compute, report --------------------------------------------------------
 @app.command()
 def schema(
-    kind: Annotated[
-        str, typer.Option("--kind", help="assessment or method")
-    ] = "assessment",
+    kind: Annotated[str, typer.Option("--kind", help="assessment or method")] = "assessment",
 ) -> None:
     """Print the JSON Schema of assessment (or method) files, for editors."""
     from nsra.model.assessment import Assessment
@@ -338,15 +346,16 @@ def _print_table(doc: dict[str, Any], loaded: Loaded, lang: str) -> None:
         p = sc["likelihood"]["probability"]
         total = sc["impact"]["total"]
         risk = sc["risk"]
+        money = unit == "EUR"
         table.add_row(
             str(sc["rank"] or "-"),
-            f"{sc['title']}{lvl}",
+            escape(f"{sc['title']}{lvl}"),
             sc["domain"],
             f"{sc['likelihood']['class'] or '-'} ({spread['min'] or '-'}..{spread['max'] or '-'})",
             "-" if p is None else f"{p:.3g}",
             sc["impact"]["class"] or "-",
-            "-" if total is None else f"{total:,.4g}",
-            "-" if risk is None else f"{risk:,.4g}",
+            "-" if total is None else (_amount(total) if money else f"{total:.4g}"),
+            "-" if risk is None else (_amount(risk) if money else f"{risk:.4g}"),
             str(spread["analysts"]),
         )
     out.print(table)

@@ -65,8 +65,8 @@ def coherence(assessment: Assessment, serious: dict[str, bool]) -> Coherence:
     for sc in assessment.scenarios:
         measures = [m for m in assessment.measures if sc.id in m.scenarios]
         strat_ids = sorted({m.strategy for m in measures})
-        scopes = sorted({strategies[s].scope for s in strat_ids if s in strategies})
-        phases = {p: [m.id for m in measures if m.phase == p] for p in PHASES}
+        scopes: list[str] = sorted({strategies[s].scope for s in strat_ids if s in strategies})
+        phases: dict[str, list[str]] = {p: [m.id for m in measures if m.phase == p] for p in PHASES}
         owners = sorted({o for m in measures for o in m.owners})
         rows.append(
             ScenarioCoverage(

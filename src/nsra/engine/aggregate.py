@@ -35,9 +35,7 @@ def cell_index(rows: EstimateRows, n_levels: int, n_slots: int) -> IntArray:
     return (rows.scenario * n_levels + rows.level) * n_slots + rows.slot
 
 
-def group_median(
-    cell: IntArray, values: FloatArray, n_cells: int
-) -> tuple[FloatArray, IntArray]:
+def group_median(cell: IntArray, values: FloatArray, n_cells: int) -> tuple[FloatArray, IntArray]:
     """Median of ``values`` per cell (NaN for empty cells) and the count per cell."""
     counts = np.bincount(cell, minlength=n_cells).astype(np.int64)
     median = np.full(n_cells, np.nan)

@@ -28,10 +28,11 @@ def exponential_value(
 ) -> FloatArray:
     """``factor * base ** s`` above the threshold, linear from 0 to ``at_threshold`` below."""
     x = np.asarray(s, dtype=float)
-    q = factor * np.power(base, x)
+    q: FloatArray = factor * np.power(base, x)
     if threshold is None or threshold == 0:
         return q
-    return np.where(x > threshold, q, at_threshold * np.clip(x, 0.0, None) / threshold)
+    out: FloatArray = np.where(x > threshold, q, at_threshold * np.clip(x, 0.0, None) / threshold)
+    return out
 
 
 def exponential_position(
@@ -40,16 +41,18 @@ def exponential_position(
     """Inverse of :func:`exponential_value`."""
     v = np.asarray(q, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.log(v / factor) / np.log(base)
+        s: FloatArray = np.log(v / factor) / np.log(base)
         if threshold is None or threshold == 0:
             return s
-        return np.where(v > at_threshold, s, threshold * v / at_threshold)
+        out: FloatArray = np.where(v > at_threshold, s, threshold * v / at_threshold)
+        return out
 
 
 def interval_breakpoints(first_index: int, n_classes: int) -> FloatArray:
     """Positions where classes start and end: class k spans [k-0.5, k+0.5], never below 0."""
     ks = np.arange(first_index, first_index + n_classes + 1, dtype=float) - 0.5
-    return np.clip(ks, 0.0, None)
+    out: FloatArray = np.clip(ks, 0.0, None)
+    return out
 
 
 def interval_value(s: ArrayLike, xs: FloatArray, qs: FloatArray, log: bool) -> FloatArray:
@@ -62,12 +65,13 @@ def interval_value(s: ArrayLike, xs: FloatArray, qs: FloatArray, log: bool) -> F
     j = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 2)
     lo, hi = qs[j], qs[j + 1]
     t = (x - xs[j]) / (xs[j + 1] - xs[j])
-    linear = lo + (hi - lo) * t
+    linear: FloatArray = lo + (hi - lo) * t
     if not log:
         return linear
     with np.errstate(divide="ignore", invalid="ignore"):
         geometric = lo * np.power(hi / lo, t)
-    return np.where(lo > 0, geometric, linear)
+    out: FloatArray = np.where(lo > 0, geometric, linear)
+    return out
 
 
 def interval_position(q: ArrayLike, xs: FloatArray, qs: FloatArray, log: bool) -> FloatArray:
@@ -81,7 +85,8 @@ def interval_position(q: ArrayLike, xs: FloatArray, qs: FloatArray, log: bool) -
         if log:
             t_log = np.log(v / lo) / np.log(hi / lo)
             t = np.where((lo > 0) & (width > 0), t_log, t)
-    return xs[j] + t * (xs[j + 1] - xs[j])
+    out: FloatArray = xs[j] + t * (xs[j + 1] - xs[j])
+    return out
 
 
 # -- thin object ------------------------------------------------------------------------------
@@ -113,6 +118,9 @@ class ScaleKernel:
 
     @property
     def min_position(self) -> float:
+        """Lowest position: 0 on exponential scales (which run on below the first class)."""
+        if isinstance(self.scale.function, ExponentialFunction):
+            return 0.0
         return float(self.breakpoints[0])
 
     @property

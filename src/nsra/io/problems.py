@@ -10,7 +10,7 @@ Severity = Literal["error", "warning"]
 
 
 def format_path(path: Path) -> str:
-    """``("scenarios", 3, "estimates", 0, "impact", "2.1")`` -> ``scenarios[3].estimates[0].impact.2.1``."""
+    """``("scenarios", 3, "impact", "2.1")`` -> ``scenarios[3].impact.2.1``."""
     out = ""
     for part in path:
         if isinstance(part, int):

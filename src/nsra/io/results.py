@@ -64,8 +64,7 @@ def results_document(loaded: Loaded, results: Results, lang: str = "en") -> dict
             "impact": {
                 "criteria": crit,
                 "interests": {
-                    i.id: _num(results.interest_impact[s, lv, n])
-                    for n, i in enumerate(m.interests)
+                    i.id: _num(results.interest_impact[s, lv, n]) for n, i in enumerate(m.interests)
                 },
                 "direct": _num(results.direct_impact[s, lv]),
                 "indirect": _num(results.indirect_impact[s, lv]),

@@ -107,10 +107,11 @@ def decode(raw: bytes, source: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def read_text(path: str, limits: Limits = Limits()) -> str:
+def read_text(path: str, limits: Limits | None = None) -> str:
     """Read a file as UTF-8 text within the size limit."""
     import os
 
+    limits = limits or Limits()
     try:
         size = os.path.getsize(path)
     except OSError as exc:
@@ -173,12 +174,13 @@ class _Frame:
         self.key_event: ev.Event | None = None
 
 
-def load(text: str, source: str = "<input>", limits: Limits = Limits()) -> Any:
+def load(text: str, source: str = "<input>", limits: Limits | None = None) -> Any:
     """Plain data (dicts, lists, str, int, float, bool, None) from YAML or JSON text.
 
     Raises :class:`InputError` listing every problem found (reading stops at the first problem
     that makes the rest unreadable: bad syntax, an alias, too deep a nesting).
     """
+    limits = limits or Limits()
     problems: list[Problem] = []
     stack: list[_Frame] = []
     root: Any = None
@@ -235,26 +237,24 @@ def load(text: str, source: str = "<input>", limits: Limits = Limits()) -> Any:
         elif isinstance(event, ev.ScalarEvent | ev.MappingStartEvent | ev.SequenceStartEvent):
             tag = event.tag
             if tag not in _ALLOWED_TAGS:
-                raise fatal(
-                    f"the tag {tag} is not allowed; only plain data may be used", event
-                )
+                raise fatal(f"the tag {tag} is not allowed; only plain data may be used", event)
             if isinstance(event, ev.ScalarEvent):
-                is_key = bool(stack) and isinstance(stack[-1].container, dict) and (
-                    stack[-1].key is None
+                is_key = (
+                    bool(stack)
+                    and isinstance(stack[-1].container, dict)
+                    and (stack[-1].key is None)
                 )
                 plain = bool(event.implicit[0]) and not event.style
                 value = event.value if is_key else resolve_scalar(event.value, plain, tag)
                 attach(value, event)
                 continue
             if len(stack) >= limits.max_depth:
-                raise fatal(
-                    f"the data is nested more than {limits.max_depth} levels deep", event
-                )
+                raise fatal(f"the data is nested more than {limits.max_depth} levels deep", event)
             container: dict[str, Any] | list[Any] = (
                 {} if isinstance(event, ev.MappingStartEvent) else []
             )
-            is_key = bool(stack) and isinstance(stack[-1].container, dict) and (
-                stack[-1].key is None
+            is_key = (
+                bool(stack) and isinstance(stack[-1].container, dict) and (stack[-1].key is None)
             )
             if is_key:
                 raise fatal("a mapping key must be plain text", event)
@@ -295,9 +295,10 @@ def locate(text: str, paths: Iterable[Path]) -> dict[Path, tuple[int, int]]:
             frame[2] = i + 1
             return (*frame[1], i)
         if frame[2] is None:  # this is a key
-            frame[2] = event.value if isinstance(event, ev.ScalarEvent) else "\0"
+            key = event.value if isinstance(event, ev.ScalarEvent) else "\0"
+            frame[2] = key
             frame[3] = event.start_mark
-            here((*frame[1], frame[2]), event.start_mark)
+            here((*frame[1], key), event.start_mark)
             return None
         key = frame[2]
         frame[2] = None

@@ -24,7 +24,7 @@ from nsra.io.modelcheck import check
 from nsra.io.problems import InputError, Path, Problem
 from nsra.io.safeyaml import Limits, load, read_text
 from nsra.model.assessment import Assessment
-from nsra.model.method import Method
+from nsra.model.method import ExponentialFunction, Method
 from nsra.model.text import tr
 
 Position = tuple[float, float, float]  # low, high, central
@@ -86,8 +86,7 @@ class Target:
                 hints.append(f"{{value: {spec}}} for a value in {self.unit}")
             hint = "; write " + " or ".join(hints) if hints else ""
             raise _Bad(
-                f"a bare number is ambiguous for {self.name}; give a class "
-                f"({self.allowed()}){hint}"
+                f"a bare number is ambiguous for {self.name}; give a class ({self.allowed()}){hint}"
             )
         if isinstance(spec, str):
             return self._class_text(spec)
@@ -104,9 +103,7 @@ class Target:
             except _Bad as bad:
                 raise _Bad(bad.message, sub) from None
             if hi < lo:
-                raise _Bad(
-                    f"the range {text} runs downwards; write {b.strip()}..{a.strip()}", sub
-                )
+                raise _Bad(f"the range {text} runs downwards; write {b.strip()}..{a.strip()}", sub)
             return lo, hi, (lo + hi) / 2
         try:
             k = float(self.index(text))
@@ -213,11 +210,14 @@ def targets(method: Method) -> tuple[list[Target], dict[bool, Target], Target | 
                 top = kernel.max_position
 
                 def monetised(
-                    v: float, e: float = eur_per_unit, top: float = top, name: str = c.id
+                    v: float,
+                    e: float = eur_per_unit,
+                    top: float = top,
+                    name: str = c.id,
+                    f: ExponentialFunction = f,
                 ) -> float:
                     if v < 0:
                         raise _Bad(f"criterion {name} cannot be negative; found {v:g}")
-                    assert f is not None
                     s = float(
                         exponential_position(
                             v * e, f.factor, f.base, f.threshold, f.threshold_value
@@ -269,9 +269,7 @@ def _list(data: Any, key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _ids(
-    items: list[Any], path: Path, what: str, problems: list[Problem]
-) -> dict[str, int]:
+def _ids(items: list[Any], path: Path, what: str, problems: list[Problem]) -> dict[str, int]:
     """Index of each id; repeated ids are problems."""
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
@@ -346,29 +344,37 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
 
     for i, a in enumerate(_list(data, "analysts")):
         if isinstance(a, dict):
-            _ref(a.get("organisation"), orgs, "organisation", ("analysts", i, "organisation"),
-                 problems)
+            _ref(
+                a.get("organisation"),
+                orgs,
+                "organisation",
+                ("analysts", i, "organisation"),
+                problems,
+            )
 
     def level_of(entry: dict[str, Any], path: Path) -> int | None:
         lv = entry.get("level")
         if not has_levels:
             if lv is not None:
                 problems.append(
-                    Problem(f"method {method.id} has no intensity levels; remove 'level'",
-                            (*path, "level"))
+                    Problem(
+                        f"method {method.id} has no intensity levels; remove 'level'",
+                        (*path, "level"),
+                    )
                 )
                 return None
             return 0
         if lv is None:
             problems.append(
-                Problem(f"method {method.id} scores each intensity level: add 'level' "
-                        f"({level_list})", path)
+                Problem(
+                    f"method {method.id} scores each intensity level: add 'level' ({level_list})",
+                    path,
+                )
             )
             return None
         if lv not in levels:
             problems.append(
-                Problem(f"unknown intensity level {lv!r}; allowed: {level_list}",
-                        (*path, "level"))
+                Problem(f"unknown intensity level {lv!r}; allowed: {level_list}", (*path, "level"))
             )
             return None
         return levels[lv]
@@ -387,8 +393,13 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
     malicious = np.zeros(len(scenarios_data), dtype=bool)
 
     def read_entry(
-        entry: dict[str, Any], s: int, lv: int, analyst: int, lik: Target | None,
-        path: Path, builder: _Builder,
+        entry: dict[str, Any],
+        s: int,
+        lv: int,
+        analyst: int,
+        lik: Target | None,
+        path: Path,
+        builder: _Builder,
     ) -> tuple[bool, bool]:
         got_lik = got_imp = False
         if entry.get("likelihood") is not None and lik is not None:
@@ -425,8 +436,9 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
         _ref(sc.get("owner"), orgs, "organisation", (*base, "owner"), problems)
         for j, other in enumerate(sc.get("reinforces") or []):
             if other == sc.get("id"):
-                problems.append(Problem("a scenario cannot reinforce itself",
-                                        (*base, "reinforces", j)))
+                problems.append(
+                    Problem("a scenario cannot reinforce itself", (*base, "reinforces", j))
+                )
             else:
                 _ref(other, scenarios, "scenario", (*base, "reinforces", j), problems)
         seen: dict[tuple[int, int], int] = {}
@@ -484,8 +496,11 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
             at = f" at level {method.intensity_levels[lv].id}" if has_levels else ""
             if lv not in covered_lik:
                 warnings.append(
-                    Problem(f"no likelihood estimate{at}: the scenario cannot be ranked there",
-                            base, "warning")
+                    Problem(
+                        f"no likelihood estimate{at}: the scenario cannot be ranked there",
+                        base,
+                        "warning",
+                    )
                 )
             if lv not in covered_imp:
                 warnings.append(Problem(f"no impact estimate{at}", base, "warning"))
@@ -530,8 +545,10 @@ def _cascades(
     cols: list[list[Any]] = [[] for _ in range(5)]
     if items and target is None:
         problems.append(
-            Problem(f"method {method.id} defines no cascades; remove the cascades section",
-                    ("cascades",))
+            Problem(
+                f"method {method.id} defines no cascades; remove the cascades section",
+                ("cascades",),
+            )
         )
         return CascadeRows.empty()
     assert target is not None or not items
@@ -548,8 +565,11 @@ def _cascades(
         key = (str(cz.get("cause")), str(cz.get("effect")))
         if key in pairs:
             problems.append(
-                Problem(f"the cascade {key[0]} -> {key[1]} is given twice (also entry "
-                        f"{pairs[key] + 1}); keep one", path)
+                Problem(
+                    f"the cascade {key[0]} -> {key[1]} is given twice (also entry "
+                    f"{pairs[key] + 1}); keep one",
+                    path,
+                )
             )
             continue
         pairs[key] = i
@@ -577,29 +597,42 @@ def _cascades(
                 continue
             for a_id, row in matrix.items():
                 if a_id not in levels:
-                    problems.append(Problem(f"unknown intensity level {a_id!r}; allowed: "
-                                            f"{', '.join(levels)}", (*path, "levels", a_id)))
+                    problems.append(
+                        Problem(
+                            f"unknown intensity level {a_id!r}; allowed: {', '.join(levels)}",
+                            (*path, "levels", a_id),
+                        )
+                    )
                     continue
                 if not isinstance(row, dict):
-                    problems.append(Problem("expected effect level: class pairs",
-                                            (*path, "levels", a_id)))
+                    problems.append(
+                        Problem("expected effect level: class pairs", (*path, "levels", a_id))
+                    )
                     continue
                 for b_id, spec in row.items():
                     where: Path = (*path, "levels", a_id, b_id)
                     if b_id not in levels:
-                        problems.append(Problem(f"unknown intensity level {b_id!r}; allowed: "
-                                                f"{', '.join(levels)}", where))
+                        problems.append(
+                            Problem(
+                                f"unknown intensity level {b_id!r}; allowed: {', '.join(levels)}",
+                                where,
+                            )
+                        )
                         continue
                     p = prob(spec, where)
                     if p is not None and cause is not None and effect is not None and p > 0:
-                        for col, v in zip(cols, (cause, levels[a_id], effect, levels[b_id], p),
-                                          strict=True):
+                        for col, v in zip(
+                            cols, (cause, levels[a_id], effect, levels[b_id], p), strict=True
+                        ):
                             col.append(v)
         else:
             if cz.get("levels") is not None or cz.get("probability") is None:
                 problems.append(
-                    Problem(f"give the conditional probability as probability: class "
-                            f"({target.allowed()}) or {{value: 0.2}}", path)
+                    Problem(
+                        f"give the conditional probability as probability: class "
+                        f"({target.allowed()}) or {{value: 0.2}}",
+                        path,
+                    )
                 )
                 continue
             p = prob(cz["probability"], (*path, "probability"))
@@ -622,15 +655,20 @@ def parse_assessment(
     source: str,
     method: Method | None = None,
     base_path: str | None = None,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
 ) -> Loaded:
     """Check an assessment given as text; raises :class:`InputError` with every problem."""
-    data = load(text, source, limits)
+    data = load(text, source, limits or Limits())
     problems: list[Problem] = []
     if not isinstance(data, dict):
         raise InputError(
-            [Problem("an assessment file must be a mapping (title:, method:, scenarios: ...)",
-                     file=source, line=1)]
+            [
+                Problem(
+                    "an assessment file must be a mapping (title:, method:, scenarios: ...)",
+                    file=source,
+                    line=1,
+                )
+            ]
         )
     assessment, shape_problems = check(Assessment, data)
     problems.extend(shape_problems)
@@ -655,7 +693,8 @@ def parse_assessment(
     return Loaded(source, assessment, method, inputs, with_positions(warnings, text, source))
 
 
-def read_assessment(path: str, limits: Limits = Limits()) -> Loaded:
+def read_assessment(path: str, limits: Limits | None = None) -> Loaded:
     """Read and check an assessment file (YAML or JSON)."""
+    limits = limits or Limits()
     text = read_text(path, limits)
     return parse_assessment(text, path, base_path=path, limits=limits)

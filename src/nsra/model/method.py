@@ -79,7 +79,7 @@ class ExponentialFunction(Strict):
             return 0.0
         if self.value_at_threshold is not None:
             return self.value_at_threshold
-        return self.factor * self.base**self.threshold
+        return float(self.factor * self.base**self.threshold)
 
 
 ScaleFunction = Annotated[IntervalFunction | ExponentialFunction, Field(discriminator="kind")]
@@ -345,12 +345,12 @@ class Method(Strict):
                 problems.append(f"aggregation.default_profile: unknown profile {default!r}")
         if self.aggregation.kind == "monetised":
             for c in self.criteria:
-                if scale_ids and c.scale in scale_ids and self.scale(c.scale).quantitative:
-                    if c.eur_per_unit is None:
-                        problems.append(
-                            f"criterion {c.id}: a monetised method needs eur_per_unit "
-                            "for a criterion with a unit"
-                        )
+                quantitative = c.scale in scale_ids and self.scale(c.scale).quantitative
+                if quantitative and c.eur_per_unit is None:
+                    problems.append(
+                        f"criterion {c.id}: a monetised method needs eur_per_unit "
+                        "for a criterion with a unit"
+                    )
         if self.aggregation.scores is not None:
             for c in self.criteria:
                 if c.scale in scale_ids:

@@ -15,9 +15,7 @@ def _check_text(value: dict[str, str]) -> dict[str, str]:
         raise ValueError("give the text in at least one language (en or nl)")
     unknown = sorted(set(value) - set(LANGS))
     if unknown:
-        raise ValueError(
-            f"unknown language {', '.join(unknown)}; allowed: {', '.join(LANGS)}"
-        )
+        raise ValueError(f"unknown language {', '.join(unknown)}; allowed: {', '.join(LANGS)}")
     return value
 
 
