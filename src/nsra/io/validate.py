@@ -167,7 +167,7 @@ def _value_reader(kernel: ScaleKernel, continuous: bool, what: str) -> Callable[
 
     def read(v: float) -> float:
         if v < 0:
-            raise _Bad(f"{what} cannot be negative; found {v}")
+            raise _Bad(f"{what} cannot be negative; found {v:g}")
         if continuous and kernel.scale.function is not None:
             s = float(kernel.position(v))
             return min(max(s, kernel.min_position), kernel.max_position)
@@ -201,7 +201,8 @@ def targets(method: Method) -> tuple[list[Target], dict[bool, Target], Target | 
     agg = method.aggregation
     for c in method.criteria:
         kernel = ScaleKernel.of(method.scale(c.scale))
-        unit = tr(kernel.scale.unit) if kernel.scale.unit else None
+        quantitative = kernel.scale.quantitative and kernel.scale.unit is not None
+        unit = tr(kernel.scale.unit) if quantitative else None
         reader: Callable[[float], float] | None = None
         if kernel.scale.quantitative:
             f = agg.monetisation
@@ -299,7 +300,7 @@ def _ref(
         problems.append(
             Problem(
                 f"unknown {what} {value!r}"
-                + (f"; known: {listing}" if known else f"; no {what}s are declared"),
+                + (f"; known: {listing}" if known else f"; none is declared in the file"),
                 path,
             )
         )

@@ -9,10 +9,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from nsra.model.method import Identifier, Strict
 from nsra.model.text import TextOrStr
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates are written as text, 2026-11-29; a bare number is not taken for a timestamp."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date such as 2026-11-29; found {value!r}")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"expected a date such as 2026-11-29; found {value!r}") from None
+
+
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
 
 
 class EstimateDetail(Strict):
@@ -24,7 +43,7 @@ class EstimateDetail(Strict):
     * ``scale``: a position on the continuous class scale (``2.5``), for continuous methods.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
     class_: str | int | None = Field(default=None, alias="class")
     value: float | None = None
@@ -63,7 +82,7 @@ class Source(Strict):
     ref: str = Field(min_length=1)
     title: str | None = None
     url: str | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
 
 
 class Organisation(Strict):
@@ -98,7 +117,7 @@ class Consensus(Strict):
     likelihood: EstimateSpec | None = None
     impact: dict[str, EstimateSpec] = Field(default_factory=dict)
     rationale: str | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
 
 
 Domain = Literal["internal", "external", "both"]
@@ -163,11 +182,11 @@ class Measure(Strict):
 class Assessment(BaseModel):
     """A whole assessment file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     title: TextOrStr
     method: str = Field(min_length=1)
-    date: dt.date
+    date: IsoDate
     classification: str = Field(min_length=1, max_length=120)
     description: TextOrStr | None = None
     illustrative: bool = False

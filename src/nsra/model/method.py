@@ -35,7 +35,7 @@ Identifier = Annotated[
 class Strict(BaseModel):
     """Base for file-facing models: unknown fields are errors, not silently dropped."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ScaleClass(Strict):
