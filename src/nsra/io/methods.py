@@ -37,8 +37,10 @@ def with_positions(problems: list[Problem], text: str, source: str) -> list[Prob
 def parse_method(text: str, source: str) -> Method:
     """A method from the text of a method file, or :class:`InputError` with every problem."""
     data = load(text, source)
-    method, problems = check(Method, data)
-    if method is None:
+    method, problems = check(Method, data, context={"defer_references": True})
+    if method is not None:
+        problems = [Problem(msg, path) for path, msg in method.reference_problems()]
+    if method is None or problems:
         raise InputError(with_positions(problems, text, source))
     return method
 

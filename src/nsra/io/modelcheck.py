@@ -125,10 +125,12 @@ def plain_message(root: type[BaseModel], error: Any) -> tuple[Path, str]:
     return loc, str(error.get("msg", "invalid value"))
 
 
-def check(model: type[M], data: Any) -> tuple[M | None, list[Problem]]:
+def check(
+    model: type[M], data: Any, context: dict[str, Any] | None = None
+) -> tuple[M | None, list[Problem]]:
     """Validate ``data`` against ``model``; problems have paths but no positions yet."""
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data, context=context), []
     except ValidationError as exc:
         problems: list[Problem] = []
         seen: set[tuple[Path, str]] = set()

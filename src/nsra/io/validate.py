@@ -300,7 +300,7 @@ def _ref(
         problems.append(
             Problem(
                 f"unknown {what} {value!r}"
-                + (f"; known: {listing}" if known else f"; none is declared in the file"),
+                + (f"; known: {listing}" if known else "; none is declared in the file"),
                 path,
             )
         )

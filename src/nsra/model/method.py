@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from nsra.model.text import Text
 
@@ -303,66 +303,106 @@ class Method(Strict):
     continuous: bool = False
 
     @model_validator(mode="after")
-    def _check_references(self) -> Method:
-        problems: list[str] = []
-        for group, items in (
-            ("interests", self.interests),
-            ("scales", self.scales),
-            ("criteria", self.criteria),
-            ("profiles", self.profiles),
-            ("intensity_levels", self.intensity_levels),
-        ):
-            ids = [i.id for i in items]
-            dup = sorted({i for i in ids if ids.count(i) > 1})
-            if dup:
-                problems.append(f"{group}: repeated id {', '.join(dup)}")
-        scale_ids = {s.id for s in self.scales}
+    def _check_references(self, info: ValidationInfo) -> Method:
+        if isinstance(info.context, dict) and info.context.get("defer_references"):
+            return self  # the caller reports reference_problems() itself, with positions
+        problems = self.reference_problems()
+        if problems:
+            raise ValueError("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
+        return self
+
+    def reference_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Problems between parts of the method (ids, references, counts), with field paths."""
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        id_lists: list[tuple[str, list[str]]] = [
+            ("interests", [i.id for i in self.interests]),
+            ("scales", [sc.id for sc in self.scales]),
+            ("criteria", [c.id for c in self.criteria]),
+            ("profiles", [p.id for p in self.profiles]),
+            ("intensity_levels", [lv.id for lv in self.intensity_levels]),
+        ]
+        for group, ids in id_lists:
+            seen: set[str] = set()
+            for n, ident in enumerate(ids):
+                if ident in seen:
+                    problems.append(((group, n, "id"), f"the id {ident!r} is used twice"))
+                seen.add(ident)
+        scale_ids = {sc.id for sc in self.scales}
         interest_ids = {i.id for i in self.interests}
         criterion_ids = {c.id for c in self.criteria}
-        for c in self.criteria:
+        for n, c in enumerate(self.criteria):
             if c.interest not in interest_ids:
-                problems.append(f"criterion {c.id}: unknown interest {c.interest!r}")
+                problems.append((("criteria", n, "interest"), f"unknown interest {c.interest!r}"))
             if c.scale not in scale_ids:
-                problems.append(f"criterion {c.id}: unknown scale {c.scale!r}")
-        refs = [("aggregation.total_scale", self.aggregation.total_scale)]
-        refs += [(f"likelihood scale {s.scale}", s.scale) for s in self.likelihood.scales]
-        refs.append(("diagram.impact_classes", self.diagram.impact_classes))
+                problems.append((("criteria", n, "scale"), f"unknown scale {c.scale!r}"))
+        refs: list[tuple[tuple[str | int, ...], str]] = [
+            (("aggregation", "total_scale"), self.aggregation.total_scale)
+        ]
+        refs += [
+            (("likelihood", "scales", n, "scale"), ls.scale)
+            for n, ls in enumerate(self.likelihood.scales)
+        ]
+        refs.append((("diagram", "impact_classes"), self.diagram.impact_classes))
         if self.cascades:
-            refs.append(("cascades.scale", self.cascades.scale))
+            refs.append((("cascades", "scale"), self.cascades.scale))
         for where, ref in refs:
             if ref not in scale_ids:
-                problems.append(f"{where}: unknown scale {ref!r}")
-        for p in self.profiles:
+                problems.append((where, f"unknown scale {ref!r}"))
+        for n, p in enumerate(self.profiles):
             unknown = sorted(set(p.weights) - criterion_ids)
             if unknown:
-                problems.append(f"profile {p.id}: unknown criteria {', '.join(unknown)}")
+                problems.append(
+                    (("profiles", n, "weights"), f"unknown criteria {', '.join(unknown)}")
+                )
         profile_ids = {p.id for p in self.profiles}
         default = self.aggregation.default_profile
         if self.aggregation.kind != "monetised":
             if not self.profiles:
-                problems.append("a weighted aggregation needs at least one weight profile")
+                problems.append(
+                    (("profiles",), "a weighted aggregation needs at least one weight profile")
+                )
             elif default is not None and default not in profile_ids:
-                problems.append(f"aggregation.default_profile: unknown profile {default!r}")
-        if self.aggregation.kind == "monetised":
-            for c in self.criteria:
-                quantitative = c.scale in scale_ids and self.scale(c.scale).quantitative
-                if quantitative and c.eur_per_unit is None:
-                    problems.append(
-                        f"criterion {c.id}: a monetised method needs eur_per_unit "
-                        "for a criterion with a unit"
+                problems.append(
+                    (("aggregation", "default_profile"), f"unknown profile {default!r}")
+                )
+        for n, c in enumerate(self.criteria):
+            if c.scale not in scale_ids:
+                continue
+            scale = self.scale(c.scale)
+            if (
+                self.aggregation.kind == "monetised"
+                and scale.quantitative
+                and c.eur_per_unit is None
+            ):
+                problems.append(
+                    (
+                        ("criteria", n),
+                        "a monetised method needs eur_per_unit for a criterion with a unit",
                     )
-        if self.aggregation.scores is not None:
-            for c in self.criteria:
-                if c.scale in scale_ids:
-                    n = len(self.scale(c.scale).classes)
-                    if n != len(self.aggregation.scores):
-                        problems.append(
-                            f"criterion {c.id}: its scale has {n} classes but "
-                            f"aggregation.scores has {len(self.aggregation.scores)} numbers"
-                        )
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+                )
+            scores = self.aggregation.scores
+            if scores is not None and len(scale.classes) != len(scores):
+                problems.append(
+                    (
+                        ("aggregation", "scores"),
+                        f"criterion {c.id}'s scale has {len(scale.classes)} classes but "
+                        f"scores has {len(scores)} numbers (one per class)",
+                    )
+                )
+        for n, lv in enumerate(self.likelihood.scales):
+            if lv.scale in scale_ids and self.scale(lv.scale).function is None:
+                problems.append(
+                    (
+                        ("likelihood", "scales", n, "scale"),
+                        f"scale {lv.scale!r} needs a function to give probabilities",
+                    )
+                )
+        cascades = self.cascades
+        if cascades and cascades.scale in scale_ids and self.scale(cascades.scale).function is None:
+            problems.append(
+                (("cascades", "scale"), "the cascade scale needs a function (interval)")
+            )
+        return problems
 
     # -- look-ups ---------------------------------------------------------------------------
     def scale(self, scale_id: str) -> ClassScale:
