@@ -46,7 +46,6 @@ def results_document(loaded: Loaded, results: Results, lang: str = "en") -> dict
     cells = results.cells
     k = len(m.criteria)
     has_levels = bool(m.intensity_levels)
-    serious = m.diagram.serious_from
 
     def level_block(s: int, lv: int, malicious: bool) -> dict[str, Any]:
         lik_kernel = lik_kernels[malicious]
@@ -122,7 +121,11 @@ def results_document(loaded: Loaded, results: Results, lang: str = "en") -> dict
     for s, sc in enumerate(a.scenarios):
         lv = int(results.level[s])
         main = level_block(s, lv, sc.malicious)
-        imp_pos = main["impact"]["position"]
+        imp_pos, lik_pos = main["impact"]["position"], main["likelihood"]["position"]
+        serious = m.diagram.serious(
+            None if lik_pos is None else int(lik_kernels[sc.malicious].classes(lik_pos)),
+            None if imp_pos is None else int(total_kernel.classes(imp_pos)),
+        )
         entry: dict[str, Any] = {
             "id": sc.id,
             "title": tr(sc.title, lang),
@@ -132,7 +135,7 @@ def results_document(loaded: Loaded, results: Results, lang: str = "en") -> dict
             "owner": sc.owner,
             "rank": int(results.rank[s]) or None,
             "risk": _num(results.risk[s]),
-            "serious": bool(imp_pos is not None and imp_pos + 0.5 >= serious),
+            "serious": serious,
             "impact": main["impact"],
             "likelihood": main["likelihood"],
             "spread": main["spread"],
