@@ -78,6 +78,7 @@ def compute(inputs: AssessmentInput, method: Method, profile: str | None = None)
     direct_i = impact.total(values)
     assessed_impact = ~np.all(np.isnan(crit_pos), axis=2)
     direct_i = np.where(assessed_impact, direct_i, np.nan)
+    interest = np.where(assessed_impact[:, :, None], interest, np.nan)
 
     lik_pos = cells.central[:, :, k]
     direct_p = likelihood.probability(lik_pos, inputs.malicious)

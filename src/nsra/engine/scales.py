@@ -44,6 +44,8 @@ def exponential_position(
         s: FloatArray = np.log(v / factor) / np.log(base)
         if threshold is None or threshold == 0:
             return s
+        if base > 1:  # values in the jump between the linear part and the curve: on the threshold
+            s = np.maximum(s, threshold)
         out: FloatArray = np.where(v > at_threshold, s, threshold * v / at_threshold)
         return out
 

@@ -136,9 +136,13 @@ class Target:
             if not isinstance(raw, str):
                 raise _Bad(f"expected a class ({self.allowed()}); found {raw!r}", ("class",))
             return self._class_text(raw, ("class",))
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-            raise _Bad(f"expected a finite number; found {raw!r}", (kind,))
-        number = float(raw)
+        try:
+            number = float(raw)
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(number):
+            found = repr(raw) if len(repr(raw)) < 40 else repr(raw)[:37] + "..."
+            raise _Bad(f"expected a finite number; found {found}", (kind,))
         if kind == "scale":
             if not self.continuous:
                 raise _Bad(
@@ -226,7 +230,8 @@ def targets(method: Method) -> tuple[list[Target], dict[bool, Target], Target | 
                     )
                     return min(max(s, 0.0), top)
 
-                reader = monetised if method.continuous else _discrete(monetised, kernel)
+                held = _within_bounds(monetised, kernel)
+                reader = held if method.continuous else _discrete(held, kernel)
             else:
                 reader = _value_reader(kernel, method.continuous, f"criterion {c.id}")
         crit.append(Target(f"criterion {c.id}", kernel, method.continuous, unit, reader))
@@ -255,6 +260,28 @@ def targets(method: Method) -> tuple[list[Target], dict[bool, Target], Target | 
         reader = _probability_reader(_value_reader(kernel, method.continuous, name), name)
         casc = Target(name, kernel, method.continuous, "probability (0..1)", reader)
     return crit, lik, casc
+
+
+def _within_bounds(read: Callable[[float], float], kernel: ScaleKernel) -> Callable[[float], float]:
+    """Keep a position inside the class that the published bounds give the value.
+
+    The BNRA's euro curve puts class edges at 1.6e6 x 10^(k+0.5) EUR (5.06e6 x 10^k), its
+    published bounds at 5e6 x 10^k: a value just above a bound keeps its exact position but is
+    held in the class of the bounds (upper bounds inclusive, as published).
+    """
+
+    def held(v: float) -> float:
+        s = read(v)
+        k = kernel.class_of_value(v)
+        if k is None:
+            return s
+        low = max(k - 0.5, kernel.min_position)
+        high = k + 0.5 - 1e-9  # just inside: floor(s + 0.5) must still give k
+        if k == kernel.first_index + kernel.n_classes - 1:
+            high = max(s, high)
+        return min(max(s, low), high)
+
+    return held
 
 
 def _discrete(read: Callable[[float], float], kernel: ScaleKernel) -> Callable[[float], float]:
@@ -373,7 +400,7 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
                 )
             )
             return None
-        if lv not in levels:
+        if not isinstance(lv, str) or lv not in levels:
             problems.append(
                 Problem(f"unknown intensity level {lv!r}; allowed: {level_list}", (*path, "level"))
             )
@@ -435,7 +462,7 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
         lik = lik_targets[flag] if isinstance(flag, bool) else None
         malicious[s] = bool(flag) if isinstance(flag, bool) else False
         _ref(sc.get("owner"), orgs, "organisation", (*base, "owner"), problems)
-        for j, other in enumerate(sc.get("reinforces") or []):
+        for j, other in enumerate(_list(sc, "reinforces")):
             if other == sc.get("id"):
                 problems.append(
                     Problem("a scenario cannot reinforce itself", (*base, "reinforces", j))
@@ -445,13 +472,15 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
         seen: dict[tuple[int, int], int] = {}
         covered_lik: set[int] = set()
         covered_imp: set[int] = set()
-        for e, entry in enumerate(sc.get("estimates") or []):
+        for e, entry in enumerate(_list(sc, "estimates")):
             if not isinstance(entry, dict):
                 continue
             path: Path = (*base, "estimates", e)
             a = _ref(entry.get("analyst"), analysts, "analyst", (*path, "analyst"), problems)
             lv = level_of(entry, path)
             if a is None or lv is None:
+                # still check what the estimate says, so every problem shows at once
+                read_entry(entry, s, lv or 0, -1, lik, path, _Builder())
                 continue
             if (a, lv) in seen:
                 problems.append(
@@ -470,7 +499,7 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
             if got_imp:
                 covered_imp.add(lv)
         cons_seen: dict[int, int] = {}
-        for e, entry in enumerate(sc.get("consensus") or []):
+        for e, entry in enumerate(_list(sc, "consensus")):
             if not isinstance(entry, dict):
                 continue
             path = (*base, "consensus", e)
@@ -492,7 +521,7 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
                 covered_lik.add(lv)
             if got_imp:
                 covered_imp.add(lv)
-        wanted = range(n_levels)
+        wanted = range(n_levels) if isinstance(flag, bool) else range(0)
         for lv in wanted:
             at = f" at level {method.intensity_levels[lv].id}" if has_levels else ""
             if lv not in covered_lik:
@@ -514,10 +543,10 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
     for i, m in enumerate(_list(data, "measures")):
         if not isinstance(m, dict):
             continue
-        for j, o in enumerate(m.get("owners") or []):
+        for j, o in enumerate(_list(m, "owners")):
             _ref(o, orgs, "organisation", ("measures", i, "owners", j), problems)
         _ref(m.get("strategy"), strategies, "strategy", ("measures", i, "strategy"), problems)
-        for j, sid in enumerate(m.get("scenarios") or []):
+        for j, sid in enumerate(_list(m, "scenarios")):
             _ref(sid, scenarios, "scenario", ("measures", i, "scenarios", j), problems)
 
     if problems:
@@ -680,8 +709,10 @@ def parse_assessment(
                 method = load_method(ref, relative_to=base_path)
             except InputError as exc:
                 for p in exc.problems:
-                    if p.file is None:
-                        p.path = ("method",)
+                    if p.line is None:  # the method file itself could not be read
+                        if p.file is not None:
+                            p.message = f"method file {p.file}: {p.message}"
+                        p.file, p.path = None, ("method",)
                 problems.extend(exc.problems)
     inputs: AssessmentInput | None = None
     warnings: list[Problem] = []

@@ -1,0 +1,465 @@
+"""The risk diagram as inline SVG: likelihood class against aggregated impact class.
+
+Pure: scenario entries of the results document (``nsra-results/1``) and the two axes in, an SVG
+string out. Class ``k`` spans ``[k - 0.5, k + 0.5]`` on both axes; markers sit at the continuous
+``diagram.x`` / ``diagram.y`` positions, whiskers show the analysts' spread (``x_low..x_high``,
+``y_low..y_high``). Internal, external and mixed threats differ in shape *and* colour
+(colour-blind safe); malicious threats are filled, non-malicious ones hollow. Markers that would
+overlap are moved apart, with a thin line to their exact position.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from nsra.report.i18n import t
+
+FONT = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+    '"Noto Sans", "Liberation Sans", sans-serif'
+)
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+DOMAIN_COLOURS: dict[str, str] = {"internal": "#0072B2", "external": "#D55E00", "both": "#A8478A"}
+DOMAINS = ("internal", "external", "both")
+ZONE_COLOUR = "#8E2A21"
+
+# Background: green (low x + y) through amber to red (high x + y).
+_RAMP = ((0.0, (0xCF, 0xE8, 0xCB)), (0.5, (0xFC, 0xE6, 0xAE)), (1.0, (0xF5, 0xBB, 0xAE)))
+
+WIDTH = 900
+PLOT_H = 470
+MARGIN_L = 172
+MARGIN_R = 22
+MARKER_R = 12.0
+
+
+@dataclass(frozen=True)
+class AxisClass:
+    """One class on an axis: its index on the scale, its code and its label."""
+
+    index: int
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Axis:
+    """An axis of the diagram: a title and the classes shown, lowest first."""
+
+    title: str
+    classes: tuple[AxisClass, ...]
+
+    @property
+    def low(self) -> float:
+        return self.classes[0].index - 0.5
+
+    @property
+    def high(self) -> float:
+        return self.classes[-1].index + 0.5
+
+
+def _a(value: object) -> str:
+    """An attribute value, quoted and escaped."""
+    return quoteattr(str(value))
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _ramp(u: float) -> str:
+    u = min(max(u, 0.0), 1.0)
+    for (u0, c0), (u1, c1) in itertools.pairwise(_RAMP):
+        if u <= u1:
+            w = 0.0 if u1 == u0 else (u - u0) / (u1 - u0)
+            rgb = [round(a + (b - a) * w) for a, b in zip(c0, c1, strict=True)]
+            return "#" + "".join(f"{v:02X}" for v in rgb)
+    return "#" + "".join(f"{v:02X}" for v in _RAMP[-1][1])
+
+
+def _outline(domain: str, cx: float, cy: float, r: float, style: str) -> str:
+    if domain == "external":
+        h = r * 0.9
+        return (
+            f"<rect x={_a(_f(cx - h))} y={_a(_f(cy - h))} width={_a(_f(2 * h))} "
+            f'height={_a(_f(2 * h))} rx="1.5" {style}/>'
+        )
+    if domain == "both":
+        d = r * 1.22
+        corners = ((cx, cy - d), (cx + d, cy), (cx, cy + d), (cx - d, cy))
+        pts = " ".join(f"{_f(x)},{_f(y)}" for x, y in corners)
+        return f'<polygon points={_a(pts)} stroke-linejoin="round" {style}/>'
+    return f"<circle cx={_a(_f(cx))} cy={_a(_f(cy))} r={_a(_f(r))} {style}/>"
+
+
+def shape(
+    domain: str, cx: float, cy: float, r: float, filled: bool, stroke_width: float = 2.2
+) -> str:
+    """The marker shape of a domain: circle (internal), square (external), diamond (both)."""
+    colour = DOMAIN_COLOURS.get(domain, "#555555")
+    fill = colour if filled else "#FFFFFF"
+    style = f"fill={_a(fill)} stroke={_a(colour)} stroke-width={_a(_f(stroke_width))}"
+    return _outline(domain, cx, cy, r, style)
+
+
+def _halo(domain: str, cx: float, cy: float, r: float) -> str:
+    return _outline(domain, cx, cy, r, 'fill="#FFFFFF" stroke="none"')
+
+
+def icon(domain: str, malicious: bool, size: int = 14) -> str:
+    """A small stand-alone SVG of the marker, for tables and legends."""
+    r = size / 2 - 2.2
+    c = size / 2
+    return (
+        f'<svg class="icon" xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+        f'viewBox="0 0 {size} {size}" aria-hidden="true">'
+        f"{shape(domain, c, c, r, malicious, 1.6)}</svg>"
+    )
+
+
+def _wrap(text: str, width_px: float, font_px: float = 11.0) -> list[str]:
+    chars = max(8, int(width_px / (font_px * 0.55)))
+    return textwrap.wrap(text, chars) or [""]
+
+
+def _num(entry: Mapping[str, Any], key: str) -> float | None:
+    v = entry.get(key)
+    if v is None:
+        return None
+    f = float(v)
+    return None if math.isnan(f) else f
+
+
+def _spread_place(
+    points: list[tuple[float, float]], boxes: list[tuple[float, float, float, float]]
+) -> list[tuple[float, float]]:
+    """Move markers apart until none overlap (deterministic).
+
+    Each marker stays inside its box (the cell of its class, so a marker never seems to move
+    into another class); markers move sideways rather than up or down where they can.
+    """
+    q = [list(p) for p in points]
+    gap = 2 * MARKER_R * 1.22 + 2.0  # diamonds reach furthest
+    golden = math.pi * (3 - math.sqrt(5))
+    inner = [
+        (x0 + MARKER_R + 1, y0 + MARKER_R + 1, x1 - MARKER_R - 1, y1 - MARKER_R - 1)
+        for x0, y0, x1, y1 in boxes
+    ]
+
+    def clamp(k: int) -> None:
+        x0, y0, x1, y1 = inner[k]
+        q[k][0] = (x0 + x1) / 2 if x1 < x0 else min(max(q[k][0], x0), x1)
+        q[k][1] = (y0 + y1) / 2 if y1 < y0 else min(max(q[k][1], y0), y1)
+
+    for k in range(len(q)):
+        clamp(k)
+    for _ in range(500):
+        moved = False
+        for i in range(len(q)):
+            for j in range(i + 1, len(q)):
+                dx, dy = q[j][0] - q[i][0], q[j][1] - q[i][1]
+                d = math.hypot(dx, dy)
+                if d >= gap:
+                    continue
+                if abs(dx) < 0.5:  # one above the other: still move them sideways
+                    dx = 0.5 if j % 2 else -0.5
+                if d < 1e-6:
+                    angle = golden * (j + 1)
+                    dx, dy = math.cos(angle), math.sin(angle)
+                d = max(d, 1e-6)
+                push = (gap - d) / 2 + 0.05
+                # mostly sideways: the vertical share of the push is damped
+                ux, uy = dx, 0.35 * dy
+                norm = math.hypot(ux, uy) or 1.0
+                ux, uy = ux / norm, uy / norm
+                q[i][0] -= ux * push
+                q[i][1] -= uy * push
+                q[j][0] += ux * push
+                q[j][1] += uy * push
+                clamp(i)
+                clamp(j)
+                moved = True
+        if not moved:
+            break
+    return [(p[0], p[1]) for p in q]
+
+
+def risk_diagram(
+    scenarios: Sequence[Mapping[str, Any]],
+    x_axis: Axis,
+    y_axis: Axis,
+    lang: str = "en",
+    title: str | None = None,
+    serious_cells: frozenset[tuple[int, int]] = frozenset(),
+) -> str:
+    """The SVG of one risk diagram.
+
+    ``scenarios``: entries of ``doc["scenarios"]`` (id, title, rank, domain, malicious,
+    diagram); entries without a rank or a position are left out. ``serious_cells``: the
+    (likelihood class index, impact class index) cells that hold serious risks; the zone gets
+    a dashed outline.
+    """
+    top = 40.0 if title else 14.0
+    plot_l, plot_t = float(MARGIN_L), top
+    plot_w = float(WIDTH - MARGIN_L - MARGIN_R)
+    plot_h = float(PLOT_H)
+    plot_b = plot_t + plot_h
+    nx, ny = len(x_axis.classes), len(y_axis.classes)
+    cw, ch = plot_w / nx, plot_h / ny
+
+    def px(x: float) -> float:
+        x = min(max(x, x_axis.low), x_axis.high)
+        return plot_l + (x - x_axis.low) / (x_axis.high - x_axis.low) * plot_w
+
+    def py(y: float) -> float:
+        y = min(max(y, y_axis.low), y_axis.high)
+        return plot_b - (y - y_axis.low) / (y_axis.high - y_axis.low) * plot_h
+
+    # tick label heights decide the size of the bottom part
+    x_lines = [_wrap(c.label, cw - 8) for c in x_axis.classes]
+    tick_h = 16 + 13 * max((len(lines) for lines in x_lines), default=1)
+    axis_title_y = plot_b + tick_h + 22
+    legend_y = axis_title_y + 30
+    height = legend_y + 58
+
+    out: list[str] = [
+        f'<svg class="risk-diagram" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {WIDTH} {_f(height)}" width="100%" role="img" '
+        f'font-family={_a(FONT)} font-size="12" aria-label={_a(title or y_axis.title)}>'
+    ]
+    if title:
+        out.append(
+            f'<text x="{_f(plot_l)}" y="24" font-size="15" font-weight="600" '
+            f'fill="#1B2430">{escape(title)}</text>'
+        )
+
+    # background cells
+    span = max(nx + ny - 2, 1)
+    out.append('<g class="cells">')
+    for i in range(nx):
+        for j in range(ny):
+            x = plot_l + i * cw
+            y = plot_b - (j + 1) * ch
+            out.append(
+                f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(cw)}" height="{_f(ch)}" '
+                f'fill="{_ramp((i + j) / span)}" stroke="#FFFFFF" stroke-width="2"/>'
+            )
+    out.append("</g>")
+    out.append(
+        f'<rect x="{_f(plot_l)}" y="{_f(plot_t)}" width="{_f(plot_w)}" height="{_f(plot_h)}" '
+        'fill="none" stroke="#8A94A3" stroke-width="1"/>'
+    )
+    zone = _zone_outline(x_axis, y_axis, serious_cells, plot_l, plot_b, cw, ch)
+    if zone:
+        out.append(
+            f'<path class="serious-zone" d="{zone}" fill="none" stroke="{ZONE_COLOUR}" '
+            'stroke-width="2.2" stroke-dasharray="7 4" stroke-linecap="square"/>'
+        )
+
+    # x ticks: code, then the label (wrapped)
+    out.append('<g class="x-ticks" fill="#1B2430" text-anchor="middle">')
+    for i, (c, lines) in enumerate(zip(x_axis.classes, x_lines, strict=True)):
+        cx = plot_l + (i + 0.5) * cw
+        out.append(
+            f'<text x="{_f(cx)}" y="{_f(plot_b + 16)}" font-weight="700">{escape(c.code)}</text>'
+        )
+        for k, line in enumerate(lines):
+            out.append(
+                f'<text x="{_f(cx)}" y="{_f(plot_b + 30 + 13 * k)}" font-size="11" '
+                f'fill="#3A4452">{escape(line)}</text>'
+            )
+    out.append("</g>")
+    out.append(
+        f'<text x="{_f(plot_l + plot_w / 2)}" y="{_f(axis_title_y)}" text-anchor="middle" '
+        f'font-size="13" font-weight="600" fill="#1B2430">{escape(x_axis.title)} →</text>'
+    )
+
+    # y ticks: code next to the axis, the label to its left
+    out.append('<g class="y-ticks" fill="#1B2430">')
+    for j, c in enumerate(y_axis.classes):
+        cy = plot_b - (j + 0.5) * ch
+        out.append(
+            f'<text x="{_f(plot_l - 10)}" y="{_f(cy + 4)}" text-anchor="end" '
+            f'font-weight="700">{escape(c.code)}</text>'
+        )
+        lines = _wrap(c.label, MARGIN_L - 62)
+        y0 = cy + 4 - 6.5 * (len(lines) - 1)
+        for k, line in enumerate(lines):
+            out.append(
+                f'<text x="{_f(plot_l - 28)}" y="{_f(y0 + 13 * k)}" text-anchor="end" '
+                f'font-size="11" fill="#3A4452">{escape(line)}</text>'
+            )
+    out.append("</g>")
+    ty = plot_t + plot_h / 2
+    out.append(
+        f'<text x="16" y="{_f(ty)}" transform="rotate(-90 16 {_f(ty)})" text-anchor="middle" '
+        f'font-size="13" font-weight="600" fill="#1B2430">{escape(y_axis.title)} →</text>'
+    )
+
+    # scenarios: highest rank number first, so the top risks are drawn on top
+    placed = [
+        s
+        for s in scenarios
+        if s.get("rank") is not None
+        and _num(s["diagram"], "x") is not None
+        and _num(s["diagram"], "y") is not None
+    ]
+    placed.sort(key=lambda s: -int(s["rank"]))
+    true_pts = [(px(_num(s["diagram"], "x") or 0.0), py(_num(s["diagram"], "y") or 0.0))
+                for s in placed]  # fmt: skip
+    boxes = []
+    for s in placed:
+        i = math.floor((_num(s["diagram"], "x") or 0.0) + 0.5) - x_axis.classes[0].index
+        j = math.floor((_num(s["diagram"], "y") or 0.0) + 0.5) - y_axis.classes[0].index
+        i, j = min(max(i, 0), nx - 1), min(max(j, 0), ny - 1)
+        boxes.append(
+            (plot_l + i * cw, plot_b - (j + 1) * ch, plot_l + (i + 1) * cw, plot_b - j * ch)
+        )
+    shown = _spread_place(true_pts, boxes)
+
+    out.append('<g class="whiskers" stroke-width="1.6" stroke-linecap="round">')
+    for s, (tx, ty_) in zip(placed, true_pts, strict=True):
+        d = s["diagram"]
+        colour = DOMAIN_COLOURS.get(str(s.get("domain")), "#555555")
+        x_lo, x_hi = _num(d, "x_low"), _num(d, "x_high")
+        y_lo, y_hi = _num(d, "y_low"), _num(d, "y_high")
+        if x_lo is not None and x_hi is not None and px(x_hi) - px(x_lo) > 1:
+            a, b = px(x_lo), px(x_hi)
+            out.append(
+                f'<path d="M{_f(a)} {_f(ty_)}H{_f(b)}M{_f(a)} {_f(ty_ - 4)}V{_f(ty_ + 4)}'
+                f'M{_f(b)} {_f(ty_ - 4)}V{_f(ty_ + 4)}" stroke="{colour}" stroke-opacity="0.7" '
+                'fill="none"/>'
+            )
+        if y_lo is not None and y_hi is not None and py(y_lo) - py(y_hi) > 1:
+            a, b = py(y_hi), py(y_lo)
+            out.append(
+                f'<path d="M{_f(tx)} {_f(a)}V{_f(b)}M{_f(tx - 4)} {_f(a)}H{_f(tx + 4)}'
+                f'M{_f(tx - 4)} {_f(b)}H{_f(tx + 4)}" stroke="{colour}" stroke-opacity="0.7" '
+                'fill="none"/>'
+            )
+    out.append("</g>")
+
+    out.append('<g class="leaders">')
+    any_moved = False
+    for s, (tx, ty_), (sx, sy) in zip(placed, true_pts, shown, strict=True):
+        if math.hypot(sx - tx, sy - ty_) > 2.5:
+            any_moved = True
+            colour = DOMAIN_COLOURS.get(str(s.get("domain")), "#555555")
+            out.append(
+                f'<line x1="{_f(tx)}" y1="{_f(ty_)}" x2="{_f(sx)}" y2="{_f(sy)}" '
+                'stroke="#1B2430" stroke-width="0.9" stroke-opacity="0.75"/>'
+                f'<circle cx="{_f(tx)}" cy="{_f(ty_)}" r="2.6" fill="{colour}" '
+                'stroke="#1B2430" stroke-width="0.6"/>'
+            )
+    out.append("</g>")
+
+    out.append('<g class="markers" text-anchor="middle" font-weight="700">')
+    for s, (sx, sy) in zip(placed, shown, strict=True):
+        domain = str(s.get("domain"))
+        malicious = bool(s.get("malicious"))
+        colour = DOMAIN_COLOURS.get(domain, "#555555")
+        rank = int(s["rank"])
+        font = 11 if rank < 100 else 9
+        tooltip = f"{rank}. {s.get('title', '')}"
+        out.append(
+            f'<g class="marker" data-rank="{rank}" data-id={_a(s.get("id", ""))}>'
+            f"<title>{escape(tooltip)}</title>"
+            # a white halo keeps the marker readable on any background
+            + _halo(domain, sx, sy, MARKER_R + 1.8)
+            + shape(domain, sx, sy, MARKER_R, malicious)
+            + f'<text x="{_f(sx)}" y="{_f(sy + font * 0.36)}" font-size="{font}" '
+            f'fill="{"#FFFFFF" if malicious else colour}">{rank}</text></g>'
+        )
+    out.append("</g>")
+
+    # legend
+    legend = _legend(legend_y, lang, bool(zone), any_moved)
+    out.append(f'<g class="legend" font-size="11.5" fill="#1B2430">{legend}</g>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _zone_outline(
+    x_axis: Axis,
+    y_axis: Axis,
+    cells: frozenset[tuple[int, int]],
+    left: float,
+    bottom: float,
+    cw: float,
+    ch: float,
+) -> str:
+    """Path of the border between serious and other cells (inner edges only)."""
+    xs = [c.index for c in x_axis.classes]
+    ys = [c.index for c in y_axis.classes]
+    on = {(i, j) for i, xi in enumerate(xs) for j, yj in enumerate(ys) if (xi, yj) in cells}
+    parts: list[str] = []
+    for i, j in sorted(on):
+        x0, x1 = left + i * cw, left + (i + 1) * cw
+        y0, y1 = bottom - (j + 1) * ch, bottom - j * ch
+        if i > 0 and (i - 1, j) not in on:
+            parts.append(f"M{_f(x0)} {_f(y0)}V{_f(y1)}")
+        if i < len(xs) - 1 and (i + 1, j) not in on:
+            parts.append(f"M{_f(x1)} {_f(y0)}V{_f(y1)}")
+        if j > 0 and (i, j - 1) not in on:
+            parts.append(f"M{_f(x0)} {_f(y1)}H{_f(x1)}")
+        if j < len(ys) - 1 and (i, j + 1) not in on:
+            parts.append(f"M{_f(x0)} {_f(y0)}H{_f(x1)}")
+    return "".join(parts)
+
+
+def _legend(y: float, lang: str, zone: bool, moved: bool) -> str:
+    parts: list[str] = []
+    x = float(MARGIN_L)
+    for domain in DOMAINS:
+        parts.append(shape(domain, x + 7, y, 6.5, True, 1.6))
+        label = t(f"legend_{domain}", lang)
+        parts.append(f'<text x="{_f(x + 19)}" y="{_f(y + 4)}">{escape(label)}</text>')
+        x += 19 + 6.4 * len(label) + 26
+    if zone:
+        parts.append(
+            f'<path d="M{_f(x)} {_f(y)}H{_f(x + 26)}" stroke="{ZONE_COLOUR}" stroke-width="2.2" '
+            'stroke-dasharray="7 4"/>'
+        )
+        label = t("legend_zone", lang)
+        parts.append(f'<text x="{_f(x + 33)}" y="{_f(y + 4)}">{escape(label)}</text>')
+    y2 = y + 24
+    x = float(MARGIN_L)
+    grey = "#4A5361"
+    parts.append(
+        f'<circle cx="{_f(x + 7)}" cy="{_f(y2)}" r="6.5" fill="{grey}" stroke="{grey}" '
+        'stroke-width="1.6"/>'
+    )
+    label = t("legend_malicious", lang)
+    parts.append(f'<text x="{_f(x + 19)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
+    x += 19 + 6.4 * len(label) + 22
+    parts.append(
+        f'<circle cx="{_f(x + 7)}" cy="{_f(y2)}" r="6.5" fill="#FFFFFF" stroke="{grey}" '
+        'stroke-width="1.6"/>'
+    )
+    label = t("legend_non_malicious", lang)
+    parts.append(f'<text x="{_f(x + 19)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
+    x += 19 + 6.4 * len(label) + 22
+    parts.append(
+        f'<path d="M{_f(x)} {_f(y2)}H{_f(x + 26)}M{_f(x)} {_f(y2 - 4)}V{_f(y2 + 4)}'
+        f'M{_f(x + 26)} {_f(y2 - 4)}V{_f(y2 + 4)}" stroke="{grey}" stroke-width="1.6" '
+        'fill="none"/>'
+    )
+    label = t("legend_spread", lang)
+    parts.append(f'<text x="{_f(x + 33)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
+    x += 33 + 6.4 * len(label) + 22
+    if moved:
+        parts.append(
+            f'<line x1="{_f(x)}" y1="{_f(y2 + 3)}" x2="{_f(x + 18)}" y2="{_f(y2 - 3)}" '
+            'stroke="#1B2430" stroke-width="0.9"/>'
+            f'<circle cx="{_f(x)}" cy="{_f(y2 + 3)}" r="2.6" fill="{grey}" stroke="#1B2430" '
+            'stroke-width="0.6"/>'
+        )
+        label = t("legend_moved", lang)
+        parts.append(f'<text x="{_f(x + 25)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
+    return "".join(parts)
