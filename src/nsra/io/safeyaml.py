@@ -16,8 +16,10 @@ Line and column numbers are 1-based. Positions of fields are found again on dema
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -128,9 +130,15 @@ def read_text(path: str, limits: Limits | None = None) -> str:
         )
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(limits.max_bytes + 1)
+            raw = fh.read(size + 1)
+            if len(raw) > size:  # the file grew while we read it: read on, within the limit
+                raw += fh.read(limits.max_bytes + 1 - len(raw))
     except OSError as exc:
         raise InputError([Problem(f"cannot read the file: {exc.strerror}", file=path)]) from None
+    if len(raw) > limits.max_bytes:
+        raise InputError(
+            [Problem(f"the file is above the limit of {limits.max_bytes:,} bytes", file=path)]
+        )
     return decode(raw, path)
 
 
@@ -165,54 +173,58 @@ def _problem(message: str, event: ev.Event, source: str) -> Problem:
 
 
 class _Frame:
-    __slots__ = ("container", "key", "key_event", "path")
+    __slots__ = ("container", "is_map", "key", "key_event")
 
-    def __init__(self, container: dict[str, Any] | list[Any], path: Path) -> None:
+    def __init__(self, container: dict[str, Any] | list[Any]) -> None:
         self.container = container
-        self.path = path
+        self.is_map = isinstance(container, dict)
         self.key: str | None = None
         self.key_event: ev.Event | None = None
+
+
+_SCALAR = ev.ScalarEvent
+_MAP_START = ev.MappingStartEvent
+_SEQ_START = ev.SequenceStartEvent
+_ENDS = (ev.MappingEndEvent, ev.SequenceEndEvent)
+_INVALID_KEY = "\0invalid"
+_intern = sys.intern
 
 
 def load(text: str, source: str = "<input>", limits: Limits | None = None) -> Any:
     """Plain data (dicts, lists, str, int, float, bool, None) from YAML or JSON text.
 
-    Raises :class:`InputError` listing every problem found (reading stops at the first problem
-    that makes the rest unreadable: bad syntax, an alias, too deep a nesting).
+    Text that is JSON is read by the JSON reader (much faster); anything else by the YAML event
+    reader. Raises :class:`InputError` listing every problem found (reading stops at the first
+    problem that makes the rest unreadable: bad syntax, an alias, too deep a nesting).
     """
     limits = limits or Limits()
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            return _load_json(text, source, limits)
+        except _NotJson:
+            pass  # a YAML flow mapping, or broken JSON: the YAML reader says what is wrong
     problems: list[Problem] = []
     stack: list[_Frame] = []
+    top: _Frame | None = None
     root: Any = None
     documents = 0
 
     def fatal(message: str, event: ev.Event) -> InputError:
         return InputError([*problems, _problem(message, event, source)])
 
-    def attach(value: Any, event: ev.Event) -> Path | None:
-        """Put a finished value into its parent; returns the value's path (None if dropped)."""
-        nonlocal root
-        if not stack:
-            root = value
-            return ()
-        top = stack[-1]
-        if isinstance(top.container, list):
-            top.container.append(value)
-            return (*top.path, len(top.container) - 1)
-        if top.key is None:  # this value is a key
-            if not isinstance(value, str):
-                problems.append(_problem("a mapping key must be plain text", event, source))
-                top.key = "\0invalid"
-            else:
-                top.key = value
-            top.key_event = event
-            return None
+    def put(value: Any) -> bool:
+        """Put a finished value into the open container; False if it was dropped."""
+        assert top is not None
+        if not top.is_map:
+            top.container.append(value)  # type: ignore[union-attr]
+            return True
         key = top.key
         top.key = None
-        if key == "\0invalid":
-            return None
-        if key in top.container:
-            assert top.key_event is not None
+        if key == _INVALID_KEY:
+            return False
+        container: dict[str, Any] = top.container  # type: ignore[assignment]
+        if key in container:
+            assert top.key_event is not None and key is not None
             problems.append(
                 _problem(
                     f"the key {key!r} appears twice in this mapping; keep one",
@@ -220,53 +232,101 @@ def load(text: str, source: str = "<input>", limits: Limits | None = None) -> An
                     source,
                 )
             )
-            return None
-        top.container[key] = value
-        return (*top.path, key)
+            return False
+        container[key] = value  # type: ignore[index]
+        return True
 
+    event: Any  # the parser's events; attributes depend on the kind
     for event in _events(text, source):
-        if isinstance(event, ev.DocumentStartEvent):
+        kind = type(event)
+        if kind is _SCALAR:
+            tag = event.tag
+            if tag is not None and tag not in _ALLOWED_TAGS:
+                raise fatal(f"the tag {tag} is not allowed; only plain data may be used", event)
+            if top is None:
+                root = resolve_scalar(event.value, bool(event.implicit[0]) and not event.style, tag)
+            elif top.is_map and top.key is None:
+                top.key = _intern(event.value)
+                top.key_event = event
+            else:
+                value = resolve_scalar(
+                    event.value, bool(event.implicit[0]) and not event.style, tag
+                )
+                if type(value) is str and len(value) <= 16:
+                    value = _intern(value)
+                put(value)
+        elif kind is _MAP_START or kind is _SEQ_START:
+            tag = event.tag
+            if tag is not None and tag not in _ALLOWED_TAGS:
+                raise fatal(f"the tag {tag} is not allowed; only plain data may be used", event)
+            if len(stack) >= limits.max_depth:
+                raise fatal(f"the data is nested more than {limits.max_depth} levels deep", event)
+            if top is not None and top.is_map and top.key is None:
+                raise fatal("a mapping key must be plain text", event)
+            container: dict[str, Any] | list[Any] = {} if kind is _MAP_START else []
+            if top is None:
+                root = container
+            else:
+                put(container)
+            top = _Frame(container)
+            stack.append(top)
+        elif kind in _ENDS:
+            stack.pop()
+            top = stack[-1] if stack else None
+        elif kind is ev.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise fatal("the file holds more than one YAML document; keep one", event)
-        elif isinstance(event, ev.AliasEvent):
+        elif kind is ev.AliasEvent:
             raise fatal(
                 "anchors and aliases (&name, *name) are not allowed; write the value out",
                 event,
             )
-        elif isinstance(event, ev.ScalarEvent | ev.MappingStartEvent | ev.SequenceStartEvent):
-            tag = event.tag
-            if tag not in _ALLOWED_TAGS:
-                raise fatal(f"the tag {tag} is not allowed; only plain data may be used", event)
-            if isinstance(event, ev.ScalarEvent):
-                is_key = (
-                    bool(stack)
-                    and isinstance(stack[-1].container, dict)
-                    and (stack[-1].key is None)
-                )
-                plain = bool(event.implicit[0]) and not event.style
-                value = event.value if is_key else resolve_scalar(event.value, plain, tag)
-                attach(value, event)
-                continue
-            if len(stack) >= limits.max_depth:
-                raise fatal(f"the data is nested more than {limits.max_depth} levels deep", event)
-            container: dict[str, Any] | list[Any] = (
-                {} if isinstance(event, ev.MappingStartEvent) else []
-            )
-            is_key = (
-                bool(stack) and isinstance(stack[-1].container, dict) and (stack[-1].key is None)
-            )
-            if is_key:
-                raise fatal("a mapping key must be plain text", event)
-            path = attach(container, event)
-            stack.append(_Frame(container, path if path is not None else ("?",)))
-        elif isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
-            stack.pop()
     if documents == 0:
         problems.append(Problem("the file is empty", file=source, line=1))
     if problems:
         raise InputError(problems)
     return root
+
+
+class _NotJson(Exception):
+    """The text is not JSON; read it as YAML."""
+
+
+def _load_json(text: str, source: str, limits: Limits) -> Any:
+    """JSON with the same rules: no repeated keys, no NaN/Infinity, bounded nesting."""
+    problems: list[Problem] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                problems.append(
+                    Problem(f"the key {key!r} appears twice in a mapping; keep one", file=source)
+                )
+                continue
+            out[_intern(key)] = value
+        return out
+
+    def constant(name: str) -> Any:
+        raise _NotJson(name)
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except (json.JSONDecodeError, _NotJson, RecursionError):
+        raise _NotJson() from None
+    # bounded nesting, checked without recursion
+    todo: list[tuple[Any, int]] = [(data, 1)]
+    while todo:
+        node, depth = todo.pop()
+        if isinstance(node, dict | list):
+            if depth > limits.max_depth:
+                raise _NotJson()  # the YAML reader reports it with a position
+            children = node.values() if isinstance(node, dict) else node
+            todo.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    if problems:
+        raise _NotJson()  # the YAML reader reports repeated keys with their positions
+    return data
 
 
 def locate(text: str, paths: Iterable[Path]) -> dict[Path, tuple[int, int]]:
@@ -275,6 +335,8 @@ def locate(text: str, paths: Iterable[Path]) -> dict[Path, tuple[int, int]]:
     For a mapping entry the position is that of its key, so "unknown field" points at the key.
     """
     wanted = {tuple(p) for p in paths}
+    if not wanted:
+        return {}
     prefixes: set[Path] = set()
     for p in wanted:
         for i in range(len(p) + 1):
