@@ -18,6 +18,7 @@ import numpy as np
 from nsra import __version__
 from nsra.engine.compute import Results
 from nsra.engine.scales import ScaleKernel
+from nsra.io.gcpause import gc_paused
 from nsra.io.validate import Loaded
 from nsra.model.text import tr
 
@@ -48,6 +49,11 @@ def _codes(kernel: ScaleKernel, positions: Any) -> Any:
 
 def results_document(loaded: Loaded, results: Results, lang: str = "en") -> dict[str, Any]:
     """The whole result as plain data (JSON-ready)."""
+    with gc_paused():
+        return _document(loaded, results, lang)
+
+
+def _document(loaded: Loaded, results: Results, lang: str) -> dict[str, Any]:
     a, m = loaded.assessment, loaded.method
     total_kernel = ScaleKernel.of(m.scale(m.aggregation.total_scale))
     crit_kernels = [ScaleKernel.of(m.scale(c.scale)) for c in m.criteria]

@@ -26,6 +26,7 @@ from nsra.engine.inputs import (
     IntArray,
 )
 from nsra.engine.scales import ScaleKernel, exponential_position
+from nsra.io.gcpause import gc_paused
 from nsra.io.methods import load_method, with_positions
 from nsra.io.modelcheck import check
 from nsra.io.problems import InputError, Path, Problem
@@ -752,4 +753,5 @@ def read_assessment(path: str, limits: Limits | None = None) -> Loaded:
     """Read and check an assessment file (YAML or JSON)."""
     limits = limits or Limits()
     text = read_text(path, limits)
-    return parse_assessment(text, path, base_path=path, limits=limits)
+    with gc_paused():
+        return parse_assessment(text, path, base_path=path, limits=limits)
