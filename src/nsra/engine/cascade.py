@@ -7,29 +7,41 @@
   to trigger).
 
 Only direct quantities are propagated (one step); the Monte Carlo simulation of chains and cycles
-is a separate analysis.
+is :mod:`nsra.analysis.cascade_sim`. The cascades are held as a sparse (S*L, S*L) matrix so that
+the same kernels serve one evaluation and thousands of samples at once.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from nsra.engine.inputs import CascadeRows, FloatArray
 
 
+def cascade_matrix(cascades: CascadeRows, n_scenarios: int, n_levels: int) -> sp.csr_array:
+    """Sparse (S*L, S*L) matrix: entry [cause cell, effect cell] = conditional probability."""
+    size = n_scenarios * n_levels
+    rows = cascades.cause * n_levels + cascades.cause_level
+    cols = cascades.effect * n_levels + cascades.effect_level
+    return sp.csr_array((cascades.probability, (rows, cols)), shape=(size, size))
+
+
+def through(matrix: sp.csr_array, x: FloatArray) -> FloatArray:
+    """``x @ matrix`` over the last two axes (S, L) flattened; any leading axes; NaN counts 0."""
+    lead = x.shape[:-2]
+    flat = np.nan_to_num(x.reshape(-1, x.shape[-2] * x.shape[-1]))
+    out = np.asarray((matrix.T @ flat.T).T, dtype=float)
+    return out.reshape(*lead, x.shape[-2], x.shape[-1])
+
+
 def indirect_probability(direct: FloatArray, cascades: CascadeRows) -> FloatArray:
-    """Indirect probability per (scenario, level), same shape as ``direct`` (S, L)."""
-    out = np.zeros_like(direct)
-    if len(cascades):
-        p_cause = np.nan_to_num(direct[cascades.cause, cascades.cause_level])
-        np.add.at(out, (cascades.effect, cascades.effect_level), p_cause * cascades.probability)
-    return out
+    """Indirect probability per (scenario, level), same shape as ``direct`` (..., S, L)."""
+    s, lv = direct.shape[-2:]
+    return through(cascade_matrix(cascades, s, lv), direct)
 
 
 def indirect_impact(direct: FloatArray, cascades: CascadeRows) -> FloatArray:
-    """Indirect impact per (scenario, level), same shape as ``direct`` (S, L)."""
-    out = np.zeros_like(direct)
-    if len(cascades):
-        i_effect = np.nan_to_num(direct[cascades.effect, cascades.effect_level])
-        np.add.at(out, (cascades.cause, cascades.cause_level), cascades.probability * i_effect)
-    return out
+    """Indirect impact per (scenario, level), same shape as ``direct`` (..., S, L)."""
+    s, lv = direct.shape[-2:]
+    return through(cascade_matrix(cascades, s, lv).T.tocsr(), direct)

@@ -61,6 +61,15 @@ class LikelihoodModel:
     def kernel(self, malicious: bool) -> ScaleKernel:
         return (self.malicious if malicious else self.non_malicious)[1]
 
+    def probability_on(
+        self, malicious: bool, positions: FloatArray, months: float | None = None
+    ) -> FloatArray:
+        """Probability over ``months`` (default: the time basis) of positions on the scale for
+        malicious or for non-malicious scenarios; any shape."""
+        spec, kernel = self.malicious if malicious else self.non_malicious
+        basis = self.time_basis_months if months is None else months
+        return probability_over(positions, kernel, spec, basis)
+
     def probability(
         self, positions: FloatArray, malicious: BoolArray, months: float | None = None
     ) -> FloatArray:

@@ -1,0 +1,128 @@
+"""From scale positions to impact, probability and risk: one evaluator for every analysis.
+
+:class:`RiskModel` compiles a method once (impact aggregation, likelihood scales, the cascade
+matrix) and :meth:`RiskModel.evaluate` maps positions shaped ``(..., S, L, K + 1)`` (any leading
+sample axes; slot ``K`` is likelihood) to arrays shaped ``(..., S, L)`` and ``(..., S)``. The
+deterministic computation evaluates the central positions; Monte Carlo, SMAA and sensitivity
+analyses evaluate sampled positions with the very same code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from nsra.engine.cascade import cascade_matrix, through
+from nsra.engine.impact import ImpactModel
+from nsra.engine.inputs import AssessmentInput, BoolArray, FloatArray
+from nsra.engine.likelihood import LikelihoodModel
+from nsra.model.method import Method
+
+
+def level_summary(level_risk: FloatArray, how: str) -> FloatArray:
+    """Risk of a scenario from its levels' risks (last axis): mean, sum or max of assessed."""
+    assessed = ~np.isnan(level_risk)
+    any_level = assessed.any(axis=-1)
+    filled = np.where(assessed, level_risk, 0.0)
+    if how == "sum":
+        out = filled.sum(axis=-1)
+    elif how == "max":
+        out = np.where(assessed, level_risk, -np.inf).max(axis=-1)
+    else:
+        out = filled.sum(axis=-1) / np.maximum(assessed.sum(axis=-1), 1)
+    result: FloatArray = np.where(any_level, out, np.nan)
+    return result
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything evaluated from one set of positions; shapes (..., S, L[, K or I])."""
+
+    criterion_values: FloatArray
+    interest_impact: FloatArray
+    direct_impact: FloatArray
+    indirect_impact: FloatArray
+    total_impact: FloatArray
+    direct_probability: FloatArray
+    indirect_probability: FloatArray
+    total_probability: FloatArray
+    level_risk: FloatArray
+    risk: FloatArray  # (..., S)
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """A method and an assessment's fixed structure, compiled for evaluation."""
+
+    method: Method
+    impact: ImpactModel
+    likelihood: LikelihoodModel
+    malicious: BoolArray  # (S,)
+    cascades: sp.csr_array  # [cause cell, effect cell]
+    cascades_t: sp.csr_array  # its transpose, for indirect impact
+    n_criteria: int
+
+    @classmethod
+    def of(cls, method: Method, inputs: AssessmentInput, profile: str | None = None) -> RiskModel:
+        matrix = cascade_matrix(inputs.cascades, inputs.n_scenarios, inputs.n_levels)
+        return cls(
+            method=method,
+            impact=ImpactModel.of(method, profile),
+            likelihood=LikelihoodModel.of(method),
+            malicious=inputs.malicious,
+            cascades=matrix,
+            cascades_t=matrix.T.tocsr(),
+            n_criteria=inputs.n_criteria,
+        )
+
+    @property
+    def cascades_in_risk(self) -> bool:
+        return self.method.cascades is not None and self.method.cascades.include_in_risk
+
+    def with_weights(self, weights: FloatArray) -> RiskModel:
+        """The same model with other (normalised) criterion weights."""
+        impact = dataclasses.replace(
+            self.impact, weights=np.asarray(weights, dtype=float), profile_id=None
+        )
+        return dataclasses.replace(self, impact=impact)
+
+    def probability(self, positions: FloatArray) -> FloatArray:
+        """Probability over the time basis of likelihood positions shaped (..., S, L)."""
+        lik = self.likelihood
+        mal = lik.probability_on(True, positions)
+        non = lik.probability_on(False, positions)
+        chosen: FloatArray = np.where(self.malicious[:, None], mal, non)
+        return chosen
+
+    def evaluate(self, positions: FloatArray) -> Evaluation:
+        """Impact, probability and risk of positions shaped (..., S, L, K + 1)."""
+        k = self.n_criteria
+        crit = positions[..., :k]
+        values = self.impact.criterion_values(crit)
+        assessed = ~np.all(np.isnan(crit), axis=-1)
+        direct_i = np.where(assessed, self.impact.total(values), np.nan)
+        interests = np.where(assessed[..., None], self.impact.interests(values), np.nan)
+        direct_p = self.probability(positions[..., k])
+        ind_p = through(self.cascades, direct_p)
+        ind_i = through(self.cascades_t, direct_i)
+        if self.cascades_in_risk:
+            total_p = np.where(np.isnan(direct_p), direct_p, np.minimum(1.0, direct_p + ind_p))
+            total_i = np.where(np.isnan(direct_i), direct_i, direct_i + ind_i)
+        else:
+            total_p, total_i = direct_p, direct_i
+        level_risk = total_p * total_i
+        return Evaluation(
+            criterion_values=values,
+            interest_impact=interests,
+            direct_impact=direct_i,
+            indirect_impact=ind_i,
+            total_impact=total_i,
+            direct_probability=direct_p,
+            indirect_probability=ind_p,
+            total_probability=total_p,
+            level_risk=level_risk,
+            risk=level_summary(level_risk, self.method.level_risk),
+        )
