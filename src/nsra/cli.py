@@ -6,6 +6,8 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -17,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from nsra import __version__
+from nsra.analysis.uncertainty import DEFAULT_SAMPLES
 from nsra.engine.compute import compute
 from nsra.engine.scales import ScaleKernel
 from nsra.io.methods import load_method, shipped_method_ids
@@ -373,6 +376,138 @@ def _print_table(doc: dict[str, Any], loaded: Loaded, lang: str) -> None:
             str(spread["analysts"]),
         )
     out.print(table)
+
+
+@contextmanager
+def _executor(workers: int, dask: str | None) -> Iterator[Any]:
+    """None (this process), a process pool, or a Dask client ("local" starts a local cluster)."""
+    if dask:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - declared dependency
+            raise InputError([Problem("Dask is not installed: pip install distributed")]) from None
+        if dask == "local":
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=max(workers, 1), threads_per_worker=1, dashboard_address=None
+            )
+            client = Client(cluster)  # type: ignore[no-untyped-call]
+        else:
+            try:
+                client = Client(dask, timeout=10)  # type: ignore[no-untyped-call]
+            except OSError as exc:
+                raise InputError(
+                    [Problem(f"cannot reach the Dask scheduler at {dask}: {exc}")]
+                ) from None
+            cluster = None
+        try:
+            yield client
+        finally:
+            client.close()  # type: ignore[no-untyped-call]
+            if cluster is not None:
+                cluster.close()
+    elif workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield pool
+    else:
+        yield None
+
+
+@app.command()
+def analyse(
+    file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
+    samples: Annotated[
+        int, typer.Option("--samples", min=100, help="Monte Carlo samples.")
+    ] = DEFAULT_SAMPLES,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 1,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help='Dask scheduler address, or "local" for a local cluster.'),
+    ] = None,
+    distribution: Annotated[
+        str, typer.Option("--distribution", help="uniform or triangular within intervals.")
+    ] = "uniform",
+    profile: Annotated[str | None, typer.Option("--profile", help="Weight profile.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the JSON here.")
+    ] = None,
+    max_size: MaxSize = DEFAULT_MAX_BYTES,
+) -> None:
+    """Uncertainty, weight profiles and robustness of the ranking (JSON output)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from nsra.analysis.profiles import compare_profiles
+    from nsra.analysis.uncertainty import position_sampler, propagate
+    from nsra.engine.evaluate import RiskModel
+    from nsra.io.analysis_results import (
+        analysis_document,
+        profiles_section,
+        uncertainty_section,
+    )
+
+    if distribution not in ("uniform", "triangular"):
+        raise InputError(
+            [Problem(f"unknown distribution {distribution!r}; allowed: uniform, triangular")]
+        )
+    loaded = _load(file, max_size)
+    _check_profile(loaded.method, profile)
+    results = compute(loaded.inputs, loaded.method, profile)
+    model = RiskModel.of(loaded.method, loaded.inputs, profile)
+    sampler = position_sampler(
+        loaded.inputs,
+        loaded.method,
+        results.cells,
+        "triangular" if distribution == "triangular" else "uniform",
+    )
+    sections: dict[str, Any] = {}
+    with (
+        _executor(workers, dask) as executor,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} blocks"),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as bar,
+    ):
+        task = bar.add_task("Monte Carlo", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        u = propagate(
+            model,
+            sampler,
+            results.level,
+            results.rank,
+            samples=samples,
+            seed=seed,
+            executor=executor,
+            progress=tick,
+        )
+    sections["uncertainty"] = uncertainty_section(loaded, results, u)
+    sections["profiles"] = profiles_section(
+        loaded, compare_profiles(loaded.inputs, loaded.method, results.cells)
+    )
+    options = {
+        "samples": samples,
+        "seed": seed,
+        "workers": workers,
+        "dask": dask,
+        "distribution": distribution,
+        "profile": results.profile_id,
+    }
+    doc = analysis_document(loaded, results, sections, options)
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if output is not None:
+        _write_atomic(output, text)
+        err.print(f"Written: {output}")
+    else:
+        sys.stdout.write(text)
 
 
 @app.command()

@@ -1,0 +1,154 @@
+"""Monte Carlo uncertainty: seeded, independent of chunking and workers, drawn where it should."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nsra.analysis.chunks import Plan, block_stream, run_blocks, streams
+from nsra.analysis.profiles import compare_profiles
+from nsra.analysis.uncertainty import PositionSampler, position_sampler, propagate
+from nsra.engine.compute import Results, compute
+from nsra.engine.evaluate import RiskModel
+from nsra.io.validate import Loaded, read_assessment
+
+ROOT = Path(__file__).resolve().parent.parent
+NL = ROOT / "examples" / "nl-integrated.yaml"
+BNRA = ROOT / "examples" / "be-bnra.yaml"
+
+
+def _setup(path: Path) -> tuple[Loaded, Results, RiskModel, PositionSampler]:
+    loaded = read_assessment(str(path))
+    results = compute(loaded.inputs, loaded.method)
+    model = RiskModel.of(loaded.method, loaded.inputs)
+    return loaded, results, model, position_sampler(loaded.inputs, loaded.method, results.cells)
+
+
+def test_block_streams_do_not_depend_on_how_many_are_spawned() -> None:
+    a = streams(42, 5)[3].random(4)
+    b = block_stream(42, 3).random(4)
+    assert np.array_equal(a, b)
+    assert not np.array_equal(block_stream(42, 2).random(4), b)
+
+
+def test_run_blocks_sizes_and_order() -> None:
+    plan = Plan(10, block=4)
+    assert plan.blocks == 3
+    assert [plan.size(b) for b in range(3)] == [4, 4, 2]
+    out = run_blocks(lambda b, n, rng: (b, n), plan, seed=0)
+    assert out == [(0, 4), (1, 4), (2, 2)]
+
+
+def test_seeded_and_reproducible() -> None:
+    _, results, model, sampler = _setup(NL)
+    a = propagate(model, sampler, results.level, results.rank, samples=3000, seed=7)
+    b = propagate(model, sampler, results.level, results.rank, samples=3000, seed=7)
+    c = propagate(model, sampler, results.level, results.rank, samples=3000, seed=8)
+    assert np.array_equal(a.intervals.risk, b.intervals.risk)
+    assert not np.array_equal(a.intervals.risk, c.intervals.risk)
+    assert a.seed == 7 and a.samples == 3000
+
+
+@pytest.mark.parametrize("pool", [ThreadPoolExecutor, ProcessPoolExecutor])
+def test_results_do_not_depend_on_workers(pool: type) -> None:
+    _, results, model, sampler = _setup(BNRA)
+    here = propagate(model, sampler, results.level, results.rank, samples=5000, seed=3)
+    with pool(max_workers=2) as ex:
+        there = propagate(
+            model, sampler, results.level, results.rank, samples=5000, seed=3, executor=ex
+        )
+    for name in ("risk", "rank", "impact", "probability"):
+        assert np.array_equal(getattr(here.intervals, name), getattr(there.intervals, name))
+
+
+def test_results_equal_on_a_local_dask_cluster() -> None:
+    from distributed import Client, LocalCluster
+
+    _, results, model, sampler = _setup(BNRA)
+    here = propagate(model, sampler, results.level, results.rank, samples=5000, seed=11)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        there = propagate(
+            model, sampler, results.level, results.rank, samples=5000, seed=11, executor=client
+        )
+    assert np.array_equal(here.intervals.risk, there.intervals.risk)
+    assert np.array_equal(here.intervals.rank, there.intervals.rank)
+
+
+def test_intervals_are_ordered_and_hold_the_central_value() -> None:
+    _, results, model, sampler = _setup(NL)
+    u = propagate(model, sampler, results.level, results.rank, samples=4000, seed=1)
+    for name in ("risk", "impact", "probability", "rank"):
+        q = getattr(u.intervals, name)
+        ranked = ~np.isnan(q[0])
+        assert np.all(q[0][ranked] <= q[1][ranked]) and np.all(q[1][ranked] <= q[2][ranked])
+    # the deterministic impact lies inside the sampled range (it is one of its possible values)
+    idx = np.arange(results.level.shape[0])
+    central = results.total_impact[idx, results.level]
+    q = u.intervals.impact
+    assert np.all((q[0] <= central + 1e-9) & (central <= q[2] + 1e-9))
+
+
+def test_a_class_is_drawn_log_uniformly_in_euros_on_the_bnra_scale() -> None:
+    """A criterion estimated at class 2 by everyone: euros log-uniform in [EUR(1.5), EUR(2.5)]."""
+    s = np.full((1, 1, 2), np.nan)
+    s[0, 0, 0] = 2.0
+    sampler = PositionSampler(low=s - 0.5, high=s + 0.5, mode=s)
+    loaded = read_assessment(str(BNRA))
+    model = RiskModel.of(loaded.method, loaded.inputs)
+    pos = sampler.sample(200_000, np.random.default_rng(5))[:, 0, 0, 0]
+    euros = model.impact.criterion_values(
+        np.stack([pos] + [np.full_like(pos, np.nan)] * 9, axis=-1)
+    )[:, 0]
+    logs = np.log10(euros / 1.6e6)
+    assert logs.min() >= 1.5 and logs.max() <= 2.5
+    hist, _ = np.histogram(logs, bins=10, range=(1.5, 2.5))
+    assert np.all(np.abs(hist / 20_000 - 1) < 0.05)  # flat in log10 euros
+
+
+def test_triangular_draws_centre_on_the_mode() -> None:
+    low, high, mode = np.zeros((1, 1, 1)), np.ones((1, 1, 1)), np.full((1, 1, 1), 0.8)
+    tri = PositionSampler(low, high, mode, "triangular").sample(100_000, np.random.default_rng(2))
+    assert abs(float(tri.mean()) - (0 + 1 + 0.8) / 3) < 0.005
+    assert tri.min() >= 0 and tri.max() <= 1
+
+
+def test_cells_nobody_estimated_stay_missing() -> None:
+    s = np.array([[[1.0, np.nan]]])
+    draws = PositionSampler(s - 0.5, s + 0.5, s).sample(10, np.random.default_rng(0))
+    assert np.all(np.isnan(draws[..., 1])) and not np.any(np.isnan(draws[..., 0]))
+
+
+def test_profiles_show_which_scenarios_change_rank() -> None:
+    loaded = read_assessment(str(NL))
+    results = compute(loaded.inputs, loaded.method)
+    cmp = compare_profiles(loaded.inputs, loaded.method, results.cells)
+    assert cmp.profiles == [p.id for p in loaded.method.profiles]
+    default = cmp.profiles.index(results.profile_id or "")
+    assert np.array_equal(cmp.rank[default], results.rank)
+    for p, pid in enumerate(cmp.profiles):
+        expected = compute(loaded.inputs, loaded.method, pid).rank
+        assert np.array_equal(cmp.rank[p], expected)
+    moved = cmp.changes
+    assert moved == [i for i in range(cmp.rank.shape[1]) if len(set(cmp.rank[:, i])) > 1]
+
+
+def test_cli_analyse_writes_json_with_seed_and_options(tmp_path: Path) -> None:
+    out = tmp_path / "a.json"
+    cmd = [sys.executable, "-m", "nsra.cli", "analyse", str(NL), "--samples", "500"]
+    proc = subprocess.run([*cmd, "--seed", "4", "-o", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text())
+    assert doc["format"] == "nsra-analysis/1"
+    assert doc["options"]["seed"] == 4 and doc["uncertainty"]["samples"] == 500
+    sc = doc["uncertainty"]["scenarios"][0]
+    assert {"id", "central_rank", "risk", "rank", "impact", "probability"} <= set(sc)
+    assert len(sc["risk"]) == 3
