@@ -163,6 +163,8 @@ class CascadeCatalogue:
         months = results.method.likelihood.time_basis_months
         rate = rate_from_probability(p_t, months)
         daily = probability_from_rate(rate, 12.0 / days_per_year)
+        if actor is None:
+            actor = inputs.actor
         flags = np.zeros(inputs.n_scenarios, dtype=bool) if actor is None else actor
         return cls(
             daily_probability=np.clip(daily, 0.0, 1.0),

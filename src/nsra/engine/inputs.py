@@ -85,6 +85,7 @@ class AssessmentInput:
     estimates: EstimateRows
     consensus: EstimateRows
     cascades: CascadeRows
+    actor: BoolArray | None = None  # (S,) actor risks of the cascade simulation; None: none
 
     @property
     def n_slots(self) -> int:
@@ -115,4 +116,5 @@ class AssessmentInput:
             CascadeRows(
                 inverse[c.cause], c.cause_level, inverse[c.effect], c.effect_level, c.probability
             ),
+            None if self.actor is None else self.actor[order],
         )

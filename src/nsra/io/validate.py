@@ -583,6 +583,9 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
         estimates=est.rows(),
         consensus=cons.rows(),
         cascades=casc,
+        actor=np.array(
+            [isinstance(sc, dict) and sc.get("actor") is True for sc in scenarios_data], dtype=bool
+        ),
     )
     return inputs, warnings
 

@@ -131,6 +131,11 @@ class Scenario(Strict):
     theme: str = Field(min_length=1)
     domain: Domain
     malicious: bool
+    actor: bool = Field(
+        default=False,
+        description="a malicious actor (e.g. a terrorist group) whose events count in the cascade "
+        "simulation only when they trigger at least one other threat",
+    )
     owner: Identifier
     description: TextOrStr | None = None
     sources: list[Source] = Field(default_factory=list)
