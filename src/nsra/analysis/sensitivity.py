@@ -59,8 +59,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from nsra.analysis.uncertainty import PositionSampler
-from nsra.engine.cascade import through
-from nsra.engine.evaluate import RiskModel, level_summary
+from nsra.engine.evaluate import RiskModel
 from nsra.engine.inputs import FloatArray, IntArray
 from nsra.engine.ranking import competition_ranks
 
@@ -364,25 +363,8 @@ def evaluate_weighted(
     weight vector (``RiskModel.with_weights`` takes one vector for all samples), and the cascade
     and risk steps of ``evaluate`` follow.
     """
-    ev = model.evaluate(positions)
-    if weights is None:
-        return Outcome(ev.total_impact, ev.level_risk, ev.risk)
-    k = model.n_criteria
-    values = ev.criterion_values
-    assessed = ~np.isnan(values)
-    w = weights[:, None, None, :]
-    total = (np.where(assessed, values, 0.0) * w).sum(axis=-1)
-    if model.method.aggregation.kind == "weighted_average":
-        mass = (assessed * w).sum(axis=-1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            total = np.where(mass > 0, total / np.where(mass > 0, mass, 1.0), 0.0)
-    scored = ~np.all(np.isnan(positions[..., :k]), axis=-1)
-    direct = np.where(scored, total, np.nan)
-    if model.cascades_in_risk:
-        indirect = through(model.cascades_t, direct)
-        direct = np.where(np.isnan(direct), direct, direct + indirect)
-    level_risk = ev.total_probability * direct
-    return Outcome(direct, level_risk, level_summary(level_risk, model.method.level_risk))
+    ev = model.evaluate(positions, weights)
+    return Outcome(ev.total_impact, ev.level_risk, ev.risk)
 
 
 def linked_scenarios(model: RiskModel, scenario: int, n_levels: int) -> IntArray:
@@ -400,11 +382,8 @@ def restricted_model(model: RiskModel, scenarios: IntArray, n_levels: int) -> Ri
     For the first of ``linked_scenarios(model, s, L)`` it gives exactly the full model's values:
     first-order cascades only reach a scenario's direct causes and effects.
     """
-    cells = (scenarios[:, None] * n_levels + np.arange(n_levels)).ravel()
-    sub = model.cascades[cells][:, cells].tocsr()
-    return dataclasses.replace(
-        model, malicious=model.malicious[scenarios], cascades=sub, cascades_t=sub.T.tocsr()
-    )
+    del n_levels  # the model knows its levels
+    return model.restricted(scenarios)
 
 
 # -- the parameterisation --------------------------------------------------------------------------

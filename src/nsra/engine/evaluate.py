@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from nsra.engine.cascade import cascade_matrix, through
 from nsra.engine.impact import ImpactModel
-from nsra.engine.inputs import AssessmentInput, BoolArray, FloatArray
+from nsra.engine.inputs import AssessmentInput, BoolArray, FloatArray, IntArray
 from nsra.engine.likelihood import LikelihoodModel
 from nsra.model.method import Method
 
@@ -97,14 +97,28 @@ class RiskModel:
         chosen: FloatArray = np.where(self.malicious[:, None], mal, non)
         return chosen
 
-    def evaluate(self, positions: FloatArray) -> Evaluation:
-        """Impact, probability and risk of positions shaped (..., S, L, K + 1)."""
+    def restricted(self, scenarios: IntArray) -> RiskModel:
+        """The model over some scenarios only (in that order), with the cascades among them."""
+        n_levels = self.cascades.shape[0] // max(self.malicious.shape[0], 1)
+        cells = (scenarios[:, None] * n_levels + np.arange(n_levels)).ravel()
+        sub = self.cascades[cells][:, cells].tocsr()
+        return dataclasses.replace(
+            self, malicious=self.malicious[scenarios], cascades=sub, cascades_t=sub.T.tocsr()
+        )
+
+    def evaluate(self, positions: FloatArray, weights: FloatArray | None = None) -> Evaluation:
+        """Impact, probability and risk of positions shaped (..., S, L, K + 1).
+
+        ``weights``: None for the model's weights, or one normalised weight vector per sample,
+        shaped like the leading sample axes plus (K,): (N, K) for positions (N, S, L, K + 1).
+        """
         k = self.n_criteria
         crit = positions[..., :k]
         values = self.impact.criterion_values(crit)
+        w = None if weights is None else weights[..., None, None, :]
         assessed = ~np.all(np.isnan(crit), axis=-1)
-        direct_i = np.where(assessed, self.impact.total(values), np.nan)
-        interests = np.where(assessed[..., None], self.impact.interests(values), np.nan)
+        direct_i = np.where(assessed, self.impact.total(values, w), np.nan)
+        interests = np.where(assessed[..., None], self.impact.interests(values, w), np.nan)
         direct_p = self.probability(positions[..., k])
         ind_p = through(self.cascades, direct_p)
         ind_i = through(self.cascades_t, direct_i)

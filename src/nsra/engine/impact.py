@@ -39,15 +39,17 @@ def positions_of_scores(values: FloatArray, scores: FloatArray, first_index: int
 def weighted_total(values: FloatArray, weights: FloatArray, renormalise: bool) -> FloatArray:
     """Sum of weight x value over the last axis; NaN (not assessed) counts as 0.
 
+    ``weights`` is one vector (K,) or one per row, broadcastable against ``values`` (..., K).
     With ``renormalise`` the weights are rescaled over the assessed criteria of each row
     (a weighted average of what was assessed).
     """
     assessed = ~np.isnan(values)
     filled = np.where(assessed, values, 0.0)
-    total = filled @ weights
+    one = weights.ndim == 1
+    total = filled @ weights if one else (filled * weights).sum(axis=-1)
     if not renormalise:
         return total
-    mass = assessed @ weights
+    mass = assessed @ weights if one else (assessed * weights).sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(mass > 0, total / np.where(mass > 0, mass, 1.0), 0.0)
 
@@ -97,25 +99,31 @@ class ImpactModel:
         first = self.method.scale(self.method.criteria[0].scale).first_index
         return scores_of_positions(positions, np.asarray(agg.scores, dtype=float), first)
 
-    def contributions(self, values: FloatArray) -> FloatArray:
-        """Weighted contribution of each criterion to the total, NaN -> 0, shape (..., K)."""
+    def contributions(self, values: FloatArray, weights: FloatArray | None = None) -> FloatArray:
+        """Weighted contribution of each criterion to the total, NaN -> 0, shape (..., K).
+
+        ``weights``: None for the model's own, or per-row weights broadcastable to (..., K).
+        """
+        w = self.weights if weights is None else weights
         assessed = ~np.isnan(values)
-        filled = np.where(assessed, values, 0.0) * self.weights
+        filled = np.where(assessed, values, 0.0) * w
         if self.method.aggregation.kind != "weighted_average":
             return filled
-        mass = assessed.astype(float) @ self.weights
+        mass = (assessed * w).sum(axis=-1)
         with np.errstate(invalid="ignore", divide="ignore"):
             scale = np.where(mass > 0, 1.0 / np.where(mass > 0, mass, 1.0), 0.0)
         return filled * scale[..., None]
 
-    def interests(self, values: FloatArray) -> FloatArray:
+    def interests(self, values: FloatArray, weights: FloatArray | None = None) -> FloatArray:
         """Impact per interest, shape (..., I); interests sum to the total."""
-        return self.contributions(values) @ self.membership
+        return self.contributions(values, weights) @ self.membership
 
-    def total(self, values: FloatArray) -> FloatArray:
-        """Total impact, shape (...)."""
+    def total(self, values: FloatArray, weights: FloatArray | None = None) -> FloatArray:
+        """Total impact, shape (...); ``weights`` as in :meth:`contributions`."""
         return weighted_total(
-            values, self.weights, self.method.aggregation.kind == "weighted_average"
+            values,
+            self.weights if weights is None else weights,
+            self.method.aggregation.kind == "weighted_average",
         )
 
     def total_position(self, total: FloatArray) -> FloatArray:
