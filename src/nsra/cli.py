@@ -414,6 +414,55 @@ def _executor(workers: int, dask: str | None) -> Iterator[Any]:
         yield None
 
 
+def _more_analyses(
+    loaded: Loaded,
+    results: Any,
+    model: Any,
+    sampler: Any,
+    *,
+    seed: int,
+    years: int,
+    executor: Any,
+) -> dict[str, Any]:
+    """Profiles, sensitivity, threat network and (where the method has cascades) simulation."""
+    from nsra.analysis.cascade_sim import (
+        CascadeCatalogue,
+        compare_first_order,
+        first_order,
+        simulate,
+    )
+    from nsra.analysis.network import network_document, threat_network
+    from nsra.analysis.profiles import compare_profiles
+    from nsra.analysis.sensitivity import sensitivity, sensitivity_document
+    from nsra.io.analysis_results import cascades_section, profiles_section
+
+    out: dict[str, Any] = {
+        "profiles": profiles_section(
+            loaded, compare_profiles(loaded.inputs, loaded.method, results.cells)
+        ),
+        "sensitivity": sensitivity_document(
+            sensitivity(
+                model,
+                sampler,
+                results.cells.central,
+                results.level,
+                scenario_ids=[sc.id for sc in loaded.assessment.scenarios],
+                seed=seed,
+            )
+        ),
+    }
+    if len(loaded.inputs.cascades) or any(sc.reinforces for sc in loaded.assessment.scenarios):
+        out["network"] = network_document(threat_network(loaded, results, seed=seed))
+    if len(loaded.inputs.cascades):
+        catalogue = CascadeCatalogue.from_results(results, loaded.inputs)
+        stats = simulate(catalogue, years, seed, executor)
+        analytic = first_order(catalogue)
+        out["cascades"] = cascades_section(
+            loaded, stats, compare_first_order(stats, analytic), analytic
+        )
+    return out
+
+
 @app.command()
 def analyse(
     file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
@@ -430,22 +479,21 @@ def analyse(
         str, typer.Option("--distribution", help="uniform or triangular within intervals.")
     ] = "uniform",
     profile: Annotated[str | None, typer.Option("--profile", help="Weight profile.")] = None,
+    years: Annotated[
+        int, typer.Option("--years", min=1, help="Years of cascade simulation.")
+    ] = 10_000,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the JSON here.")
     ] = None,
     max_size: MaxSize = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Uncertainty, weight profiles and robustness of the ranking (JSON output)."""
+    """Uncertainty, weight profiles, sensitivity, cascade simulation and the threat network
+    (JSON output)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from nsra.analysis.profiles import compare_profiles
     from nsra.analysis.uncertainty import position_sampler, propagate
     from nsra.engine.evaluate import RiskModel
-    from nsra.io.analysis_results import (
-        analysis_document,
-        profiles_section,
-        uncertainty_section,
-    )
+    from nsra.io.analysis_results import analysis_document, uncertainty_section
 
     if distribution not in ("uniform", "triangular"):
         raise InputError(
@@ -489,12 +537,15 @@ def analyse(
             executor=executor,
             progress=tick,
         )
+        bar.update(task, description="Sensitivity, network, cascades")
+        more = _more_analyses(
+            loaded, results, model, sampler, seed=seed, years=years, executor=executor
+        )
     sections["uncertainty"] = uncertainty_section(loaded, results, u)
-    sections["profiles"] = profiles_section(
-        loaded, compare_profiles(loaded.inputs, loaded.method, results.cells)
-    )
+    sections.update(more)
     options = {
         "samples": samples,
+        "years": years,
         "seed": seed,
         "workers": workers,
         "dask": dask,

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from nsra import __version__
+from nsra.analysis.cascade_sim import CascadeStats, FirstOrder, FirstOrderComparison
 from nsra.analysis.profiles import ProfileComparison
 from nsra.analysis.uncertainty import UncertaintyResult
 from nsra.engine.compute import Results
@@ -90,4 +91,50 @@ def analysis_document(
         },
         "options": options,
         **sections,
+    }
+
+
+def cascades_section(
+    loaded: Loaded, stats: CascadeStats, comparison: FirstOrderComparison, analytic: FirstOrder
+) -> dict[str, Any]:
+    """Simulated yearly frequencies, attribution and impact per risk and level, and how far the
+    first-order estimate is from the simulation."""
+    ids = [sc.id for sc in loaded.assessment.scenarios]
+    levels = [lv.id for lv in loaded.method.intensity_levels] or [""]
+    root, trig = stats.root_frequency, stats.triggered_frequency
+    risks = []
+    for r, rid in enumerate(ids):
+        per_level = []
+        for lv, lid in enumerate(levels):
+            per_level.append(
+                {
+                    "level": lid or None,
+                    "root_per_year": float(root[r, lv]),
+                    "triggered_per_year": float(trig[r, lv]),
+                    "first_order_root_per_year": float(analytic.root_frequency[r, lv]),
+                    "first_order_triggered_per_year": float(analytic.triggered_frequency[r, lv]),
+                    "triggered_difference": _list(comparison.triggered_abs[r, lv]),
+                    "triggered_relative_difference": _list(comparison.triggered_rel[r, lv]),
+                    "impact_of_events_started_here": {
+                        "mean": _list(stats.impact_mean[r, lv]),
+                        "p5": _list(stats.impact_p5[r, lv]),
+                        "p50": _list(stats.impact_p50[r, lv]),
+                        "p95": _list(stats.impact_p95[r, lv]),
+                    },
+                }
+            )
+        causes = [
+            {"cause": ids[c], "per_year": float(stats.attribution[c, r])}
+            for c in np.argsort(-stats.attribution[:, r], kind="stable")
+            if stats.attribution_count[c, r] > 0
+        ]
+        risks.append({"id": rid, "levels": per_level, "triggered_by": causes})
+    return {
+        "years": stats.years,
+        "seed": stats.seed,
+        "events": stats.n_events,
+        "triggered_occurrences": stats.n_triggered,
+        "annual_impact_mean": _list(stats.annual_impact_mean),
+        "options": stats.options,
+        "risks": risks,
     }
