@@ -22,6 +22,7 @@ from nsra import __version__
 from nsra.analysis.uncertainty import DEFAULT_SAMPLES
 from nsra.engine.compute import compute
 from nsra.engine.scales import ScaleKernel
+from nsra.io.analysis_results import AnalysisOptions
 from nsra.io.methods import load_method, shipped_method_ids
 from nsra.io.problems import InputError, Problem
 from nsra.io.results import results_csv, results_document
@@ -378,6 +379,36 @@ def _print_table(doc: dict[str, Any], loaded: Loaded, lang: str) -> None:
     out.print(table)
 
 
+def _run_analyses(
+    loaded: Loaded, results: Any, options: Any, workers: int, dask: str | None
+) -> dict[str, Any]:
+    """All analyses with a progress bar on the chosen executor (the analysis document)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from nsra.io.analysis_results import run_analyses
+
+    with (
+        _executor(workers, dask) as executor,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as bar,
+    ):
+        task = bar.add_task("Analyses", total=None)
+
+        def tick(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        doc = run_analyses(loaded, results, options, executor=executor, progress=tick)
+    doc["options"].update({"workers": workers, "dask": dask})
+    return doc
+
+
 @contextmanager
 def _executor(workers: int, dask: str | None) -> Iterator[Any]:
     """None (this process), a process pool, or a Dask client ("local" starts a local cluster)."""
@@ -414,55 +445,6 @@ def _executor(workers: int, dask: str | None) -> Iterator[Any]:
         yield None
 
 
-def _more_analyses(
-    loaded: Loaded,
-    results: Any,
-    model: Any,
-    sampler: Any,
-    *,
-    seed: int,
-    years: int,
-    executor: Any,
-) -> dict[str, Any]:
-    """Profiles, sensitivity, threat network and (where the method has cascades) simulation."""
-    from nsra.analysis.cascade_sim import (
-        CascadeCatalogue,
-        compare_first_order,
-        first_order,
-        simulate,
-    )
-    from nsra.analysis.network import network_document, threat_network
-    from nsra.analysis.profiles import compare_profiles
-    from nsra.analysis.sensitivity import sensitivity, sensitivity_document
-    from nsra.io.analysis_results import cascades_section, profiles_section
-
-    out: dict[str, Any] = {
-        "profiles": profiles_section(
-            loaded, compare_profiles(loaded.inputs, loaded.method, results.cells)
-        ),
-        "sensitivity": sensitivity_document(
-            sensitivity(
-                model,
-                sampler,
-                results.cells.central,
-                results.level,
-                scenario_ids=[sc.id for sc in loaded.assessment.scenarios],
-                seed=seed,
-            )
-        ),
-    }
-    if len(loaded.inputs.cascades) or any(sc.reinforces for sc in loaded.assessment.scenarios):
-        out["network"] = network_document(threat_network(loaded, results, seed=seed))
-    if len(loaded.inputs.cascades):
-        catalogue = CascadeCatalogue.from_results(results, loaded.inputs)
-        stats = simulate(catalogue, years, seed, executor)
-        analytic = first_order(catalogue)
-        out["cascades"] = cascades_section(
-            loaded, stats, compare_first_order(stats, analytic), analytic
-        )
-    return out
-
-
 @app.command()
 def analyse(
     file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
@@ -489,12 +471,6 @@ def analyse(
 ) -> None:
     """Uncertainty, weight profiles, sensitivity, cascade simulation and the threat network
     (JSON output)."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from nsra.analysis.uncertainty import position_sampler, propagate
-    from nsra.engine.evaluate import RiskModel
-    from nsra.io.analysis_results import analysis_document, uncertainty_section
-
     if distribution not in ("uniform", "triangular"):
         raise InputError(
             [Problem(f"unknown distribution {distribution!r}; allowed: uniform, triangular")]
@@ -502,57 +478,13 @@ def analyse(
     loaded = _load(file, max_size)
     _check_profile(loaded.method, profile)
     results = compute(loaded.inputs, loaded.method, profile)
-    model = RiskModel.of(loaded.method, loaded.inputs, profile)
-    sampler = position_sampler(
-        loaded.inputs,
-        loaded.method,
-        results.cells,
-        "triangular" if distribution == "triangular" else "uniform",
+    options = AnalysisOptions(
+        samples=samples,
+        seed=seed,
+        years=years,
+        distribution="triangular" if distribution == "triangular" else "uniform",
     )
-    sections: dict[str, Any] = {}
-    with (
-        _executor(workers, dask) as executor,
-        Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} blocks"),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-            disable=not sys.stderr.isatty(),
-        ) as bar,
-    ):
-        task = bar.add_task("Monte Carlo", total=None)
-
-        def tick(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        u = propagate(
-            model,
-            sampler,
-            results.level,
-            results.rank,
-            samples=samples,
-            seed=seed,
-            executor=executor,
-            progress=tick,
-        )
-        bar.update(task, description="Sensitivity, network, cascades")
-        more = _more_analyses(
-            loaded, results, model, sampler, seed=seed, years=years, executor=executor
-        )
-    sections["uncertainty"] = uncertainty_section(loaded, results, u)
-    sections.update(more)
-    options = {
-        "samples": samples,
-        "years": years,
-        "seed": seed,
-        "workers": workers,
-        "dask": dask,
-        "distribution": distribution,
-        "profile": results.profile_id,
-    }
-    doc = analysis_document(loaded, results, sections, options)
+    doc = _run_analyses(loaded, results, options, workers, dask)
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if output is not None:
         _write_atomic(output, text)

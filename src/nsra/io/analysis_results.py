@@ -6,6 +6,8 @@ a result can be reproduced.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,7 +15,7 @@ import numpy as np
 from nsra import __version__
 from nsra.analysis.cascade_sim import CascadeStats, FirstOrder, FirstOrderComparison
 from nsra.analysis.profiles import ProfileComparison
-from nsra.analysis.uncertainty import UncertaintyResult
+from nsra.analysis.uncertainty import DEFAULT_SAMPLES, Distribution, UncertaintyResult
 from nsra.engine.compute import Results
 from nsra.io.validate import Loaded
 from nsra.model.text import tr
@@ -138,3 +140,106 @@ def cascades_section(
         "options": stats.options,
         "risks": risks,
     }
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What to run and with which sizes and seed."""
+
+    samples: int = DEFAULT_SAMPLES
+    seed: int = 1
+    years: int = 10_000
+    distribution: Distribution = "uniform"
+    sensitivity: bool = True
+    smaa: bool = False  # switched on once nsra.analysis.smaa lands
+
+
+Stage = Callable[[str, int, int], None]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def run_analyses(
+    loaded: Loaded,
+    results: Results,
+    options: AnalysisOptions,
+    executor: Any = None,
+    progress: Stage = _quiet,
+) -> dict[str, Any]:
+    """Every analysis the assessment allows, as one ``nsra-analysis/1`` document.
+
+    Monte Carlo uncertainty and weight profiles always; sensitivity (Sobol, Morris) and SMAA
+    where asked; the threat network where there are cascades or "reinforces" links; the cascade
+    simulation where there are cascades. Each section records its seed and options.
+    """
+    from nsra.analysis.cascade_sim import (
+        CascadeCatalogue,
+        compare_first_order,
+        first_order,
+        simulate,
+    )
+    from nsra.analysis.network import network_document, threat_network
+    from nsra.analysis.profiles import compare_profiles
+    from nsra.analysis.sensitivity import sensitivity, sensitivity_document
+    from nsra.analysis.uncertainty import position_sampler, propagate
+    from nsra.engine.evaluate import RiskModel
+
+    seed = options.seed
+    profile = results.profile_id
+    model = RiskModel.of(loaded.method, loaded.inputs, profile)
+    sampler = position_sampler(loaded.inputs, loaded.method, results.cells, options.distribution)
+    sections: dict[str, Any] = {}
+    u = propagate(
+        model,
+        sampler,
+        results.level,
+        results.rank,
+        samples=options.samples,
+        seed=seed,
+        executor=executor,
+        progress=lambda d, t: progress("Monte Carlo", d, t),
+    )
+    sections["uncertainty"] = uncertainty_section(loaded, results, u)
+    progress("Weight profiles", 0, 1)
+    sections["profiles"] = profiles_section(
+        loaded, compare_profiles(loaded.inputs, loaded.method, results.cells)
+    )
+    if options.smaa:
+        from nsra.io.smaa_section import smaa_section
+
+        progress("SMAA", 0, 1)
+        sections["smaa"] = smaa_section(loaded, results, model, sampler, options, executor)
+    if options.sensitivity:
+        progress("Sensitivity", 0, 1)
+        sections["sensitivity"] = sensitivity_document(
+            sensitivity(
+                model,
+                sampler,
+                results.cells.central,
+                results.level,
+                scenario_ids=[sc.id for sc in loaded.assessment.scenarios],
+                seed=seed,
+            )
+        )
+    has_links = any(sc.reinforces for sc in loaded.assessment.scenarios)
+    if len(loaded.inputs.cascades) or has_links:
+        progress("Threat network", 0, 1)
+        sections["network"] = network_document(threat_network(loaded, results, seed=seed))
+    if len(loaded.inputs.cascades):
+        progress("Cascade simulation", 0, 1)
+        catalogue = CascadeCatalogue.from_results(results, loaded.inputs)
+        stats = simulate(catalogue, options.years, seed, executor)
+        analytic = first_order(catalogue)
+        sections["cascades"] = cascades_section(
+            loaded, stats, compare_first_order(stats, analytic), analytic
+        )
+    opts = {
+        "samples": options.samples,
+        "years": options.years,
+        "seed": seed,
+        "distribution": options.distribution,
+        "profile": profile,
+    }
+    return analysis_document(loaded, results, sections, opts)
