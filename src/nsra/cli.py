@@ -464,6 +464,13 @@ def analyse(
     years: Annotated[
         int, typer.Option("--years", min=1, help="Years of cascade simulation.")
     ] = 10_000,
+    weights: Annotated[
+        str,
+        typer.Option(
+            "--weights",
+            help="SMAA weight preferences: uniform, ordinal:2.1>3.1=5.2 or interval:0.5.",
+        ),
+    ] = "uniform",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the JSON here.")
     ] = None,
@@ -483,6 +490,7 @@ def analyse(
         seed=seed,
         years=years,
         distribution="triangular" if distribution == "triangular" else "uniform",
+        weights=weights,
     )
     doc = _run_analyses(loaded, results, options, workers, dask)
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -501,15 +509,39 @@ def report(
     ),
     lang: LangOpt = Lang.en,
     profile: Annotated[str | None, typer.Option("--profile", help="Weight profile.")] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=100, help="Monte Carlo samples of the analyses.")
+    ] = DEFAULT_SAMPLES,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed of the analyses.")] = 1,
+    years: Annotated[
+        int, typer.Option("--years", min=1, help="Years of cascade simulation.")
+    ] = 10_000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help='Dask scheduler address, or "local" for a local cluster.'),
+    ] = None,
+    no_analysis: Annotated[
+        bool,
+        typer.Option(
+            "--no-analysis",
+            help="Leave out the analyses (uncertainty, profiles, sensitivity, network, cascades).",
+        ),
+    ] = False,
     max_size: MaxSize = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Write a self-contained HTML report (opens offline)."""
+    """Write a self-contained HTML report (opens offline), with the analyses unless
+    --no-analysis."""
     from nsra.report.html import render_report
 
     loaded = _load(file, max_size)
     _check_profile(loaded.method, profile)
     results = compute(loaded.inputs, loaded.method, profile)
-    html = render_report(loaded, results, lang.value)
+    analysis = None
+    if not no_analysis:
+        options = AnalysisOptions(samples=samples, seed=seed, years=years)
+        analysis = _run_analyses(loaded, results, options, workers, dask)
+    html = render_report(loaded, results, lang.value, analysis)
     _write_atomic(output, html)
     out.print(f"Report written: {output.resolve()}")
 
@@ -521,14 +553,15 @@ def demo(
     ),
     lang: LangOpt = Lang.en,
 ) -> None:
-    """Build the report of the integrated Dutch example and say where it is."""
+    """Build the report of the integrated Dutch example, with its analyses, and say where it is."""
     from nsra.report.html import render_report
 
     res = resources.files("nsra.examples") / "nl-integrated.yaml"
     with resources.as_file(res) as path:
         loaded = read_assessment(str(path))
     results = compute(loaded.inputs, loaded.method, None)
-    html = render_report(loaded, results, lang.value)
+    analysis = _run_analyses(loaded, results, AnalysisOptions(), 1, None)
+    html = render_report(loaded, results, lang.value, analysis)
     _write_atomic(output, html)
     n = len(loaded.assessment.scenarios)
     out.print(f"Integrated example: {n} scenarios, method {loaded.method.id}.")

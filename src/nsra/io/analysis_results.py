@@ -151,7 +151,8 @@ class AnalysisOptions:
     years: int = 10_000
     distribution: Distribution = "uniform"
     sensitivity: bool = True
-    smaa: bool = False  # switched on once nsra.analysis.smaa lands
+    smaa: bool = True
+    weights: str = "uniform"  # SMAA weight preferences: uniform, ordinal:..., interval:...
 
 
 Stage = Callable[[str, int, int], None]

@@ -41,7 +41,8 @@ class Problem:
 
     def __str__(self) -> str:
         field_ = f" {format_path(self.path)}:" if self.path else ""
-        return f"{self.where()}: {self.severity}:{field_} {self.message}"
+        where = f"{self.where()}: " if self.file is not None or self.line is not None else ""
+        return f"{where}{self.severity}:{field_} {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {
