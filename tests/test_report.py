@@ -13,13 +13,16 @@ import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from nsra.engine.compute import compute
+from nsra.io.analysis_results import AnalysisOptions, run_analyses
 from nsra.io.results import results_document
 from nsra.io.validate import Loaded, parse_assessment, read_assessment
 from nsra.model.text import tr
+from nsra.report.analyses import robustness_state
 from nsra.report.html import css_string, file_name, render_report
 from nsra.report.i18n import LABELS, check_complete, euros, percent
 
@@ -243,3 +246,254 @@ def test_cli_report_and_lang(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     page = target.read_text(encoding="utf-8")
     assert "Samenvatting" in page and "Risicodiagram" in page
+
+
+# -- the analyses in the report ----------------------------------------------------------------
+SMALL = AnalysisOptions(samples=500, years=500)
+ANALYSIS_SECTIONS = {
+    "uncertainty": "robustness",
+    "sensitivity": "drivers",
+    "network": "network",
+    "cascades": "cascades",
+}
+
+
+@functools.cache
+def _analysis(path: str) -> dict[str, Any]:
+    loaded = _loaded(path)
+    return run_analyses(loaded, compute(loaded.inputs, loaded.method), SMALL)
+
+
+@functools.cache
+def _full_report(path: str, lang: str = "en") -> str:
+    loaded = _loaded(path)
+    return render_report(loaded, compute(loaded.inputs, loaded.method), lang, _analysis(path))
+
+
+def _svgs(page: str) -> list[ET.Element]:
+    """Every inline SVG of the page, parsed as XML (none is nested in another)."""
+    return [ET.fromstring(svg) for svg in re.findall(r"<svg\b.*?</svg>", page, flags=re.S)]
+
+
+def _svg_class(page: str, cls: str) -> list[ET.Element]:
+    return [svg for svg in _svgs(page) if svg.get("class") == cls]
+
+
+def _smaa_for(path: str) -> dict[str, Any]:
+    """A hand-made SMAA section: scenario k mostly at rank k, one never first."""
+    loaded = _loaded(path)
+    ids = [sc.id for sc in loaded.assessment.scenarios]
+    doc = _doc(path)
+    scenarios = doc["scenarios"]
+    assert isinstance(scenarios, list)
+    rank = {s["id"]: s["rank"] for s in scenarios}
+    s = len(ids)
+    entries = []
+    for sid in ids:
+        r = int(rank[sid]) - 1
+        b = [0.0] * s
+        b[r] = 0.9
+        b[(r + 1) % s] = 0.07
+        b[(r + 2) % s] = 0.03  # below 5%: shaded, but no number
+        entries.append(
+            {
+                "id": sid,
+                "rank_acceptability": b,
+                "rank_acceptability_se": [0.001] * s,
+                "central_weights": None if r else {"x": 1.0},
+                "confidence": 0.875 if r == 0 else None,
+                "confidence_se": 0.01 if r == 0 else None,
+                "holistic": 0.5,
+                "holistic_se": 0.01,
+            }
+        )
+    return {
+        "samples": 1000,
+        "seed": 7,
+        "weights": "uniform",
+        "criteria": [c.id for c in loaded.method.criteria],
+        "scenarios": entries,
+        "pairwise_winning": [[0.5] * s for _ in range(s)],
+    }
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_analysis_sections_render(path: Path) -> None:
+    analysis = _analysis(str(path))
+    page = _full_report(str(path))
+    for part, section in ANALYSIS_SECTIONS.items():
+        assert (f'id="{section}"' in page) == (part in analysis), (part, section)
+    assert ('id="smaa"' in page) == ("smaa" in analysis)  # the heat map only with SMAA
+    for section in ("summary", "diagram", "interests", "ranking", "scenarios", "coherence"):
+        assert f'id="{section}"' in page
+    # sections are numbered in order, whichever are present
+    numbers = [int(n) for n in re.findall(r'<h2><span class="num">(\d+)</span>', page)]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert "Monte Carlo with 500 draws" in page
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_analysis_svgs_parse_and_show_every_scenario(path: Path) -> None:
+    page = _full_report(str(path))
+    svgs = _svgs(page)  # every SVG of the page is well-formed XML
+    assert len(svgs) > 10
+    doc = _doc(str(path))
+    scenarios = doc["scenarios"]
+    assert isinstance(scenarios, list)
+    ranked = {s["id"] for s in scenarios if s["rank"] is not None}
+    # the uncertainty diagram: one box per ranked scenario, markers as in the risk diagram
+    boxes = [
+        rect.get("data-id")
+        for svg in _svg_class(page, "risk-diagram")
+        for rect in svg.iter(f"{SVG_NS}rect")
+        if rect.get("class") == "box"
+    ]
+    assert set(boxes) == ranked and len(boxes) == len(ranked)
+    assert len(_svg_class(page, "mini-diagram")) == len(ranked)
+    # one rank strip per ranked scenario
+    assert len(_svg_class(page, "strip")) == len(ranked)
+    analysis = _analysis(str(path))
+    if "network" in analysis:
+        (net,) = _svg_class(page, "network")
+        nodes = [g for g in net.iter(f"{SVG_NS}g") if "node" in (g.get("class") or "").split()]
+        assert {g.get("data-id") for g in nodes} == {n["id"] for n in analysis["network"]["nodes"]}
+        links = [g for g in net.iter(f"{SVG_NS}g") if "link" in (g.get("class") or "").split()]
+        assert len(links) == len(analysis["network"]["edges"])
+        hubs = analysis["network"]["summary"]["hubs"]
+        ringed = {g.get("data-id") for g in nodes if "hub" in (g.get("class") or "").split()}
+        assert ringed == set(hubs["out_strength"]) | set(hubs["betweenness"])
+        crossing = [g for g in links if "crossing" in (g.get("class") or "").split()]
+        assert len(crossing) == analysis["network"]["summary"]["crossing_links"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_report_with_analyses_is_self_contained(path: Path) -> None:
+    page = _full_report(str(path))
+    assert "<script" not in page
+    for tag, attrs in _tags(page):
+        for name in ("src", "href", "xlink:href"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not value.startswith(("http:", "https:", "//")), (tag, name, value)
+        assert tag not in ("img", "iframe", "object", "embed")
+
+
+def test_sensitivity_labels_use_criterion_names() -> None:
+    path = "examples/nl-integrated.yaml"
+    page = html.unescape(_full_report(path))
+    drivers = page.split('id="drivers"', 1)[1].split("</section>", 1)[0]
+    assert "Likelihood estimate" in drivers
+    assert "Estimate: Fatalities" in drivers or "Weight: Fatalities" in drivers
+    assert "score 2.1" not in drivers and "weight 2.1" not in drivers
+    assert "Its place in the ranking" in drivers
+
+
+def test_profiles_table_marks_changes() -> None:
+    path = "examples/nl-integrated.yaml"
+    analysis = _analysis(path)
+    page = _full_report(path)
+    block = page.split('id="profiles"', 1)[1].split("</table>", 1)[0]
+    assert block.count('<th class="c') >= len(analysis["profiles"]["profiles"])
+    if analysis["profiles"]["changes_rank"]:
+        assert "▲" in block or "▼" in block
+
+
+def test_cascade_table_with_levels() -> None:
+    path = "examples/be-bnra.yaml"
+    page = _full_report(path)
+    block = page.split('id="cascades"', 1)[1].split("</section>", 1)[0]
+    for word in ("Considerable", "Extreme", "One-step estimate", "€ "):
+        assert word in block, word
+
+
+def test_smaa_heat_map_from_a_hand_made_section() -> None:
+    path = "examples/uk-nsra.yaml"
+    loaded = _loaded(path)
+    analysis = {**_analysis(path), "smaa": _smaa_for(path)}
+    page = render_report(loaded, compute(loaded.inputs, loaded.method), "en", analysis)
+    assert 'id="smaa"' in page
+    table = page.split('<table class="heat', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>\s*<td class=\"num\"><strong>(\d+)</strong>(.*?)</tr>", table, re.S)
+    s = len(loaded.assessment.scenarios)
+    assert [int(r) for r, _ in rows] == list(range(1, s + 1))  # by central rank
+    for rank, row in rows:
+        cells = re.findall(r'<td class="hm( central)?" style="background:(#[0-9A-F]{6});[^"]*"'
+                           r'[^>]*>(\d*)</td>', row)  # fmt: skip
+        assert len(cells) == s
+        texts = [text for _, _, text in cells]
+        assert sorted(t for t in texts if t) == ["7", "90"]  # 3% is shaded but not written
+        central = [n for n, (c, _, _) in enumerate(cells) if c]
+        assert central == [int(rank) - 1]
+        assert cells[int(rank) - 1][1] != "#FFFFFF"  # 90%: a dark cell
+        blank = [bg for _, bg, text in cells if not text]
+        assert "#FFFFFF" in blank  # 0: white
+    assert "87.5%" in table or "88%" in table  # confidence factor of the first
+    assert table.count('<td class="num">–</td>') == s - 1  # never first: no confidence
+    assert "50%" in table  # holistic acceptability
+
+
+def test_no_analysis_leaves_the_sections_out() -> None:
+    page = _report("examples/nl-integrated.yaml")
+    for section in ("robustness", "drivers", "network", "cascades"):
+        assert f'id="{section}"' not in page
+    assert "not run" in page
+
+
+def test_dutch_analysis_labels() -> None:
+    page = html.unescape(_full_report("examples/nl-integrated.yaml", "nl"))
+    for word in (
+        "Hoe robuust is de rangschikking?",
+        "Risicodiagram met onzekerheid",
+        "Rangintervallen",
+        "Wat elk risico bepaalt",
+        "Dreigingsnetwerk",
+        "Cascades: hoe vaak dreigingen elkaar opvolgen",
+        "Inschatting waarschijnlijkheid",
+        "Knooppunten",
+        "Interne dreigingen",
+        "trekkingen",
+    ):
+        assert word in page, word
+    for english in ("How robust", "What drives", "Threat network", "Likelihood estimate", "Hubs"):
+        assert english not in page, english
+
+
+def test_robustness_states() -> None:
+    assert robustness_state(3, 5, 20) == "firm"
+    assert robustness_state(3, 8, 20) == "moderate"
+    assert robustness_state(1, 15, 20) == "uncertain"
+    assert robustness_state(1, 1, 1) == "firm"
+
+
+def test_hostile_titles_are_escaped_in_the_analyses() -> None:
+    path = Path("examples/nl-integrated.yaml")
+    text = path.read_text(encoding="utf-8").replace(
+        "en: Armed conflict on NATO's eastern border",
+        'en: "Armed <b>conflict</b> & \\"war\\""',
+        1,
+    )
+    loaded = parse_assessment(text, "hostile.yaml", base_path=str(path))
+    results = compute(loaded.inputs, loaded.method)
+    options = AnalysisOptions(samples=200, years=200, sensitivity=False)
+    page = render_report(loaded, results, "en", run_analyses(loaded, results, options))
+    assert "<b>conflict</b>" not in page
+    assert "Armed &lt;b&gt;conflict&lt;/b&gt;" in page
+    _svgs(page)  # every SVG still parses
+
+
+def test_cli_report_runs_the_analyses_unless_told_not_to(tmp_path: Path) -> None:
+    base = [sys.executable, "-m", "nsra.cli", "report", "examples/uk-nsra.yaml"]
+    with_analyses, without = tmp_path / "a.html", tmp_path / "b.html"
+    run = subprocess.run(
+        [*base, "-o", str(with_analyses), "--samples", "200", "--years", "100", "--seed", "3"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    page = with_analyses.read_text(encoding="utf-8")
+    assert 'id="robustness"' in page and 'id="drivers"' in page
+    assert "Monte Carlo with 200 draws (seed 3)" in page
+    run = subprocess.run(
+        [*base, "-o", str(without), "--no-analysis"], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    page = without.read_text(encoding="utf-8")
+    assert 'id="robustness"' not in page and 'id="drivers"' not in page

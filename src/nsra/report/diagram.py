@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -197,13 +197,16 @@ def risk_diagram(
     lang: str = "en",
     title: str | None = None,
     serious_cells: frozenset[tuple[int, int]] = frozenset(),
+    boxes: bool = False,
 ) -> str:
     """The SVG of one risk diagram.
 
     ``scenarios``: entries of ``doc["scenarios"]`` (id, title, rank, domain, malicious,
     diagram); entries without a rank or a position are left out. ``serious_cells``: the
     (likelihood class index, impact class index) cells that hold serious risks; the zone gets
-    a dashed outline.
+    a dashed outline. ``boxes``: instead of the analysts' spread (whiskers), draw each entry's
+    ``box`` (x_low, x_high, y_low, y_high: the Monte Carlo 5-95% interval of its position) as a
+    translucent rectangle; the marker stays at the central value.
     """
     top = 40.0 if title else 14.0
     plot_l, plot_t = float(MARGIN_L), top
@@ -313,37 +316,20 @@ def risk_diagram(
     placed.sort(key=lambda s: -int(s["rank"]))
     true_pts = [(px(_num(s["diagram"], "x") or 0.0), py(_num(s["diagram"], "y") or 0.0))
                 for s in placed]  # fmt: skip
-    boxes = []
+    cells = []
     for s in placed:
         i = math.floor((_num(s["diagram"], "x") or 0.0) + 0.5) - x_axis.classes[0].index
         j = math.floor((_num(s["diagram"], "y") or 0.0) + 0.5) - y_axis.classes[0].index
         i, j = min(max(i, 0), nx - 1), min(max(j, 0), ny - 1)
-        boxes.append(
+        cells.append(
             (plot_l + i * cw, plot_b - (j + 1) * ch, plot_l + (i + 1) * cw, plot_b - j * ch)
         )
-    shown = _spread_place(true_pts, boxes)
+    shown = _spread_place(true_pts, cells)
 
-    out.append('<g class="whiskers" stroke-width="1.6" stroke-linecap="round">')
-    for s, (tx, ty_) in zip(placed, true_pts, strict=True):
-        d = s["diagram"]
-        colour = DOMAIN_COLOURS.get(str(s.get("domain")), "#555555")
-        x_lo, x_hi = _num(d, "x_low"), _num(d, "x_high")
-        y_lo, y_hi = _num(d, "y_low"), _num(d, "y_high")
-        if x_lo is not None and x_hi is not None and px(x_hi) - px(x_lo) > 1:
-            a, b = px(x_lo), px(x_hi)
-            out.append(
-                f'<path d="M{_f(a)} {_f(ty_)}H{_f(b)}M{_f(a)} {_f(ty_ - 4)}V{_f(ty_ + 4)}'
-                f'M{_f(b)} {_f(ty_ - 4)}V{_f(ty_ + 4)}" stroke="{colour}" stroke-opacity="0.7" '
-                'fill="none"/>'
-            )
-        if y_lo is not None and y_hi is not None and py(y_lo) - py(y_hi) > 1:
-            a, b = py(y_hi), py(y_lo)
-            out.append(
-                f'<path d="M{_f(tx)} {_f(a)}V{_f(b)}M{_f(tx - 4)} {_f(a)}H{_f(tx + 4)}'
-                f'M{_f(tx - 4)} {_f(b)}H{_f(tx + 4)}" stroke="{colour}" stroke-opacity="0.7" '
-                'fill="none"/>'
-            )
-    out.append("</g>")
+    if boxes:
+        out.append(_uncertainty_boxes(placed, px, py))
+    else:
+        out.append(_whiskers(placed, true_pts, px, py))
 
     out.append('<g class="leaders">')
     any_moved = False
@@ -379,7 +365,7 @@ def risk_diagram(
     out.append("</g>")
 
     # legend
-    legend = _legend(legend_y, lang, bool(zone), any_moved)
+    legend = _legend(legend_y, lang, bool(zone), any_moved, boxes)
     out.append(f'<g class="legend" font-size="11.5" fill="#1B2430">{legend}</g>')
     out.append("</svg>")
     return "".join(out)
@@ -413,7 +399,71 @@ def _zone_outline(
     return "".join(parts)
 
 
-def _legend(y: float, lang: str, zone: bool, moved: bool) -> str:
+def _whiskers(
+    placed: Sequence[Mapping[str, Any]],
+    true_pts: Sequence[tuple[float, float]],
+    px: Callable[[float], float],
+    py: Callable[[float], float],
+) -> str:
+    """The analysts' spread: whiskers through each central position."""
+    out = ['<g class="whiskers" stroke-width="1.6" stroke-linecap="round">']
+    for s, (tx, ty_) in zip(placed, true_pts, strict=True):
+        d = s["diagram"]
+        colour = DOMAIN_COLOURS.get(str(s.get("domain")), "#555555")
+        x_lo, x_hi = _num(d, "x_low"), _num(d, "x_high")
+        y_lo, y_hi = _num(d, "y_low"), _num(d, "y_high")
+        if x_lo is not None and x_hi is not None and px(x_hi) - px(x_lo) > 1:
+            a, b = px(x_lo), px(x_hi)
+            out.append(
+                f'<path d="M{_f(a)} {_f(ty_)}H{_f(b)}M{_f(a)} {_f(ty_ - 4)}V{_f(ty_ + 4)}'
+                f'M{_f(b)} {_f(ty_ - 4)}V{_f(ty_ + 4)}" stroke="{colour}" stroke-opacity="0.7" '
+                'fill="none"/>'
+            )
+        if y_lo is not None and y_hi is not None and py(y_lo) - py(y_hi) > 1:
+            a, b = py(y_hi), py(y_lo)
+            out.append(
+                f'<path d="M{_f(tx)} {_f(a)}V{_f(b)}M{_f(tx - 4)} {_f(a)}H{_f(tx + 4)}'
+                f'M{_f(tx - 4)} {_f(b)}H{_f(tx + 4)}" stroke="{colour}" stroke-opacity="0.7" '
+                'fill="none"/>'
+            )
+    out.append("</g>")
+    return "".join(out)
+
+
+def _uncertainty_boxes(
+    placed: Sequence[Mapping[str, Any]],
+    px: Callable[[float], float],
+    py: Callable[[float], float],
+) -> str:
+    """Translucent 5-95% boxes, widest first so that small boxes stay visible on top."""
+    items = []
+    for s in placed:
+        box = s.get("box")
+        if not box or any(b is None for b in box):
+            continue
+        x0, x1, y0, y1 = (float(b) for b in box)
+        a, b = px(min(x0, x1)), px(max(x0, x1))
+        top, bottom = py(max(y0, y1)), py(min(y0, y1))
+        # a box without width or height (no uncertainty) still shows as a thin line
+        if b - a < 3:
+            a, b = (a + b) / 2 - 1.5, (a + b) / 2 + 1.5
+        if bottom - top < 3:
+            top, bottom = (top + bottom) / 2 - 1.5, (top + bottom) / 2 + 1.5
+        items.append(((b - a) * (bottom - top), s, a, top, b - a, bottom - top))
+    items.sort(key=lambda it: -it[0])
+    parts = ['<g class="boxes">']
+    for _, s, x, y, w, h in items:
+        colour = DOMAIN_COLOURS.get(str(s.get("domain")), "#555555")
+        parts.append(
+            f'<rect class="box" data-id={_a(s.get("id", ""))} x="{_f(x)}" y="{_f(y)}" '
+            f'width="{_f(w)}" height="{_f(h)}" rx="3" fill="{colour}" fill-opacity="0.07" '
+            f'stroke="{colour}" stroke-opacity="0.6" stroke-width="1.3"/>'
+        )
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _legend(y: float, lang: str, zone: bool, moved: bool, boxes: bool = False) -> str:
     parts: list[str] = []
     x = float(MARGIN_L)
     for domain in DOMAINS:
@@ -445,12 +495,18 @@ def _legend(y: float, lang: str, zone: bool, moved: bool) -> str:
     label = t("legend_non_malicious", lang)
     parts.append(f'<text x="{_f(x + 19)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
     x += 19 + 6.4 * len(label) + 22
-    parts.append(
-        f'<path d="M{_f(x)} {_f(y2)}H{_f(x + 26)}M{_f(x)} {_f(y2 - 4)}V{_f(y2 + 4)}'
-        f'M{_f(x + 26)} {_f(y2 - 4)}V{_f(y2 + 4)}" stroke="{grey}" stroke-width="1.6" '
-        'fill="none"/>'
-    )
-    label = t("legend_spread", lang)
+    if boxes:
+        parts.append(
+            f'<rect x="{_f(x)}" y="{_f(y2 - 7)}" width="26" height="14" rx="3" fill="{grey}" '
+            f'fill-opacity="0.08" stroke="{grey}" stroke-opacity="0.7" stroke-width="1.3"/>'
+        )
+    else:
+        parts.append(
+            f'<path d="M{_f(x)} {_f(y2)}H{_f(x + 26)}M{_f(x)} {_f(y2 - 4)}V{_f(y2 + 4)}'
+            f'M{_f(x + 26)} {_f(y2 - 4)}V{_f(y2 + 4)}" stroke="{grey}" stroke-width="1.6" '
+            'fill="none"/>'
+        )
+    label = t("legend_box" if boxes else "legend_spread", lang)
     parts.append(f'<text x="{_f(x + 33)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
     x += 33 + 6.4 * len(label) + 22
     if moved:
@@ -463,3 +519,99 @@ def _legend(y: float, lang: str, zone: bool, moved: bool) -> str:
         label = t("legend_moved", lang)
         parts.append(f'<text x="{_f(x + 25)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
     return "".join(parts)
+
+
+MINI_W = 196.0
+MINI_H = 150.0
+
+
+def mini_diagram(
+    entry: Mapping[str, Any],
+    others: Sequence[Mapping[str, Any]],
+    x_axis: Axis,
+    y_axis: Axis,
+    serious_cells: frozenset[tuple[int, int]] = frozenset(),
+    label: str = "",
+) -> str:
+    """One scenario's uncertainty box on a small risk diagram, the others as grey dots.
+
+    ``entry`` and ``others``: entries of ``doc["scenarios"]``; ``entry["box"]`` is (x_low,
+    x_high, y_low, y_high), the Monte Carlo 5-95% interval of its position.
+    """
+    plot_l, plot_t = 20.0, 4.0
+    plot_w, plot_h = MINI_W - plot_l - 4, MINI_H - plot_t - 18
+    plot_b = plot_t + plot_h
+    nx, ny = len(x_axis.classes), len(y_axis.classes)
+    cw, ch = plot_w / nx, plot_h / ny
+
+    def px(x: float) -> float:
+        x = min(max(x, x_axis.low), x_axis.high)
+        return plot_l + (x - x_axis.low) / (x_axis.high - x_axis.low) * plot_w
+
+    def py(y: float) -> float:
+        y = min(max(y, y_axis.low), y_axis.high)
+        return plot_b - (y - y_axis.low) / (y_axis.high - y_axis.low) * plot_h
+
+    out = [
+        f'<svg class="mini-diagram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 '
+        f'{_f(MINI_W)} {_f(MINI_H)}" width="100%" role="img" font-family={_a(FONT)} '
+        f'font-size="9" aria-label={_a(label)} data-id={_a(entry.get("id", ""))}>'
+    ]
+    span = max(nx + ny - 2, 1)
+    for i in range(nx):
+        for j in range(ny):
+            out.append(
+                f'<rect x="{_f(plot_l + i * cw)}" y="{_f(plot_b - (j + 1) * ch)}" '
+                f'width="{_f(cw)}" height="{_f(ch)}" fill="{_ramp((i + j) / span)}" '
+                'fill-opacity="0.75" stroke="#FFFFFF" stroke-width="1"/>'
+            )
+    zone = _zone_outline(x_axis, y_axis, serious_cells, plot_l, plot_b, cw, ch)
+    if zone:
+        out.append(
+            f'<path d="{zone}" fill="none" stroke="{ZONE_COLOUR}" stroke-width="1.3" '
+            'stroke-dasharray="4 3"/>'
+        )
+    out.append(
+        f'<rect x="{_f(plot_l)}" y="{_f(plot_t)}" width="{_f(plot_w)}" height="{_f(plot_h)}" '
+        'fill="none" stroke="#8A94A3" stroke-width="0.8"/>'
+    )
+    for i, c in enumerate(x_axis.classes):
+        out.append(
+            f'<text x="{_f(plot_l + (i + 0.5) * cw)}" y="{_f(plot_b + 12)}" '
+            f'text-anchor="middle" fill="#3A4452">{escape(c.code)}</text>'
+        )
+    for j, c in enumerate(y_axis.classes):
+        out.append(
+            f'<text x="{_f(plot_l - 5)}" y="{_f(plot_b - (j + 0.5) * ch + 3)}" '
+            f'text-anchor="end" fill="#3A4452">{escape(c.code)}</text>'
+        )
+    for s in others:
+        x, y = _num(s["diagram"], "x"), _num(s["diagram"], "y")
+        if s is entry or x is None or y is None or s.get("rank") is None:
+            continue
+        out.append(
+            f'<circle cx="{_f(px(x))}" cy="{_f(py(y))}" r="2.2" fill="#5A6472" '
+            'fill-opacity="0.45"/>'
+        )
+    domain = str(entry.get("domain"))
+    colour = DOMAIN_COLOURS.get(domain, "#555555")
+    box = entry.get("box")
+    if box and not any(b is None for b in box):
+        x0, x1, y0, y1 = (float(b) for b in box)
+        a, b = px(min(x0, x1)), px(max(x0, x1))
+        top, bottom = py(max(y0, y1)), py(min(y0, y1))
+        if b - a < 3:
+            a, b = (a + b) / 2 - 1.5, (a + b) / 2 + 1.5
+        if bottom - top < 3:
+            top, bottom = (top + bottom) / 2 - 1.5, (top + bottom) / 2 + 1.5
+        out.append(
+            f'<rect class="box" x="{_f(a)}" y="{_f(top)}" width="{_f(b - a)}" '
+            f'height="{_f(bottom - top)}" rx="2" fill="{colour}" fill-opacity="0.16" '
+            f'stroke="{colour}" stroke-width="1.4"/>'
+        )
+    x, y = _num(entry["diagram"], "x"), _num(entry["diagram"], "y")
+    if x is not None and y is not None:
+        out.append(_halo(domain, px(x), py(y), 7.6))
+        out.append(shape(domain, px(x), py(y), 6.0, bool(entry.get("malicious")), 1.8))
+    out.append("</svg>")
+    return "".join(out)

@@ -2,7 +2,9 @@
 
 :func:`render_report` turns a loaded assessment and its computed results into the report. All
 numbers come from :func:`nsra.io.results.results_document`; this module only arranges them into
-plain view data for the Jinja2 template (autoescaped) and the SVG diagram.
+plain view data for the Jinja2 template (autoescaped) and the SVG diagram. With an analysis
+document (``nsra-analysis/1``, :func:`nsra.io.analysis_results.run_analyses`) the report adds its
+sections, arranged by :mod:`nsra.report.analyses`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from nsra.model.assessment import Assessment, Scenario
 from nsra.model.method import Method
 from nsra.model.text import tr
 from nsra.report import i18n
-from nsra.report.diagram import DOMAINS, Axis, AxisClass, icon, risk_diagram
+from nsra.report.analyses import analysis_context, box_texts, uncertainty_boxes
+from nsra.report.diagram import DOMAINS, Axis, AxisClass, icon, mini_diagram, risk_diagram
 
 # Colour-blind safe qualitative palette (Paul Tol, "muted"), one colour per interest.
 INTEREST_COLOURS = (
@@ -307,8 +310,15 @@ def _lowest(entries: Sequence[Entry], key: str, low_key: str) -> float | None:
     return min(values) if values else None
 
 
-def _diagrams(v: _View, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    entries = v.doc["scenarios"]
+def _diagrams(
+    v: _View,
+    rows: list[dict[str, Any]],
+    boxes: Mapping[str, tuple[float, float, float, float]] | None = None,
+) -> dict[str, Any]:
+    """The risk diagram panels; with ``boxes`` (per scenario id) the uncertainty diagram."""
+    entries: list[Entry] = v.doc["scenarios"]
+    if boxes is not None:
+        entries = [{**e, "box": boxes.get(e["id"])} for e in entries]
     y_axis = _axis(
         v, v.m.diagram.impact_classes, tr(v.m.diagram.impact_label, v.lang),
         _lowest(entries, "y", "y_low"),
@@ -322,6 +332,7 @@ def _diagrams(v: _View, rows: list[dict[str, Any]]) -> dict[str, Any]:
         groups.setdefault(codes, []).append(e)
         scale_of.setdefault(codes, scale_id)
     panels: list[dict[str, Any]] = []
+    minis: list[dict[str, Any]] = []
     split = len(groups) > 1
     diagram = v.m.diagram
     for codes, group in groups.items():
@@ -343,11 +354,17 @@ def _diagrams(v: _View, rows: list[dict[str, Any]]) -> dict[str, Any]:
         )
         panels.append(
             {
-                "svg": Markup(risk_diagram(group, x_axis, y_axis, v.lang, title, zone)),
+                "svg": Markup(
+                    risk_diagram(
+                        group, x_axis, y_axis, v.lang, title, zone, boxes=boxes is not None
+                    )
+                ),
                 "title": title,
                 "malicious": bool(group[0]["malicious"]),
             }
         )
+        if boxes is not None:
+            minis.extend(_minis(v, group, x_axis, y_axis, zone))
     if split:  # malicious threats second, as in the BNRA
         panels.sort(key=lambda p: bool(p["malicious"]))
     ranked = [r for r in rows if r["rank"] is not None]
@@ -366,8 +383,10 @@ def _diagrams(v: _View, rows: list[dict[str, Any]]) -> dict[str, Any]:
         widths.append((w, e["rank"], e["title"]))
     widths.sort(key=lambda x: (-x[0], x[1]))
     uncertain = [f"{rank} {title}" for w, rank, title in widths[:3] if w >= 1.0]
+    minis.sort(key=lambda m: int(m["rank"]))
     return {
         "panels": panels,
+        "minis": minis,
         "split_note": v.t("diagram_panels") if split else "",
         "legend": ranked,
         "serious_text": (
@@ -378,6 +397,46 @@ def _diagrams(v: _View, rows: list[dict[str, Any]]) -> dict[str, Any]:
         ),
         "empty": not ranked,
     }
+
+
+def _class_span(axis: Axis, low: float, high: float) -> str:
+    """The class codes a position interval covers: "B–D", or "C"."""
+    first, last = axis.classes[0].index, axis.classes[-1].index
+
+    def code(x: float) -> str:
+        index = min(max(math.floor(x + 0.5), first), last)
+        return next(c.code for c in axis.classes if c.index == index)
+
+    a, b = code(min(low, high)), code(max(low, high))
+    return a if a == b else f"{a}–{b}"
+
+
+def _minis(
+    v: _View, group: Sequence[Entry], x_axis: Axis, y_axis: Axis, zone: frozenset[tuple[int, int]]
+) -> list[dict[str, Any]]:
+    """Small diagrams, one scenario's uncertainty box each."""
+    out = []
+    for e in group:
+        box = e.get("box")
+        if e["rank"] is None or not box or e["diagram"]["x"] is None or e["diagram"]["y"] is None:
+            continue
+        lik = _class_span(x_axis, box[0], box[1])
+        imp = _class_span(y_axis, box[2], box[3])
+        text = v.t("mini_span", lik=lik, imp=imp)
+        out.append(
+            {
+                "rank": e["rank"],
+                "title": e["title"],
+                "anchor": f"sc-{e['id']}",
+                "span": text,
+                "svg": Markup(
+                    mini_diagram(
+                        e, group, x_axis, y_axis, zone, f"{e['rank']}. {e['title']}: {text}"
+                    )
+                ),
+            }
+        )
+    return out
 
 
 # -- impact per interest ----------------------------------------------------------------------
@@ -820,13 +879,27 @@ def _coherence(v: _View, rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 # -- the report -------------------------------------------------------------------------------
-def report_context(loaded: Loaded, results: Results, lang: str = "en") -> dict[str, Any]:
-    """Everything the template shows, as plain data (useful for tests and other outputs)."""
+def report_context(
+    loaded: Loaded,
+    results: Results,
+    lang: str = "en",
+    analysis: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything the template shows, as plain data (useful for tests and other outputs).
+
+    ``analysis``: the ``nsra-analysis/1`` document of the same assessment and results
+    (:func:`nsra.io.analysis_results.run_analyses`), or None for a report without analyses.
+    """
     lang = lang if lang in i18n.LANGS else "en"
     doc = results_document(loaded, results, lang)
     v = _View(loaded, doc, lang)
     rows = _rows(v)
     coh = _coherence(v, rows)
+    extra = analysis_context(v, rows, analysis)
+    if extra.get("uncertainty") and analysis is not None:
+        boxes = uncertainty_boxes(analysis["uncertainty"])
+        extra["box_diagram"] = _diagrams(v, rows, boxes)
+        extra["box_texts"] = box_texts(v, rows, boxes)
     risk_how = v.t(f"how_{v.m.level_risk}") if v.m.intensity_levels else ""
     total_header = (
         v.t("col_total_eur") if v.monetised else (
@@ -856,10 +929,21 @@ def report_context(loaded: Loaded, results: Results, lang: str = "en") -> dict[s
         "level_note": v.t("lv_note", period=v.period()),
         "scenarios": _scenario_sections(v, rows, coh),
         "coherence": coh,
+        "analysis": extra,
     }
 
 
-def render_report(loaded: Loaded, results: Results, lang: str = "en") -> str:
-    """The whole report as one self-contained HTML page."""
-    context = report_context(loaded, results, lang)
+def render_report(
+    loaded: Loaded,
+    results: Results,
+    lang: str = "en",
+    analysis: Mapping[str, Any] | None = None,
+) -> str:
+    """The whole report as one self-contained HTML page.
+
+    With ``analysis`` (the ``nsra-analysis/1`` document of :func:`run_analyses` for the same
+    results) the report adds the robustness of the ranking, what drives each risk, the threat
+    network and the cascade simulation, each where the document has it.
+    """
+    context = report_context(loaded, results, lang, analysis)
     return _environment().get_template("report.html.j2").render(**context)

@@ -415,6 +415,658 @@ LABELS: dict[str, dict[str, str]] = {
     "coh_international": {"en": "international", "nl": "internationaal"},
     "coh_strategy": {"en": "strategy", "nl": "strategie"},
     "coh_owners": {"en": "owners", "nl": "eigenaren"},
+    # -- analyses: common -------------------------------------------------------------------
+    "and": {"en": "and", "nl": "en"},
+    "analyses": {"en": "Analyses", "nl": "Analyses"},
+    "meta_mc": {
+        "en": "Monte Carlo with {n} draws (seed {seed})",
+        "nl": "Monte Carlo met {n} trekkingen (seed {seed})",
+    },
+    "meta_smaa": {
+        "en": "SMAA with {n} draws (seed {seed})",
+        "nl": "SMAA met {n} trekkingen (seed {seed})",
+    },
+    "meta_cascades": {
+        "en": "cascade simulation of {n} years (seed {seed})",
+        "nl": "cascadesimulatie van {n} jaar (seed {seed})",
+    },
+    "no_analysis": {
+        "en": "not run (report made without analyses)",
+        "nl": "niet uitgevoerd (rapport zonder analyses gemaakt)",
+    },
+    "sec_robust": {"en": "How robust is the ranking?", "nl": "Hoe robuust is de rangschikking?"},
+    "sec_drivers": {"en": "What drives each risk", "nl": "Wat elk risico bepaalt"},
+    "sec_network": {"en": "Threat network", "nl": "Dreigingsnetwerk"},
+    "sec_cascades": {
+        "en": "Cascades: how often threats follow each other",
+        "nl": "Cascades: hoe vaak dreigingen elkaar opvolgen",
+    },
+    "see_section": {"en": "See", "nl": "Zie"},
+    # -- robustness -------------------------------------------------------------------------
+    "robust_intro": {
+        "en": (
+            "The ranking rests on estimates that are uncertain: analysts do not always agree, "
+            "and a class stands for a range of values (often a factor of ten). The tests below "
+            "draw the estimates again and again within the ranges the analysts gave (a Monte "
+            "Carlo simulation) and try other weights for the criteria, to show which parts of "
+            "the picture hold and which could turn out differently."
+        ),
+        "nl": (
+            "De rangschikking rust op onzekere inschattingen: analisten zijn het niet altijd "
+            "eens, en een klasse staat voor een bereik van waarden (vaak een factor tien). De "
+            "toetsen hieronder trekken de inschattingen telkens opnieuw binnen de bandbreedte "
+            "die de analisten gaven (een Monte Carlo-simulatie) en proberen andere gewichten "
+            "voor de criteria, om te laten zien welke delen van het beeld standhouden en welke "
+            "anders kunnen uitvallen."
+        ),
+    },
+    "robust_summary": {
+        "en": "Robustness of the ranking:",
+        "nl": "Robuustheid van de rangschikking:",
+    },
+    "box_title": {"en": "Risk diagram with uncertainty", "nl": "Risicodiagram met onzekerheid"},
+    "legend_box": {
+        "en": "90% of the plausible positions",
+        "nl": "90% van de plausibele posities",
+    },
+    "box_caption": {
+        "en": (
+            "How to read this: the same diagram as in section 2, now with a box around each "
+            "scenario. The box holds 90% of the positions the scenario can plausibly take, given "
+            "how far the analysts' estimates lie apart and how wide the classes are: in 9 of 10 "
+            "draws of the Monte Carlo simulation the scenario lands inside its box (5% of the "
+            "draws fall to the left of or below it, 5% to the right of or above it). The marker "
+            "stays at the central value of the table; a marker at the edge of its box means "
+            "that the central value (the consensus or the analysts' median) lies at one end of "
+            "the range they gave. A small box is a well-known risk; a large box a risk whose "
+            "place in the picture is uncertain. Where boxes overlap, the order of those "
+            "scenarios is not settled."
+        ),
+        "nl": (
+            "Zo leest u het diagram: hetzelfde diagram als in paragraaf 2, nu met een kader om "
+            "elk scenario. Het kader bevat 90% van de posities die het scenario plausibel kan "
+            "innemen, gegeven hoe ver de inschattingen van de analisten uiteenliggen en hoe "
+            "breed de klassen zijn: in 9 van de 10 trekkingen van de Monte Carlo-simulatie "
+            "valt het scenario binnen zijn kader (5% van de trekkingen valt links of onder het "
+            "kader, 5% rechts of erboven). De markering blijft op de centrale waarde uit de "
+            "tabel; een markering aan de rand van haar kader betekent dat de centrale waarde "
+            "(de consensus of de mediaan van de analisten) aan één uiteinde van hun bandbreedte "
+            "ligt. Een klein kader is een goed gekend risico; een groot kader een risico "
+            "waarvan de plaats in het beeld onzeker is. Waar kaders elkaar overlappen, ligt de "
+            "volgorde van die scenario's niet vast."
+        ),
+    },
+    "box_could_be_serious": {
+        "en": "Not a serious risk at the central value, but could be one: {list}.",
+        "nl": "Geen ernstig risico op de centrale waarde, maar mogelijk wel: {list}.",
+    },
+    "box_could_be_less": {
+        "en": "A serious risk at the central value, but could fall below the threshold: {list}.",
+        "nl": "Een ernstig risico op de centrale waarde, maar mogelijk onder de drempel: {list}.",
+    },
+    "mini_title": {"en": "One scenario at a time", "nl": "Eén scenario tegelijk"},
+    "mini_caption": {
+        "en": (
+            "The same boxes, one scenario per small diagram (grey dots: the other scenarios). "
+            "Under each: the classes its box covers in 90% of the draws."
+        ),
+        "nl": (
+            "Dezelfde kaders, één scenario per klein diagram (grijze stippen: de andere "
+            "scenario's). Eronder: de klassen die het kader in 90% van de trekkingen beslaat."
+        ),
+    },
+    "mini_span": {
+        "en": "likelihood {lik} · impact {imp}",
+        "nl": "waarschijnlijkheid {lik} · impact {imp}",
+    },
+    "rank_title": {"en": "Rank intervals", "nl": "Rangintervallen"},
+    "rank_caption": {
+        "en": (
+            "How far each scenario can move in the ranking. The bar spans the places the "
+            "scenario takes in 90% of the draws (place 1, the highest risk, on the left); the "
+            "dot is its place in the ranking of section 4, the stroke the middle place of the "
+            "draws. Firm: the scenario stays within three neighbouring places. Uncertain: its "
+            "interval covers more than half of the ranking, so its place should not carry "
+            "weight in a decision without a closer look at its estimates."
+        ),
+        "nl": (
+            "Hoe ver elk scenario in de rangschikking kan verschuiven. De balk beslaat de "
+            "plaatsen die het scenario in 90% van de trekkingen inneemt (plaats 1, het grootste "
+            "risico, links); de stip is de plaats in de rangschikking van paragraaf 4, het "
+            "streepje de middelste plaats van de trekkingen. Vast: het scenario blijft binnen "
+            "drie naburige plaatsen. Onzeker: het interval beslaat meer dan de helft van de "
+            "rangschikking; de plaats mag dan in een besluit niet zwaar wegen zonder zijn "
+            "inschattingen nader te bekijken."
+        ),
+    },
+    "rank_intervals_counts": {
+        "en": (
+            "Place in the ranking of the {n} ranked scenarios: firm for {firm}, moderately firm "
+            "for {moderate}, uncertain for {uncertain}."
+        ),
+        "nl": (
+            "Plaats in de rangschikking van de {n} gerangschikte scenario's: vast bij {firm}, "
+            "redelijk vast bij {moderate}, onzeker bij {uncertain}."
+        ),
+    },
+    "rank_intervals_firm": {"en": "Firm: {list}.", "nl": "Vast: {list}."},
+    "rank_top_firm": {
+        "en": "Of the five highest risks, {k} have a firm place.",
+        "nl": "Van de vijf grootste risico's hebben er {k} een vaste plaats.",
+    },
+    "rank_top_firm_one": {
+        "en": "Of the five highest risks, one has a firm place.",
+        "nl": "Van de vijf grootste risico's heeft er één een vaste plaats.",
+    },
+    "rank_top_firm_none": {
+        "en": "None of the five highest risks has a firm place.",
+        "nl": "Geen van de vijf grootste risico's heeft een vaste plaats.",
+    },
+    "robust_firm": {"en": "firm", "nl": "vast"},
+    "robust_moderate": {"en": "moderate", "nl": "redelijk"},
+    "robust_uncertain": {"en": "uncertain", "nl": "onzeker"},
+    "col_rank_strip": {"en": "Place in 90% of the draws", "nl": "Plaats in 90% van de trekkingen"},
+    "col_interval": {"en": "5–95% interval", "nl": "5–95%-interval"},
+    "col_median_rank": {"en": "Middle place", "nl": "Middelste plaats"},
+    "col_changed": {
+        "en": "Other place than in the ranking",
+        "nl": "Andere plaats dan in de rangschikking",
+    },
+    "col_robust": {"en": "Place", "nl": "Plaats"},
+    "rank_axis": {"en": "places 1 to {n}", "nl": "plaatsen 1 tot {n}"},
+    "rank_axis_high": {"en": "← highest risk", "nl": "← grootste risico"},
+    "rank_axis_low": {"en": "lowest →", "nl": "kleinste →"},
+    "strip_central": {
+        "en": "place in the ranking (section 4)",
+        "nl": "plaats in de rangschikking (par. 4)",
+    },
+    "strip_interval": {
+        "en": "places in 90% of the draws, stroke: middle place",
+        "nl": "plaatsen in 90% van de trekkingen, streepje: middelste plaats",
+    },
+    "strip_label": {
+        "en": "{title}: rank {rank}, {interval} in 90% of the draws",
+        "nl": "{title}: rang {rank}, {interval} in 90% van de trekkingen",
+    },
+    "mc_note": {
+        "en": "Monte Carlo: {n} draws, seed {seed}, values drawn {dist} within each interval.",
+        "nl": (
+            "Monte Carlo: {n} trekkingen, seed {seed}, waarden {dist} getrokken binnen elk "
+            "interval."
+        ),
+    },
+    "dist_uniform": {"en": "uniformly", "nl": "uniform"},
+    "dist_triangular": {
+        "en": "triangularly (most often near the central value)",
+        "nl": "driehoeksverdeeld (meestal dicht bij de centrale waarde)",
+    },
+    # -- weight profiles --------------------------------------------------------------------
+    "profiles_title": {
+        "en": "Other weights: the method's profiles",
+        "nl": "Andere gewichten: de profielen van de methode",
+    },
+    "profiles_caption": {
+        "en": (
+            "How much weight each criterion gets is a policy choice, not a fact. Each column "
+            "ranks the scenarios with another set of weights that the method offers (a weight "
+            "profile). ▲ marks a scenario that rises under that profile (a higher risk than in "
+            "this report), ▼ one that falls; the number says by how many places. A scenario "
+            "without arrows keeps its place whichever weights are chosen. This report uses the "
+            "profile “{current}” (outlined column)."
+        ),
+        "nl": (
+            "Hoeveel gewicht elk criterium krijgt, is een beleidskeuze en geen feit. Elke kolom "
+            "rangschikt de scenario's met een andere set gewichten die de methode biedt (een "
+            "gewichtenprofiel). ▲ markeert een scenario dat onder dat profiel stijgt (een groter "
+            "risico dan in dit rapport), ▼ een dat daalt; het getal zegt met hoeveel plaatsen. "
+            "Een scenario zonder pijlen houdt zijn plaats, welke gewichten ook gekozen worden. "
+            "Dit rapport gebruikt het profiel ‘{current}’ (omlijnde kolom)."
+        ),
+    },
+    "profiles_changes": {
+        "en": (
+            "{n} of the {total} scenarios change place under at least one of the {k} profiles; "
+            "the largest move ({places} places): {biggest}."
+        ),
+        "nl": (
+            "{n} van de {total} scenario's veranderen van plaats onder ten minste één van de "
+            "{k} profielen; de grootste verschuiving ({places} plaatsen): {biggest}."
+        ),
+    },
+    "profiles_stable": {
+        "en": "Every scenario keeps its place under all {k} profiles.",
+        "nl": "Elk scenario houdt zijn plaats onder alle {k} profielen.",
+    },
+    "profiles_none": {
+        "en": (
+            "This method has no alternative weight profiles (for example because it sums the "
+            "impact in euros), so there is nothing to compare."
+        ),
+        "nl": (
+            "Deze methode heeft geen alternatieve gewichtenprofielen (bijvoorbeeld omdat ze de "
+            "impact in euro optelt); er valt dus niets te vergelijken."
+        ),
+    },
+    "profile_used": {"en": "used in this report", "nl": "gebruikt in dit rapport"},
+    "col_moves": {"en": "Moves by", "nl": "Verschuift"},
+    "places": {"en": "{n} places", "nl": "{n} plaatsen"},
+    "place_one": {"en": "1 place", "nl": "1 plaats"},
+    # -- SMAA -------------------------------------------------------------------------------
+    "smaa_title": {
+        "en": "Rank acceptability: every weighting at once (SMAA)",
+        "nl": "Rangaanvaardbaarheid: alle wegingen tegelijk (SMAA)",
+    },
+    "smaa_caption": {
+        "en": (
+            "Each row is a scenario, each column a place in the ranking (1 = highest risk). A "
+            "cell says in what percentage of the {n} draws the scenario took that place; the "
+            "darker the cell, the more often. {weights} A row with one dark cell has a settled "
+            "place whatever the weights; a row spread over many columns has a place that depends "
+            "on the weights and the estimates. The outlined cell is the place in the ranking of "
+            "section 4. Numbers below 5% are left out."
+        ),
+        "nl": (
+            "Elke rij is een scenario, elke kolom een plaats in de rangschikking (1 = grootste "
+            "risico). Een cel zegt in welk percentage van de {n} trekkingen het scenario die "
+            "plaats innam; hoe donkerder de cel, hoe vaker. {weights} Een rij met één donkere "
+            "cel heeft een vaste plaats, welke gewichten ook gelden; een rij die over veel "
+            "kolommen uitgesmeerd is, heeft een plaats die van de gewichten en de inschattingen "
+            "afhangt. De omlijnde cel is de plaats in de rangschikking van paragraaf 4. Getallen "
+            "onder 5% zijn weggelaten."
+        ),
+    },
+    "smaa_weights_uniform": {
+        "en": (
+            "Each draw takes random weights for the criteria (every weighting equally "
+            "plausible) and draws the estimates within the ranges the analysts gave."
+        ),
+        "nl": (
+            "Elke trekking neemt willekeurige gewichten voor de criteria (elke weging even "
+            "plausibel) en trekt de inschattingen binnen de bandbreedte die de analisten gaven."
+        ),
+    },
+    "smaa_weights_other": {
+        "en": "Each draw varies the estimates within the ranges the analysts gave.",
+        "nl": (
+            "Elke trekking varieert de inschattingen binnen de bandbreedte die de analisten gaven."
+        ),
+    },
+    "smaa_weights_preferences": {
+        "en": (
+            "Each draw takes random weights for the criteria that respect the stated "
+            "preferences ({weights}) and draws the estimates within the ranges the analysts gave."
+        ),
+        "nl": (
+            "Elke trekking neemt willekeurige gewichten voor de criteria die de opgegeven "
+            "voorkeuren respecteren ({weights}) en trekt de inschattingen binnen de bandbreedte "
+            "die de analisten gaven."
+        ),
+    },
+    "smaa_conf_note": {
+        "en": (
+            "Confidence factor: how often the scenario is first when the weights most "
+            "favourable to it (its central weights) are used; a low value means that even its "
+            "most favourable weights do not reliably make it the highest risk (– : never "
+            "first). Holistic acceptability: one number for the whole row, higher places "
+            "counting more (100% = always first)."
+        ),
+        "nl": (
+            "Betrouwbaarheidsfactor: hoe vaak het scenario eerste is met de gewichten die het "
+            "meest in zijn voordeel zijn (zijn centrale gewichten); een lage waarde betekent dat "
+            "zelfs die gewichten het niet betrouwbaar tot het grootste risico maken (– : nooit "
+            "eerste). Holistische aanvaardbaarheid: één getal voor de hele rij, waarbij hogere "
+            "plaatsen zwaarder tellen (100% = altijd eerste)."
+        ),
+    },
+    "smaa_leaders": {
+        "en": "Most often the highest risk: {list}.",
+        "nl": "Het vaakst het grootste risico: {list}.",
+    },
+    "smaa_cell": {
+        "en": "place {rank}: {share} of the draws",
+        "nl": "plaats {rank}: {share} van de trekkingen",
+    },
+    "col_place": {
+        "en": "Place in the ranking (% of the draws)",
+        "nl": "Plaats in de rangschikking (% van de trekkingen)",
+    },
+    "col_confidence": {"en": "Confidence factor", "nl": "Betrouwbaarheidsfactor"},
+    "col_holistic": {"en": "Holistic acceptability", "nl": "Holistische aanvaardbaarheid"},
+    "smaa_note": {
+        "en": "SMAA-2: {n} draws, seed {seed}.",
+        "nl": "SMAA-2: {n} trekkingen, seed {seed}.",
+    },
+    # -- sensitivity ------------------------------------------------------------------------
+    "drivers_intro": {
+        "en": (
+            "For each scenario: which uncertain inputs move its risk the most. A bar is the "
+            "share of the variation of the risk that would disappear if that input were known "
+            "exactly, together with its interplay with the other inputs (the total Sobol "
+            "index). The inputs are the analysts' estimate of the likelihood, their estimates "
+            "per criterion (within the range they gave) and{weights}. Where an estimate "
+            "dominates, better information on that estimate pays off most; where a weight "
+            "dominates, the place of the risk depends on a policy choice about priorities "
+            "rather than on facts."
+        ),
+        "nl": (
+            "Per scenario: welke onzekere invoer het risico het meest beweegt. Een balk is het "
+            "deel van de variatie van het risico dat zou verdwijnen als die invoer precies "
+            "bekend was, samen met zijn wisselwerking met de andere invoer (de totale "
+            "Sobol-index). De invoer bestaat uit de inschatting van de waarschijnlijkheid door "
+            "de analisten, hun inschattingen per criterium (binnen de bandbreedte die ze gaven) "
+            "en{weights}. Waar een inschatting overheerst, loont betere informatie over die "
+            "inschatting het meest; waar een gewicht overheerst, hangt de plaats van het risico "
+            "af van een beleidskeuze over prioriteiten en niet van feiten."
+        ),
+    },
+    "drivers_weights": {
+        "en": " the weight of each criterion (drawn at random)",
+        "nl": " het gewicht van elk criterium (willekeurig getrokken)",
+    },
+    "drivers_no_weights": {
+        "en": " nothing else: this method sums the impact in euros and has no weights",
+        "nl": " verder niets: deze methode telt de impact in euro op en kent geen gewichten",
+    },
+    "sens_drivers": {
+        "en": (
+            "What moves the risk most: the likelihood estimate for {lik} of the {n} scenarios, "
+            "an impact estimate for {score} and a criterion weight for {weight}."
+        ),
+        "nl": (
+            "Wat het risico het meest beweegt: de inschatting van de waarschijnlijkheid bij "
+            "{lik} van de {n} scenario's, een impactinschatting bij {score} en een "
+            "criteriumgewicht bij {weight}."
+        ),
+    },
+    "sens_drivers_money": {
+        "en": (
+            "What moves the risk most: the likelihood estimate for {lik} of the {n} scenarios "
+            "and an impact estimate for {score}."
+        ),
+        "nl": (
+            "Wat het risico het meest beweegt: de inschatting van de waarschijnlijkheid bij "
+            "{lik} van de {n} scenario's en een impactinschatting bij {score}."
+        ),
+    },
+    "sens_advice_likelihood": {
+        "en": (
+            "For most scenarios, better knowledge of how likely the threat is would sharpen the "
+            "picture more than anything else."
+        ),
+        "nl": (
+            "Voor de meeste scenario's maakt betere kennis van hoe waarschijnlijk de dreiging "
+            "is het beeld scherper dan wat ook."
+        ),
+    },
+    "sens_advice_weight": {
+        "en": (
+            "For most scenarios the weights of the criteria matter most: the ranking reflects "
+            "the priorities chosen as much as the estimates."
+        ),
+        "nl": (
+            "Voor de meeste scenario's wegen de gewichten van de criteria het zwaarst: de "
+            "rangschikking weerspiegelt evenzeer de gekozen prioriteiten als de inschattingen."
+        ),
+    },
+    "sens_advice_score": {
+        "en": (
+            "For most scenarios an impact estimate matters most: better information on the "
+            "consequences would sharpen the picture most."
+        ),
+        "nl": (
+            "Voor de meeste scenario's weegt een impactinschatting het zwaarst: betere "
+            "informatie over de gevolgen maakt het beeld het scherpst."
+        ),
+    },
+    "sens_likelihood": {"en": "Likelihood estimate", "nl": "Inschatting waarschijnlijkheid"},
+    "sens_likelihood_words": {
+        "en": "the likelihood estimate",
+        "nl": "de inschatting van de waarschijnlijkheid",
+    },
+    "sens_score": {"en": "Estimate: {crit}", "nl": "Inschatting: {crit}"},
+    "sens_score_words": {"en": "the estimate of {crit}", "nl": "de inschatting van {crit}"},
+    "sens_weight": {"en": "Weight: {crit}", "nl": "Gewicht: {crit}"},
+    "sens_weight_words": {"en": "the weight of {crit}", "nl": "het gewicht van {crit}"},
+    "sens_own": {"en": "its own estimates", "nl": "de eigen inschattingen"},
+    "sens_other": {"en": "the estimates of “{title}”", "nl": "de inschattingen van ‘{title}’"},
+    "sens_what_risk": {"en": "risk", "nl": "risico"},
+    "sens_what_impact": {"en": "impact", "nl": "impact"},
+    "sens_none": {
+        "en": "Cannot be analysed: there are no estimates at the level shown.",
+        "nl": "Niet te analyseren: er zijn geen inschattingen op het getoonde niveau.",
+    },
+    "sens_constant": {
+        "en": "Its {what} does not change within the ranges of the estimates and the weights.",
+        "nl": (
+            "Het {what} verandert niet binnen de bandbreedtes van de inschattingen en de gewichten."
+        ),
+    },
+    "sens_depends": {
+        "en": "Its {what} depends most on {list}.",
+        "nl": "Het {what} hangt het meest af van {list}.",
+    },
+    "sens_rank_moves": {
+        "en": "Its place in the ranking moves most with {list}.",
+        "nl": "Zijn plaats in de rangschikking verschuift het meest met {list}.",
+    },
+    "sens_rank_fixed": {
+        "en": "Its place in the ranking does not change within these ranges.",
+        "nl": "Zijn plaats in de rangschikking verandert niet binnen deze bandbreedtes.",
+    },
+    "sens_kind_likelihood": {"en": "likelihood", "nl": "waarschijnlijkheid"},
+    "sens_kind_score": {"en": "impact estimate", "nl": "impactinschatting"},
+    "sens_kind_weight": {"en": "criterion weight", "nl": "criteriumgewicht"},
+    "sens_impact_note": {
+        "en": "(impact: the likelihood is not estimated at this level)",
+        "nl": "(impact: de waarschijnlijkheid is op dit niveau niet ingeschat)",
+    },
+    "sens_no_bars": {
+        "en": "No input moves it noticeably.",
+        "nl": "Geen enkele invoer beweegt het merkbaar.",
+    },
+    "sens_note": {
+        "en": (
+            "Sobol indices from {n} base samples per scenario; Morris screening of the ranks "
+            "with {r} trajectories; seed {seed}. Inputs without a range are held at their "
+            "central value."
+        ),
+        "nl": (
+            "Sobol-indices uit {n} basissteekproeven per scenario; Morris-screening van de "
+            "rangen met {r} trajecten; seed {seed}. Invoer zonder bandbreedte blijft op de "
+            "centrale waarde."
+        ),
+    },
+    # -- network ----------------------------------------------------------------------------
+    "net_caption": {
+        "en": (
+            "How to read this: each node is a threat, numbered by its rank; internal threats "
+            "stand on the left, external threats on the right and threats that are both in the "
+            "middle, with the same shapes and colours as in the risk diagram. A solid arrow "
+            "means “can trigger”: the thicker the arrow, the more likely the second threat "
+            "follows when the first occurs. A dashed arrow means “makes more likely or worse” "
+            "(no probability given). Red arrows cross between internal and external security: "
+            "a threat on one side sets off a threat on the other. A yellow ring marks a hub: a "
+            "threat that can set off many others, or that lies on many chains of cascades. "
+            "Preventing or containing a hub weakens many risks at once."
+        ),
+        "nl": (
+            "Zo leest u het netwerk: elk knooppunt is een dreiging, genummerd naar zijn rang; "
+            "interne dreigingen staan links, externe rechts en dreigingen die beide zijn in het "
+            "midden, met dezelfde vormen en kleuren als in het risicodiagram. Een doorgetrokken "
+            "pijl betekent ‘kan leiden tot’: hoe dikker de pijl, hoe waarschijnlijker de tweede "
+            "dreiging volgt als de eerste zich voordoet. Een gestippelde pijl betekent ‘maakt "
+            "waarschijnlijker of erger’ (zonder kans). Rode pijlen gaan over de grens tussen "
+            "interne en externe veiligheid: een dreiging aan de ene kant zet een dreiging aan de "
+            "andere kant in gang. Een gele ring markeert een knooppunt: een dreiging die veel "
+            "andere in gang kan zetten of op veel cascadeketens ligt. Wie zo'n knooppunt "
+            "voorkomt of indamt, verzwakt veel risico's tegelijk."
+        ),
+    },
+    "net_band_internal": {"en": "Internal threats", "nl": "Interne dreigingen"},
+    "net_band_both": {"en": "Internal and external", "nl": "Intern en extern"},
+    "net_band_external": {"en": "External threats", "nl": "Externe dreigingen"},
+    "net_band_empty": {
+        "en": "none in this assessment",
+        "nl": "geen in deze beoordeling",
+    },
+    "net_alone": {
+        "en": "Not linked to other threats",
+        "nl": "Niet verbonden met andere dreigingen",
+    },
+    "net_legend_hub": {"en": "hub", "nl": "knooppunt"},
+    "net_legend_p10": {"en": "triggers with 10%", "nl": "leidt met 10% tot"},
+    "net_legend_p70": {"en": "with 70%", "nl": "met 70%"},
+    "net_legend_reinforces": {"en": "reinforces", "nl": "versterkt"},
+    "net_legend_crossing": {
+        "en": "crosses internal / external",
+        "nl": "over de grens intern / extern",
+    },
+    "net_tip_cascade": {
+        "en": "{a} can trigger {b} ({p})",
+        "nl": "{a} kan leiden tot {b} ({p})",
+    },
+    "net_tip_reinforces": {"en": "{a} reinforces {b}", "nl": "{a} versterkt {b}"},
+    "net_kind_cascade": {"en": "can trigger", "nl": "kan leiden tot"},
+    "net_kind_reinforces": {"en": "reinforces", "nl": "versterkt"},
+    "net_direction": {"en": "{a} → {b}", "nl": "{a} → {b}"},
+    "net_hub_out": {"en": "sets off many others", "nl": "zet veel andere in gang"},
+    "net_hub_between": {"en": "on many chains", "nl": "op veel ketens"},
+    "net_hubs_text": {
+        "en": (
+            "Hubs: {list}. {top} reaches furthest: when it occurs, on average {reach} other "
+            "threats follow."
+        ),
+        "nl": (
+            "Knooppunten: {list}. {top} reikt het verst: als het zich voordoet, volgen er "
+            "gemiddeld {reach} andere dreigingen."
+        ),
+    },
+    "net_crossing_text": {
+        "en": "Links that cross between internal and external security ({n}): {list}.",
+        "nl": "Verbindingen over de grens tussen interne en externe veiligheid ({n}): {list}.",
+    },
+    "net_crossing_none": {
+        "en": "No link runs directly between an internal and an external threat.",
+        "nl": "Geen verbinding loopt rechtstreeks tussen een interne en een externe dreiging.",
+    },
+    "net_bridging_text": {
+        "en": (
+            "{n} links run through threats that are both internal and external (middle "
+            "column): those threats connect the two sides."
+        ),
+        "nl": (
+            "{n} verbindingen lopen via dreigingen die zowel intern als extern zijn "
+            "(middelste kolom): die dreigingen verbinden beide kanten."
+        ),
+    },
+    "net_hubs_title": {"en": "Hubs", "nl": "Knooppunten"},
+    "net_crossing_title": {
+        "en": "Links between internal and external security",
+        "nl": "Verbindingen tussen interne en externe veiligheid",
+    },
+    "col_why": {"en": "Why a hub", "nl": "Waarom een knooppunt"},
+    "col_out": {
+        "en": "Direct effects (expected number)",
+        "nl": "Directe gevolgen (verwacht aantal)",
+    },
+    "col_reach": {
+        "en": "Reach (threats that follow, expected)",
+        "nl": "Bereik (volgende dreigingen, verwacht)",
+    },
+    "col_in": {
+        "en": "Set off by others (sum of probabilities)",
+        "nl": "In gang gezet door andere (som van kansen)",
+    },
+    "col_from": {"en": "From", "nl": "Van"},
+    "col_to": {"en": "To", "nl": "Naar"},
+    "col_link": {"en": "Link", "nl": "Verbinding"},
+    "col_cond_prob": {"en": "Probability", "nl": "Kans"},
+    "col_direction": {"en": "Direction", "nl": "Richting"},
+    "net_levels_note": {
+        "en": (
+            "With intensity levels, the probability of a link is averaged over the levels of "
+            "the cause, in proportion to how likely each level is."
+        ),
+        "nl": (
+            "Bij intensiteitsniveaus is de kans van een verbinding gemiddeld over de niveaus "
+            "van de oorzaak, naar verhouding van hoe waarschijnlijk elk niveau is."
+        ),
+    },
+    # -- cascade simulation -----------------------------------------------------------------
+    "cas_caption": {
+        "en": (
+            "The simulation plays out {years} years, day by day: each threat can occur on its "
+            "own (it starts an event) and can then set off others through the cascades, which "
+            "can set off others in turn. Per threat: how often per year it starts an event on "
+            "its own, how often it is set off by another threat, and what a simple one-step "
+            "estimate (direct cascades only) expects for the latter. A simulated frequency well "
+            "above the one-step estimate means that chains of cascades (A sets off B, B sets off "
+            "C) matter for this threat. “Set off by” names the threats that set it off most "
+            "often. For events a threat starts on its own, the one-step estimate is the rate the "
+            "assessment gives; the simulation agrees with it up to chance. The last columns give "
+            "the total impact of everything that follows once this threat starts an event: the "
+            "average, and the range of 90% of such events."
+        ),
+        "nl": (
+            "De simulatie speelt {years} jaar dag voor dag af: elke dreiging kan zich op eigen "
+            "kracht voordoen (ze begint een gebeurtenis) en kan daarna via de cascades andere in "
+            "gang zetten, die op hun beurt weer andere in gang kunnen zetten. Per dreiging: hoe "
+            "vaak per jaar ze op eigen kracht een gebeurtenis begint, hoe vaak een andere "
+            "dreiging haar in gang zet, en wat een eenvoudige schatting in één stap (alleen "
+            "directe cascades) voor dat laatste verwacht. Een gesimuleerde frequentie ruim boven "
+            "de schatting in één stap betekent dat ketens van cascades (A zet B in gang, B zet C "
+            "in gang) voor deze dreiging tellen. ‘In gang gezet door’ noemt de dreigingen die "
+            "haar het vaakst in gang zetten. Voor gebeurtenissen die een dreiging op eigen "
+            "kracht begint, is de schatting in één stap de frequentie uit de beoordeling; de "
+            "simulatie komt daarmee overeen op toeval na. De laatste kolommen geven de totale "
+            "impact van alles wat volgt zodra deze dreiging een gebeurtenis begint: het "
+            "gemiddelde en het bereik van 90% van zulke gebeurtenissen."
+        ),
+    },
+    "unit_score": {"en": "score", "nl": "score"},
+    "cas_outside": {
+        "en": "Not linked by any cascade (left out of the table): {list}.",
+        "nl": "Door geen enkele cascade verbonden (niet in de tabel): {list}.",
+    },
+    "cas_chains": {
+        "en": "Chains of cascades matter most for: {list}.",
+        "nl": "Ketens van cascades tellen het meest voor: {list}.",
+    },
+    "cas_totals": {
+        "en": (
+            "{events} events in {years} simulated years, of which {triggered} threats were set "
+            "off by another; average total impact per year: {annual}."
+        ),
+        "nl": (
+            "{events} gebeurtenissen in {years} gesimuleerde jaren, waarin {triggered} keer een "
+            "dreiging door een andere in gang werd gezet; gemiddelde totale impact per jaar: "
+            "{annual}."
+        ),
+    },
+    "cas_few": {
+        "en": "* fewer than 10 simulated occurrences: the difference is mostly chance.",
+        "nl": "* minder dan 10 gesimuleerde gevallen: het verschil is grotendeels toeval.",
+    },
+    "col_starts": {"en": "Starts on its own (per year)", "nl": "Begint op eigen kracht (per jaar)"},
+    "col_set_off": {
+        "en": "Set off by another threat (per year)",
+        "nl": "In gang gezet door een andere dreiging (per jaar)",
+    },
+    "col_simulated": {"en": "Simulated", "nl": "Gesimuleerd"},
+    "col_one_step": {"en": "One-step estimate", "nl": "Schatting in één stap"},
+    "col_difference": {"en": "Difference", "nl": "Verschil"},
+    "col_set_off_by": {
+        "en": "Set off most often by (per year)",
+        "nl": "Het vaakst in gang gezet door (per jaar)",
+    },
+    "col_event_impact": {
+        "en": "Total impact of the events it starts ({unit})",
+        "nl": "Totale impact van de gebeurtenissen die ze begint ({unit})",
+    },
+    "col_mean": {"en": "Mean", "nl": "Gemiddeld"},
+    "col_event_range": {"en": "5–95%", "nl": "5–95%"},
+    "once_in": {"en": "once in {n} years", "nl": "eens in de {n} jaar"},
+    "and_more": {"en": "and {n} more", "nl": "en nog {n}"},
     # -- periods ----------------------------------------------------------------------------
     "year_one": {"en": "year", "nl": "jaar"},
     "years_one": {"en": "1 year", "nl": "1 jaar"},
