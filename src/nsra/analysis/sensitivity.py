@@ -538,6 +538,10 @@ def _default_ids(model: RiskModel, scenario_ids: Sequence[str] | None) -> list[s
     return ids
 
 
+MORRIS_MAX_INPUTS = 2000
+"""Above this many uncertain inputs the rank screening is skipped (its design is (D+1) x D)."""
+
+
 # -- the analyses ----------------------------------------------------------------------------------
 def scenario_sobol(
     model: RiskModel,
@@ -636,20 +640,31 @@ def sensitivity(
     scenario_ids: Sequence[str] | None = None,
     options: SensitivityOptions | None = None,
     seed: int = 0,
+    only: Sequence[int] | None = None,
+    morris_max_inputs: int = MORRIS_MAX_INPUTS,
 ) -> SensitivityResult:
     """Sobol of every scenario's impact and risk, and Morris of every scenario's rank.
 
     ``central`` (S, L, K + 1) are the central positions (``Results.cells.central``), ``level``
     (S,) the level shown per scenario (``Results.level``), ``sampler`` the intervals
-    (:func:`nsra.analysis.uncertainty.position_sampler`).
+    (:func:`nsra.analysis.uncertainty.position_sampler`). ``only``: the scenarios to give Sobol
+    indices (default: all), to bound the cost on large assessments. The rank screening (Morris)
+    is skipped, and says so, when it would need more than ``morris_max_inputs`` inputs: its
+    design grows with the square of the inputs.
     """
     options = options or SensitivityOptions()
     ids = _default_ids(model, scenario_ids)
+    chosen = range(len(ids)) if only is None else only
     per_scenario = tuple(
-        scenario_sobol(model, sampler, central, level, s, options, seed, ids)
-        for s in range(len(ids))
+        scenario_sobol(model, sampler, central, level, s, options, seed, ids) for s in chosen
     )
-    morris, morris_inputs = rank_morris(model, sampler, central, options, seed, ids)
+    n_inputs = int(np.sum(sampler.high > sampler.low)) + model.n_criteria
+    if n_inputs <= morris_max_inputs:
+        morris, morris_inputs = rank_morris(model, sampler, central, options, seed, ids)
+    else:
+        nothing = np.zeros((len(ids), 0))
+        morris = MorrisEffects((), tuple(ids), nothing, nothing, nothing, 0, 0, 0)
+        morris_inputs = ()
     return SensitivityResult(
         seed=seed,
         options=options,
@@ -709,7 +724,7 @@ def summary(result: SensitivityResult, index: int) -> str:
             f"(total Sobol index of its {what}: {shares})."
         )
     mo = result.morris
-    row = mo.mu_star[index] if mo.mu_star.shape[1] else np.zeros(0)
+    row = mo.mu_star[sc.index] if mo.mu_star.shape[1] else np.zeros(0)
     if row.size == 0 or not np.any(np.nan_to_num(row) > 0):
         second = "Its rank does not change within these ranges."
     else:
@@ -760,11 +775,11 @@ def sensitivity_document(result: SensitivityResult) -> dict[str, Any]:
         morris_doc = [
             {
                 "group": g,
-                "mu_star": _num(mo.mu_star[n, gi]),
-                "mu_star_conf": _num(mo.mu_star_conf[n, gi]),
-                "sigma": _num(mo.sigma[n, gi]),
+                "mu_star": _num(mo.mu_star[sc.index, gi]),
+                "mu_star_conf": _num(mo.mu_star_conf[sc.index, gi]),
+                "sigma": _num(mo.sigma[sc.index, gi]),
             }
-            for gi in np.argsort(-np.nan_to_num(mo.mu_star[n]), kind="stable")
+            for gi in np.argsort(-np.nan_to_num(mo.mu_star[sc.index]), kind="stable")
             for g in [mo.groups[int(gi)]]
         ]
         scenarios.append(

@@ -153,6 +153,7 @@ class AnalysisOptions:
     sensitivity: bool = True
     smaa: bool = True
     weights: str = "uniform"  # SMAA weight preferences: uniform, ordinal:..., interval:...
+    sensitivity_top: int = 50  # Sobol indices for this many of the highest ranked scenarios
 
 
 Stage = Callable[[str, int, int], None]
@@ -214,7 +215,9 @@ def run_analyses(
         sections["smaa"] = smaa_section(loaded, results, model, sampler, options, executor)
     if options.sensitivity:
         progress("Sensitivity", 0, 1)
-        sections["sensitivity"] = sensitivity_document(
+        ranked = np.argsort(np.where(results.rank > 0, results.rank, np.iinfo(np.int64).max))
+        top = sorted(int(i) for i in ranked[: options.sensitivity_top])
+        doc = sensitivity_document(
             sensitivity(
                 model,
                 sampler,
@@ -222,8 +225,13 @@ def run_analyses(
                 results.level,
                 scenario_ids=[sc.id for sc in loaded.assessment.scenarios],
                 seed=seed,
+                only=top,
             )
         )
+        doc["scenarios_analysed"] = (
+            "all" if len(top) == len(ranked) else f"the {len(top)} highest ranked"
+        )
+        sections["sensitivity"] = doc
     has_links = any(sc.reinforces for sc in loaded.assessment.scenarios)
     if len(loaded.inputs.cascades) or has_links:
         progress("Threat network", 0, 1)
