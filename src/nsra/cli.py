@@ -569,6 +569,92 @@ def demo(
     out.print("Open it in a browser; it works offline.")
 
 
+# -- db ---------------------------------------------------------------------------------------
+db_app = typer.Typer(
+    help="The assessment database: create or upgrade it, import and export assessment files.",
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+DbUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--url",
+        help="Database URL (default: NSRA_DATABASE_URL, else sqlite:///nsra.db in this folder).",
+    ),
+]
+
+
+@contextmanager
+def _database(url: str | None, need_current: bool = True) -> Iterator[Any]:
+    """An engine for the database; database errors become plain problems."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from nsra.server.db import database_url, make_engine
+    from nsra.server.db.engine import schema_is_current
+
+    shown = database_url(url)
+    engine = make_engine(url)
+    try:
+        if need_current and not schema_is_current(engine):
+            raise InputError(
+                [
+                    Problem(
+                        f"the database {shown} is not up to date (or not created); "
+                        "run: nsra db upgrade" + (f" --url {url}" if url else "")
+                    )
+                ]
+            )
+        yield engine
+    except SQLAlchemyError as exc:
+        raise InputError(
+            [Problem(f"database {shown}: {type(exc).__name__}: {exc.args[0] if exc.args else exc}")]
+        ) from None
+    finally:
+        engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(url: DbUrl = None) -> None:
+    """Create the database or bring its tables to the newest version; register shipped methods."""
+    from nsra.server.db import upgrade
+
+    with _database(url, need_current=False) as engine:
+        upgrade(engine)
+        out.print(f"Database up to date: {engine.url.render_as_string(hide_password=True)}")
+
+
+@db_app.command("import")
+def db_import(
+    file: Annotated[Path, typer.Argument(help="The assessment file (YAML or JSON).")],
+    url: DbUrl = None,
+) -> None:
+    """Check an assessment file and store it, whole or not at all; prints the new id."""
+    from nsra.server.db import import_file
+
+    with _database(url) as engine:
+        assessment_id = import_file(engine, str(file))
+    out.print(f"Imported {file} as assessment {assessment_id}.")
+
+
+@db_app.command("export")
+def db_export(
+    assessment_id: Annotated[int, typer.Argument(help="The assessment's id in the database.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="File to write (.json for JSON, else YAML).")
+    ],
+    url: DbUrl = None,
+) -> None:
+    """Write an assessment from the database to an assessment file."""
+    from sqlalchemy.orm import Session
+
+    from nsra.server.db.exporting import assessment_data, file_text
+
+    with _database(url) as engine, Session(engine) as session:
+        text = file_text(assessment_data(session, assessment_id), str(output))
+    _write_atomic(output, text)
+    out.print(f"Assessment {assessment_id} written: {output.resolve()}")
+
+
 def version_callback(value: bool) -> None:
     if value:
         out.print(f"nsra {__version__}")

@@ -1,0 +1,74 @@
+"""Where the database is and how it is brought up to date.
+
+With no configuration the database is the SQLite file ``nsra.db`` in the current directory;
+``NSRA_DATABASE_URL`` or an explicit URL (``--url``) overrides it, e.g.
+``postgresql+psycopg://user@host/nsra``. The schema is made only by the Alembic migrations in
+``nsra/server/migrations`` (never ``create_all``), so SQLite and PostgreSQL get the same tables.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from nsra.server.db.methods import register_shipped
+
+DEFAULT_URL = "sqlite:///nsra.db"
+ENV_VAR = "NSRA_DATABASE_URL"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL given, else ``NSRA_DATABASE_URL``, else ``sqlite:///nsra.db``."""
+    return url or os.environ.get(ENV_VAR) or DEFAULT_URL
+
+
+def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys unless asked; PostgreSQL always checks them.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for the database; on SQLite, foreign keys are enforced as on PostgreSQL."""
+    engine = create_engine(database_url(url))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_foreign_keys)
+    return engine
+
+
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(engine: Engine) -> Config:
+    """Alembic configuration for the migrations shipped in the package (no alembic.ini)."""
+    config = Config()
+    config.set_main_option("script_location", "nsra.server:migrations")
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the newest by default) and register the shipped
+    methods that are not registered yet."""
+    command.upgrade(alembic_config(engine), revision)
+    if revision == "head":
+        with Session(engine) as session, session.begin():
+            register_shipped(session)
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database has the newest schema (``nsra db upgrade`` was run)."""
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current == heads

@@ -1,0 +1,156 @@
+"""An assessment from the database back to an assessment file.
+
+The file written reads back (:func:`nsra.io.validate.read_assessment`) as the same assessment that
+was imported: every estimate in the form the analyst wrote it, every list in its order.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from nsra.io.problems import InputError, Problem
+from nsra.server.db.models import (
+    AssessmentRow,
+    ConsensusRow,
+    EstimateRow,
+    ScenarioSourceRow,
+    StrategySourceRow,
+)
+from nsra.server.db.specs import row_spec
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    """Write a field only when it has a value (the file leaves optional fields out)."""
+    if value is not None and value != []:
+        out[key] = value
+
+
+def _sources(rows: list[ScenarioSourceRow] | list[StrategySourceRow]) -> list[dict[str, Any]]:
+    out = []
+    for s in rows:
+        item: dict[str, Any] = {"ref": s.ref}
+        _put(item, "title", s.title)
+        _put(item, "url", s.url)
+        _put(item, "date", s.date.isoformat() if s.date else None)
+        out.append(item)
+    return out
+
+
+def _judgement(row: EstimateRow | ConsensusRow, out: dict[str, Any]) -> dict[str, Any]:
+    _put(out, "level", row.level)
+    impact: dict[str, Any] = {}
+    for entry in row.entries:
+        if entry.criterion is None:
+            out["likelihood"] = row_spec(entry)
+        else:
+            impact[entry.criterion] = row_spec(entry)
+    if impact:
+        out["impact"] = impact
+    _put(out, "rationale", row.rationale)
+    return out
+
+
+def assessment_data(session: Session, assessment_id: int) -> dict[str, Any]:
+    """The plain data of an assessment file (mappings, lists, text, numbers)."""
+    a = session.get(AssessmentRow, assessment_id)
+    if a is None:
+        raise InputError([Problem(f"there is no assessment {assessment_id} in the database")])
+    out: dict[str, Any] = {
+        "title": a.title,
+        "method": a.method_ref,
+        "date": a.date.isoformat(),
+        "classification": a.classification,
+    }
+    _put(out, "description", a.description)
+    out["illustrative"] = a.illustrative
+    out["organisations"] = [{"id": o.key, "name": o.name} for o in a.organisations]
+    analysts = []
+    for x in a.analysts:
+        item: dict[str, Any] = {"id": x.key}
+        _put(item, "name", x.name)
+        item["organisation"] = x.organisation.key
+        analysts.append(item)
+    out["analysts"] = analysts
+    scenarios = []
+    for sc in a.scenarios:
+        s: dict[str, Any] = {
+            "id": sc.key,
+            "title": sc.title,
+            "theme": sc.theme,
+            "domain": sc.domain,
+            "malicious": sc.malicious,
+        }
+        if sc.actor:
+            s["actor"] = True
+        s["owner"] = sc.owner.key
+        _put(s, "description", sc.description)
+        _put(s, "sources", _sources(sc.sources))
+        _put(s, "reinforces", [r.target.key for r in sc.reinforces])
+        _put(s, "estimates", [_judgement(e, {"analyst": e.analyst.key}) for e in sc.estimates])
+        consensus = []
+        for c in sc.consensus:
+            item = _judgement(c, {})
+            _put(item, "date", c.date.isoformat() if c.date else None)
+            consensus.append(item)
+        _put(s, "consensus", consensus)
+        scenarios.append(s)
+    out["scenarios"] = scenarios
+    cascades = []
+    for cz in a.cascades:
+        item = {"cause": cz.cause.key, "effect": cz.effect.key}
+        if cz.by_levels:
+            levels: dict[str, dict[str, Any]] = {}
+            for e in cz.entries:
+                assert e.cause_level is not None and e.effect_level is not None
+                levels.setdefault(e.cause_level, {})[e.effect_level] = row_spec(e)
+            item["levels"] = levels
+        elif cz.entries:
+            item["probability"] = row_spec(cz.entries[0])
+        _put(item, "rationale", cz.rationale)
+        cascades.append(item)
+    _put(out, "cascades", cascades)
+    strategies = []
+    for st in a.strategies:
+        item = {"id": st.key, "title": st.title, "scope": st.scope, "owner": st.owner.key}
+        _put(item, "description", st.description)
+        _put(item, "sources", _sources(st.sources))
+        strategies.append(item)
+    _put(out, "strategies", strategies)
+    measures = []
+    for m in a.measures:
+        item = {
+            "id": m.key,
+            "title": m.title,
+            "owners": [o.organisation.key for o in m.owners],
+            "strategy": m.strategy.key,
+            "phase": m.phase,
+            "scenarios": [s.scenario.key for s in m.scenarios],
+        }
+        _put(item, "description", m.description)
+        measures.append(item)
+    _put(out, "measures", measures)
+    return out
+
+
+def file_text(data: dict[str, Any], path: str) -> str:
+    """JSON for a ``.json`` file, YAML otherwise."""
+    if path.lower().endswith(".json"):
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    header = "# Exported by nsra from the database.\n"
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def export_file(engine: Engine, assessment_id: int, path: str) -> None:
+    """Write an assessment to a file (whole or not at all)."""
+    with Session(engine) as session:
+        text = file_text(assessment_data(session, assessment_id), path)
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)

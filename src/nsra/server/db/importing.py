@@ -1,0 +1,199 @@
+"""An assessment file into the database, in one transaction.
+
+The file is read and checked by :func:`nsra.io.validate.read_assessment` first; only a valid file
+is stored. Everything (the method's registration included) happens in one transaction: when
+anything fails, nothing is written and the database is as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from nsra.io.validate import read_assessment
+from nsra.model.assessment import Assessment, Consensus, ScenarioEstimate, Source
+from nsra.server.db.methods import method_text, register, register_shipped
+from nsra.server.db.models import (
+    AnalystRow,
+    AssessmentRow,
+    CascadeEntryRow,
+    CascadeRow,
+    ConsensusEntryRow,
+    ConsensusRow,
+    EstimateEntryRow,
+    EstimateRow,
+    MeasureOwnerRow,
+    MeasureRow,
+    MeasureScenarioRow,
+    MethodRow,
+    OrganisationRow,
+    ReinforcementRow,
+    ScenarioRow,
+    ScenarioSourceRow,
+    StrategyRow,
+    StrategySourceRow,
+)
+from nsra.server.db.specs import to_spec
+
+
+def import_file(engine: Engine, path: str) -> int:
+    """Read, check and store an assessment file; the new assessment's id.
+
+    Raises :class:`nsra.io.problems.InputError` for a file with problems (nothing is stored).
+    """
+    loaded = read_assessment(path)
+    text, source, shipped = method_text(loaded.assessment.method, relative_to=path)
+    with Session(engine) as session, session.begin():
+        register_shipped(session)
+        method_row = register(session, text, source, shipped)
+        row = store_assessment(session, loaded.assessment, method_row)
+        return row.id
+
+
+def _sources(items: list[Source], cls: type[Any]) -> list[Any]:
+    return [
+        cls(position=n, ref=s.ref, title=s.title, url=s.url, date=s.date)
+        for n, s in enumerate(items)
+    ]
+
+
+def _entries(item: ScenarioEstimate | Consensus, cls: type[Any]) -> list[Any]:
+    """Likelihood first (criterion NULL), then the impact per criterion, in the file's order."""
+    written: list[tuple[str | None, Any]] = []
+    if item.likelihood is not None:
+        written.append((None, item.likelihood))
+    written += list(item.impact.items())
+    return [
+        cls(position=n, criterion=criterion, **to_spec(spec).columns())
+        for n, (criterion, spec) in enumerate(written)
+    ]
+
+
+def store_assessment(session: Session, a: Assessment, method_row: MethodRow) -> AssessmentRow:
+    """Add the rows of an assessment to the session, flushing section by section.
+
+    The caller owns the transaction (a failure part way leaves flushed rows to its rollback).
+    """
+    row = AssessmentRow(
+        title=a.title,
+        method_ref=a.method,
+        method=method_row,
+        date=a.date,
+        classification=a.classification,
+        description=a.description,
+        illustrative=a.illustrative,
+    )
+    session.add(row)
+    # Lists first, look-ups second: a repeated id gives two rows, and the unique constraint
+    # (assessment_id, key) refuses them, rather than one silently replacing the other.
+    row.organisations = [
+        OrganisationRow(key=o.id, position=n, name=o.name) for n, o in enumerate(a.organisations)
+    ]
+    orgs = {o.key: o for o in row.organisations}
+    row.analysts = [
+        AnalystRow(key=x.id, position=n, name=x.name, organisation=orgs[x.organisation])
+        for n, x in enumerate(a.analysts)
+    ]
+    analysts = {x.key: x for x in row.analysts}
+    session.flush()
+
+    row.scenarios = [
+        ScenarioRow(
+            key=sc.id,
+            position=n,
+            title=sc.title,
+            theme=sc.theme,
+            domain=sc.domain,
+            malicious=sc.malicious,
+            actor=sc.actor,
+            owner=orgs[sc.owner],
+            description=sc.description,
+            sources=_sources(sc.sources, ScenarioSourceRow),
+            estimates=[
+                EstimateRow(
+                    position=k,
+                    analyst=analysts[e.analyst],
+                    level=e.level,
+                    rationale=e.rationale,
+                    entries=_entries(e, EstimateEntryRow),
+                )
+                for k, e in enumerate(sc.estimates)
+            ],
+            consensus=[
+                ConsensusRow(
+                    position=k,
+                    level=c.level,
+                    rationale=c.rationale,
+                    date=c.date,
+                    entries=_entries(c, ConsensusEntryRow),
+                )
+                for k, c in enumerate(sc.consensus)
+            ],
+        )
+        for n, sc in enumerate(a.scenarios)
+    ]
+    scenarios = {s.key: s for s in row.scenarios}
+    for sc, sc_row in zip(a.scenarios, row.scenarios, strict=True):
+        sc_row.reinforces = [
+            ReinforcementRow(position=k, target=scenarios[other])
+            for k, other in enumerate(sc.reinforces)
+        ]
+    session.flush()
+
+    for n, cz in enumerate(a.cascades):
+        entries: list[CascadeEntryRow] = []
+        if cz.levels is not None:
+            cells = [(x, y, spec) for x, r in cz.levels.items() for y, spec in r.items()]
+            entries = [
+                CascadeEntryRow(position=k, cause_level=x, effect_level=y, **to_spec(s).columns())
+                for k, (x, y, s) in enumerate(cells)
+            ]
+        elif cz.probability is not None:
+            entries = [CascadeEntryRow(position=0, **to_spec(cz.probability).columns())]
+        row.cascades.append(
+            CascadeRow(
+                position=n,
+                cause=scenarios[cz.cause],
+                effect=scenarios[cz.effect],
+                by_levels=cz.levels is not None,
+                rationale=cz.rationale,
+                entries=entries,
+            )
+        )
+    session.flush()
+
+    row.strategies = [
+        StrategyRow(
+            key=st.id,
+            position=n,
+            title=st.title,
+            scope=st.scope,
+            owner=orgs[st.owner],
+            description=st.description,
+            sources=_sources(st.sources, StrategySourceRow),
+        )
+        for n, st in enumerate(a.strategies)
+    ]
+    strategies = {s.key: s for s in row.strategies}
+    row.measures = [
+        MeasureRow(
+            key=m.id,
+            position=n,
+            title=m.title,
+            strategy=strategies[m.strategy],
+            phase=m.phase,
+            description=m.description,
+            owners=[
+                MeasureOwnerRow(position=k, organisation=orgs[o]) for k, o in enumerate(m.owners)
+            ],
+            scenarios=[
+                MeasureScenarioRow(position=k, scenario=scenarios[s])
+                for k, s in enumerate(m.scenarios)
+            ],
+        )
+        for n, m in enumerate(a.measures)
+    ]
+    session.flush()
+    return row
