@@ -152,3 +152,46 @@ def test_cli_analyse_writes_json_with_seed_and_options(tmp_path: Path) -> None:
     sc = doc["uncertainty"]["scenarios"][0]
     assert {"id", "central_rank", "risk", "rank", "impact", "probability"} <= set(sc)
     assert len(sc["risk"]) == 3
+
+
+EXACT = """
+title: exact values
+method: be-bnra-2023
+date: 2026-01-01
+classification: TEST
+organisations: [{id: o, name: O}]
+analysts: [{id: a, organisation: o}, {id: b, organisation: o}]
+scenarios:
+  - id: flood
+    title: Flood
+    theme: nature
+    domain: internal
+    malicious: false
+    owner: o
+    estimates:
+      - {analyst: a, level: major, likelihood: {value: 100}, impact: {Ha: {value: 800}}}
+      - {analyst: b, level: major, likelihood: "2", impact: {Ha: "3"}}
+"""
+
+
+def test_exact_values_are_not_widened_to_a_class() -> None:
+    """A value in the unit stands for itself; a class for its whole class."""
+    from nsra.io.validate import parse_assessment
+
+    loaded = parse_assessment(EXACT, "exact.yaml")
+    results = compute(loaded.inputs, loaded.method)
+    cells = results.cells
+    lv = [lv.id for lv in loaded.method.intensity_levels].index("major")
+    k = loaded.inputs.n_criteria
+    # likelihood: exact 100-year return period (position 2.0 + log10(...)) and class 2 (1.5..2.5)
+    exact_pos = (
+        float(cells.high[0, lv, k]) if cells.high[0, lv, k] > 2 else float(cells.low[0, lv, k])
+    )
+    assert cells.edge_low[0, lv, k] == pytest.approx(1.5)
+    assert cells.edge_high[0, lv, k] == pytest.approx(max(2.5, exact_pos))
+    # Ha: exact 800 persons (position ~3.4) and class 3 (2.5..3.5): edges 2.5 .. 3.5
+    assert cells.edge_low[0, lv, 0] == pytest.approx(2.5)
+    assert cells.edge_high[0, lv, 0] == pytest.approx(3.5)
+    single = parse_assessment(EXACT.replace('likelihood: "2", impact: {Ha: "3"}', ""), "x.yaml")
+    c = compute(single.inputs, single.method).cells
+    assert c.edge_low[0, lv, k] == c.edge_high[0, lv, k] == c.central[0, lv, k]

@@ -83,7 +83,7 @@ class ProblemFmt(StrEnum):
 
 MaxSize = Annotated[
     int,
-    typer.Option("--max-size", help="Largest file accepted, in bytes.", show_default=True),
+    typer.Option("--max-size", min=1, help="Largest file accepted, in bytes.", show_default=True),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels: en or nl.")]
 
@@ -276,7 +276,16 @@ def validate(
     fmt: Annotated[ProblemFmt, typer.Option("--format", help="text or json")] = ProblemFmt.text,
     max_size: MaxSize = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Check an assessment file and report every problem at once."""
+    """Check an assessment (or a method) file and report every problem at once."""
+    if _is_method_file(file, max_size):
+        from nsra.io.methods import load_method as _load_method_file
+
+        m = _load_method_file(str(file.resolve()))
+        out.print(
+            f"{file}: valid method {m.id} {m.version} ({len(m.criteria)} criteria, "
+            f"{len(m.interests)} interests, {len(m.profiles)} weight profiles)"
+        )
+        return
     try:
         loaded = read_assessment(str(file), Limits(max_bytes=max_size))
     except InputError as exc:
@@ -294,6 +303,17 @@ def validate(
         f"{len(loaded.inputs.estimates)} estimates, {len(a.cascades)} cascades, "
         f"method {loaded.method.id} {loaded.method.version})"
     )
+
+
+def _is_method_file(file: Path, max_size: int) -> bool:
+    """True when a file looks like a method definition (criteria and scales, no scenarios)."""
+    from nsra.io.safeyaml import load, read_text
+
+    try:
+        data = load(read_text(str(file), Limits(max_bytes=max_size)), str(file))
+    except InputError:
+        return False  # reported when read as an assessment
+    return isinstance(data, dict) and "criteria" in data and "scenarios" not in data
 
 
 def _check_profile(method: Method, profile: str | None) -> None:
@@ -425,7 +445,7 @@ def _executor(workers: int, dask: str | None) -> Iterator[Any]:
         else:
             try:
                 client = Client(dask, timeout=10)  # type: ignore[no-untyped-call]
-            except OSError as exc:
+            except (OSError, ValueError, TypeError) as exc:
                 raise InputError(
                     [Problem(f"cannot reach the Dask scheduler at {dask}: {exc}")]
                 ) from None
@@ -468,7 +488,9 @@ def analyse(
         str,
         typer.Option(
             "--weights",
-            help="SMAA weight preferences: uniform, ordinal:2.1>3.1=5.2 or interval:0.5.",
+            help="SMAA weight preferences: uniform; ordinal:2.1>3.1=5.2 (most important "
+            "first; '=' groups criteria without ordering them, it does not make them equal); "
+            "interval:0.5 (each weight within +-50% of the default profile).",
         ),
     ] = "uniform",
     output: Annotated[
@@ -676,6 +698,9 @@ def main() -> None:
 
     Exit codes: 0 success, 1 problems in the input, 2 wrong use of the command, 3 internal error.
     """
+    import warnings
+
+    warnings.filterwarnings("ignore", category=RuntimeWarning)  # numpy's NaN notes: handled
     try:
         app()  # usage errors are reported by typer itself (exit code 2)
     except InputError as exc:

@@ -25,8 +25,11 @@ class ProfileComparison:
     @property
     def rank_range(self) -> IntArray:
         """Worst minus best rank over the profiles, per scenario (0: the rank holds)."""
-        ranked = np.where(self.rank > 0, self.rank, np.nan)
-        out: IntArray = np.nan_to_num(np.nanmax(ranked, 0) - np.nanmin(ranked, 0)).astype(int)
+        ranked = self.rank > 0
+        big = np.iinfo(np.int64).max
+        worst = np.where(ranked, self.rank, 0).max(axis=0)
+        best = np.where(ranked, self.rank, big).min(axis=0)
+        out: IntArray = np.where(ranked.any(axis=0), worst - best, 0).astype(int)
         return out
 
     @property

@@ -4,9 +4,10 @@ Sampling, evaluation and summarising are separate steps (SALib, R ``smaa``):
 
 1. :func:`position_sampler` describes the uncertain inputs once: for every cell (scenario,
    level, criterion or likelihood) the interval on the continuous class scale from the lowest
-   class any analyst gave to the highest (a class ``k`` stands for any position in
-   ``[k - 0.5, k + 0.5]``; a range ``C..D`` for both classes; a consensus widens the interval if
-   it lies outside). Drawing uniformly on positions is log-uniform inside a class on logarithmic
+   estimate any analyst gave to the highest (a class ``k`` stands for any position in
+   ``[k - 0.5, k + 0.5]``; a range ``C..D`` for both classes; a value or a scale position on a
+   continuous method stands for itself; a consensus widens the interval if it lies outside).
+   Drawing uniformly on positions is log-uniform inside a class on logarithmic
    scales (each class a factor 10) and uniform on linear ones; ``triangular`` puts the mode on
    the central value (the consensus or the analysts' median).
 2. :meth:`nsra.engine.evaluate.RiskModel.evaluate` turns sampled positions into impact,
@@ -86,8 +87,8 @@ def position_sampler(
     """The uncertain inputs of an assessment: class intervals of the analysts' spread."""
     lo_lim, hi_lim = _slot_limits(method, inputs.malicious)
     lo_lim, hi_lim = lo_lim[:, None, :], hi_lim[:, None, :]
-    low = np.clip(cells.low - 0.5, lo_lim, hi_lim)
-    high = np.clip(cells.high + 0.5, lo_lim, hi_lim)
+    low = np.clip(cells.edge_low, lo_lim, hi_lim)
+    high = np.clip(cells.edge_high, lo_lim, hi_lim)
     mode = np.clip(cells.central, low, high)
     return PositionSampler(low=low, high=high, mode=mode, distribution=distribution)
 

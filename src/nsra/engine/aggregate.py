@@ -28,6 +28,14 @@ class Cells:
     high: FloatArray
     analysts: IntArray
     consensus: BoolArray
+    edge_low: FloatArray  # lowest plausible position: a class k reaches down to k - 0.5
+    edge_high: FloatArray  # highest: a class k reaches up to k + 0.5; an exact value is itself
+
+
+def _half(rows: EstimateRows) -> FloatArray:
+    """Half a class around class estimates, nothing around exact values and positions."""
+    exact = rows.exact if rows.exact is not None else np.zeros(len(rows), dtype=bool)
+    return np.where(exact, 0.0, 0.5)
 
 
 def cell_index(rows: EstimateRows, n_levels: int, n_slots: int) -> IntArray:
@@ -62,9 +70,14 @@ def aggregate(inputs: AssessmentInput) -> Cells:
     high = np.full(n_cells, -np.inf)
     np.minimum.at(low, cell, rows.low)
     np.maximum.at(high, cell, rows.high)
+    half = _half(rows)
+    edge_low = np.full(n_cells, np.inf)
+    edge_high = np.full(n_cells, -np.inf)
+    np.minimum.at(edge_low, cell, rows.low - half)
+    np.maximum.at(edge_high, cell, rows.high + half)
     empty = counts == 0
-    low[empty] = np.nan
-    high[empty] = np.nan
+    for a in (low, high, edge_low, edge_high):
+        a[empty] = np.nan
 
     central = median.copy()
     consensus = np.zeros(n_cells, dtype=bool)
@@ -76,6 +89,9 @@ def aggregate(inputs: AssessmentInput) -> Cells:
         # a consensus outside every analyst's estimate widens the visible spread
         low[ccell] = np.fmin(low[ccell], crow.low)
         high[ccell] = np.fmax(high[ccell], crow.high)
+        chalf = _half(crow)
+        edge_low[ccell] = np.fmin(edge_low[ccell], crow.low - chalf)
+        edge_high[ccell] = np.fmax(edge_high[ccell], crow.high + chalf)
     return Cells(
         central=central.reshape(shape),
         median=median.reshape(shape),
@@ -83,4 +99,6 @@ def aggregate(inputs: AssessmentInput) -> Cells:
         high=high.reshape(shape),
         analysts=counts.reshape(shape),
         consensus=consensus.reshape(shape),
+        edge_low=edge_low.reshape(shape),
+        edge_high=edge_high.reshape(shape),
     )

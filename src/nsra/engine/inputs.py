@@ -29,6 +29,7 @@ class EstimateRows:
     low: FloatArray
     high: FloatArray
     central: FloatArray
+    exact: BoolArray | None = None  # True where a value/position was given, not a class
 
     @classmethod
     def from_lists(
@@ -102,7 +103,7 @@ class AssessmentInput:
 
         def rows(r: EstimateRows) -> EstimateRows:
             return EstimateRows(
-                inverse[r.scenario], r.level, r.slot, r.analyst, r.low, r.high, r.central
+                inverse[r.scenario], r.level, r.slot, r.analyst, r.low, r.high, r.central, r.exact
             )
 
         c = self.cascades

@@ -74,6 +74,10 @@ def load_method(ref: str, relative_to: str | None = None) -> Method:
                     )
                 ]
             ) from None
+    if not ref.endswith((".yaml", ".yml", ".json")):
+        raise InputError(
+            [Problem(f"a method file must end in .yaml, .yml or .json; found {ref!r}")]
+        )
     path = ref
     if relative_to and not os.path.isabs(path):
         path = os.path.join(os.path.dirname(os.path.abspath(relative_to)), path)

@@ -105,7 +105,7 @@ def plain_message(root: type[BaseModel], error: Any) -> tuple[Path, str]:
     if kind in ("too_short", "too_long"):
         limit = ctx.get("min_length", ctx.get("max_length"))
         what = "at least" if kind == "too_short" else "at most"
-        unit = "characters" if isinstance(value, str) else "entries"
+        unit = "characters" if isinstance(value, str) else ("entry" if limit == 1 else "entries")
         return loc, f"needs {what} {limit} {unit}; found {_found(value)}"
     if kind in ("string_too_short", "string_too_long"):
         limit = ctx.get("min_length", ctx.get("max_length"))

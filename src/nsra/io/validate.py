@@ -353,9 +353,13 @@ class _Builder:
     def __init__(self) -> None:
         self.ints = [array("q") for _ in range(4)]
         self.floats = [array("d") for _ in range(3)]
+        self.exact = array("b")
 
-    def add(self, s: int, lv: int, slot: int, analyst: int, pos: Position) -> None:
+    def add(
+        self, s: int, lv: int, slot: int, analyst: int, pos: Position, exact: bool = False
+    ) -> None:
         i, f = self.ints, self.floats
+        self.exact.append(exact)
         i[0].append(s)
         i[1].append(lv)
         i[2].append(slot)
@@ -372,8 +376,16 @@ class _Builder:
             return np.frombuffer(a, dtype=np.float64) if len(a) else np.zeros(0)
 
         i, f = self.ints, self.floats
+        exact = np.frombuffer(self.exact, dtype=np.int8).astype(bool)
         return EstimateRows(
-            ints(i[0]), ints(i[1]), ints(i[2]), ints(i[3]), floats(f[0]), floats(f[1]), floats(f[2])
+            ints(i[0]),
+            ints(i[1]),
+            ints(i[2]),
+            ints(i[3]),
+            floats(f[0]),
+            floats(f[1]),
+            floats(f[2]),
+            exact,
         )
 
 
@@ -444,6 +456,10 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
     cons = _Builder()
     malicious = np.zeros(len(scenarios_data), dtype=bool)
 
+    def exact(spec: Any) -> bool:
+        """A value or a scale position on a continuous method is exact, not a class."""
+        return method.continuous and isinstance(spec, dict) and ("value" in spec or "scale" in spec)
+
     def read_entry(
         entry: dict[str, Any],
         s: int,
@@ -457,7 +473,7 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
         if entry.get("likelihood") is not None and lik is not None:
             pos = resolve(lik, entry["likelihood"], (*path, "likelihood"))
             if pos is not None:
-                builder.add(s, lv, k, analyst, pos)
+                builder.add(s, lv, k, analyst, pos, exact(entry["likelihood"]))
                 got_lik = True
         impact = entry.get("impact")
         if isinstance(impact, dict):
@@ -474,7 +490,7 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
                     continue
                 pos = resolve(crit_targets[slot], spec, (*path, "impact", cid))
                 if pos is not None:
-                    builder.add(s, lv, slot, analyst, pos)
+                    builder.add(s, lv, slot, analyst, pos, exact(spec))
                     got_imp = True
         return got_lik, got_imp
 
