@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -183,12 +184,11 @@ def test_exact_values_are_not_widened_to_a_class() -> None:
     cells = results.cells
     lv = [lv.id for lv in loaded.method.intensity_levels].index("major")
     k = loaded.inputs.n_criteria
-    # likelihood: exact 100-year return period (position 2.0 + log10(...)) and class 2 (1.5..2.5)
-    exact_pos = (
-        float(cells.high[0, lv, k]) if cells.high[0, lv, k] > 2 else float(cells.low[0, lv, k])
-    )
+    # likelihood: class 2 spans 1.5..2.5; a 100-year return period (1,200 months) sits exactly at
+    # DP = 4.5 - log10(1200 / 36) = 2.977, above class 2, and widens the interval to itself only
+    exact_pos = 4.5 - math.log10(1200 / 36)
     assert cells.edge_low[0, lv, k] == pytest.approx(1.5)
-    assert cells.edge_high[0, lv, k] == pytest.approx(max(2.5, exact_pos))
+    assert cells.edge_high[0, lv, k] == pytest.approx(exact_pos)
     # Ha: exact 800 persons (position ~3.4) and class 3 (2.5..3.5): edges 2.5 .. 3.5
     assert cells.edge_low[0, lv, 0] == pytest.approx(2.5)
     assert cells.edge_high[0, lv, 0] == pytest.approx(3.5)
