@@ -248,8 +248,8 @@ LABELS: dict[str, dict[str, str]] = {
     "col_total_score": {"en": "Total impact (score)", "nl": "Totale impact (score)"},
     "col_total_unit": {"en": "Total impact ({unit})", "nl": "Totale impact ({unit})"},
     "col_risk_eur": {
-        "en": "Risk (expected damage per {period})",
-        "nl": "Risico (verwachte schade per {period})",
+        "en": "Risk (probability per {period} x damage, EUR)",
+        "nl": "Risico (kans per {period} x schade, EUR)",
     },
     "col_risk_score": {"en": "Risk (probability x score)", "nl": "Risico (kans x score)"},
     "col_analysts": {"en": "Analysts", "nl": "Analisten"},
