@@ -715,3 +715,20 @@ def test_junk_anywhere_in_a_bnra_file_gives_problems_not_a_crash(
     path: tuple[Any, ...], junk: Any
 ) -> None:
     _problems_not_a_crash(_replace(_BNRA_DATA, path, junk))
+
+
+def test_values_beyond_the_scale_count_as_its_end_with_a_warning() -> None:
+    text = (
+        "title: clamp\nmethod: be-bnra-2023\ndate: 2026-01-01\nclassification: T\n"
+        "organisations: [{id: o, name: O}]\nanalysts: [{id: a, organisation: o}]\n"
+        "scenarios:\n  - id: f\n    title: F\n    theme: t\n    domain: internal\n"
+        "    malicious: false\n    owner: o\n    estimates:\n"
+        "      - {analyst: a, level: major, likelihood: {value: 0.001},"
+        " impact: {Ha: {value: 1e12}}}\n"
+    )
+    loaded = parse_assessment(text, "clamp.yaml")
+    notes = [p.message for p in loaded.warnings if p.path[-1:] == ("value",)]
+    assert any("return period of 0.001 years" in n for n in notes)
+    assert any("1e+12" in n and "criterion Ha" in n for n in notes)
+    rows = loaded.inputs.estimates
+    assert float(rows.central[rows.slot == 0][0]) == 5.5

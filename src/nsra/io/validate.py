@@ -49,6 +49,27 @@ class Loaded:
     warnings: list[Problem] = field(default_factory=list)
 
 
+class _Clamped(Exception):
+    """A value beyond the ends of its scale: it counts as the end, with a warning."""
+
+    def __init__(self, position: float, message: str) -> None:
+        super().__init__(message)
+        self.position = position
+        self.message = message
+
+
+def _held_on_scale(s: float, low: float, high: float, v: float, what: str) -> float:
+    if s > high:
+        raise _Clamped(
+            high, f"{v:g} lies beyond the top of the scale of {what}; it counts as the top"
+        )
+    if s < low:
+        raise _Clamped(
+            low, f"{v:g} lies below the bottom of the scale of {what}; it counts as the bottom"
+        )
+    return s
+
+
 class _Bad(Exception):
     def __init__(self, message: str, sub: Path = ()) -> None:
         super().__init__(message)
@@ -66,6 +87,7 @@ class Target:
     unit: str | None  # what a value means, or None when values are not accepted
     from_value: Callable[[float], float] | None
     known: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
+    notes: list[str] = field(default_factory=list, compare=False, repr=False)  # warnings
 
     def allowed(self) -> str:
         return ", ".join(self.kernel.scale.codes)
@@ -173,6 +195,9 @@ class Target:
             )
         try:
             s = self.from_value(number)
+        except _Clamped as clamped:
+            self.notes.append(clamped.message)
+            s = clamped.position
         except _Bad as bad:
             raise _Bad(bad.message, ("value",)) from None
         return s, s, s
@@ -186,7 +211,7 @@ def _value_reader(kernel: ScaleKernel, continuous: bool, what: str) -> Callable[
             raise _Bad(f"{what} cannot be negative; found {v:g}")
         if continuous and kernel.scale.function is not None:
             s = float(kernel.position(v))
-            return min(max(s, kernel.min_position), kernel.max_position)
+            return _held_on_scale(s, kernel.min_position, kernel.max_position, v, what)
         if kernel.bounds is not None or kernel.scale.quantitative:
             k = kernel.class_of_value(v)
             if k is None:
@@ -240,7 +265,7 @@ def targets(method: Method) -> tuple[list[Target], dict[bool, Target], Target | 
                             v * e, f.factor, f.base, f.threshold, f.threshold_value
                         )
                     )
-                    return min(max(s, 0.0), top)
+                    return _held_on_scale(s, 0.0, top, v, f"criterion {name}")
 
                 held = _within_bounds(monetised, kernel)
                 reader = held if method.continuous else _discrete(held, kernel)
@@ -255,10 +280,20 @@ def targets(method: Method) -> tuple[list[Target], dict[bool, Target], Target | 
         if spec.quantity == "return_period_months":
             base = _value_reader(kernel, method.continuous, name)
 
-            def from_years(v: float, base: Callable[[float], float] = base) -> float:
+            def from_years(
+                v: float, base: Callable[[float], float] = base, top: float = kernel.max_position
+            ) -> float:
                 if v <= 0:
                     raise _Bad(f"a return period must be positive; found {v:g}")
-                return base(v * 12.0)
+                try:
+                    return base(v * 12.0)
+                except _Clamped as c:
+                    end = "shortest" if c.position >= top else "longest"
+                    raise _Clamped(
+                        c.position,
+                        f"a return period of {v:g} years lies beyond the {end} the likelihood "
+                        f"scale holds; counted as its end",
+                    ) from None
 
             lik[flag] = Target(name, kernel, method.continuous, "years (return period)", from_years)
         else:
@@ -449,6 +484,10 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
         except _Bad as bad:
             problems.append(Problem(bad.message, (*path, *bad.sub)))
             return None
+        finally:
+            for note in target.notes:
+                warnings.append(Problem(note, (*path, "value"), "warning"))
+            target.notes.clear()
 
     n_levels = max(len(levels), 1)
     k = len(method.criteria)
