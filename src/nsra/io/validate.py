@@ -606,7 +606,8 @@ def check_meaning(data: Any, method: Method) -> tuple[AssessmentInput | None, li
             if lv not in covered_lik:
                 warnings.append(
                     Problem(
-                        f"no likelihood estimate{at}: the scenario cannot be ranked there",
+                        f"no likelihood estimate{at}: the scenario cannot be ranked"
+                        + (" at that level" if at else ""),
                         base,
                         "warning",
                     )
