@@ -17,29 +17,23 @@ from nsra.analysis.cascade_sim import CascadeStats, FirstOrder, FirstOrderCompar
 from nsra.analysis.profiles import ProfileComparison
 from nsra.analysis.uncertainty import DEFAULT_SAMPLES, Distribution, UncertaintyResult
 from nsra.engine.compute import Results
+from nsra.io.results import json_numbers
 from nsra.io.validate import Loaded
 from nsra.model.text import tr
 
 FORMAT = "nsra-analysis/1"
 
 
-def _list(a: Any) -> Any:
-    arr = np.asarray(a, dtype=float)
-    out = arr.astype(object)
-    out[~np.isfinite(arr)] = None
-    return out.tolist()
-
-
 def uncertainty_section(loaded: Loaded, results: Results, u: UncertaintyResult) -> dict[str, Any]:
     """Per scenario the quantile intervals of risk, rank, impact and likelihood."""
     iv = u.intervals
     fields = {
-        "risk": _list(iv.risk.T),
-        "rank": _list(iv.rank.T),
-        "impact": _list(iv.impact.T),
-        "probability": _list(iv.probability.T),
-        "impact_position": _list(iv.impact_position.T),
-        "likelihood_position": _list(iv.likelihood_position.T),
+        "risk": json_numbers(iv.risk.T),
+        "rank": json_numbers(iv.rank.T),
+        "impact": json_numbers(iv.impact.T),
+        "probability": json_numbers(iv.probability.T),
+        "impact_position": json_numbers(iv.impact_position.T),
+        "likelihood_position": json_numbers(iv.likelihood_position.T),
     }
     scenarios = []
     for i, sc in enumerate(loaded.assessment.scenarios):
@@ -66,7 +60,9 @@ def profiles_section(loaded: Loaded, comparison: ProfileComparison) -> dict[str,
         "scenarios": [
             {
                 "id": sid,
-                "risk": dict(zip(comparison.profiles, _list(comparison.risk[:, i]), strict=True)),
+                "risk": dict(
+                    zip(comparison.profiles, json_numbers(comparison.risk[:, i]), strict=True)
+                ),
                 "rank": {
                     p: int(r) or None
                     for p, r in zip(comparison.profiles, comparison.rank[:, i], strict=True)
@@ -115,13 +111,13 @@ def cascades_section(
                     "triggered_per_year": float(trig[r, lv]),
                     "first_order_root_per_year": float(analytic.root_frequency[r, lv]),
                     "first_order_triggered_per_year": float(analytic.triggered_frequency[r, lv]),
-                    "triggered_difference": _list(comparison.triggered_abs[r, lv]),
-                    "triggered_relative_difference": _list(comparison.triggered_rel[r, lv]),
+                    "triggered_difference": json_numbers(comparison.triggered_abs[r, lv]),
+                    "triggered_relative_difference": json_numbers(comparison.triggered_rel[r, lv]),
                     "impact_of_events_started_here": {
-                        "mean": _list(stats.impact_mean[r, lv]),
-                        "p5": _list(stats.impact_p5[r, lv]),
-                        "p50": _list(stats.impact_p50[r, lv]),
-                        "p95": _list(stats.impact_p95[r, lv]),
+                        "mean": json_numbers(stats.impact_mean[r, lv]),
+                        "p5": json_numbers(stats.impact_p5[r, lv]),
+                        "p50": json_numbers(stats.impact_p50[r, lv]),
+                        "p95": json_numbers(stats.impact_p95[r, lv]),
                     },
                 }
             )
@@ -136,7 +132,7 @@ def cascades_section(
         "seed": stats.seed,
         "events": stats.n_events,
         "triggered_occurrences": stats.n_triggered,
-        "annual_impact_mean": _list(stats.annual_impact_mean),
+        "annual_impact_mean": json_numbers(stats.annual_impact_mean),
         "options": stats.options,
         "risks": risks,
     }

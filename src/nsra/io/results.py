@@ -30,12 +30,15 @@ def _num(x: Any) -> float | None:
     return None if math.isnan(v) or math.isinf(v) else v
 
 
-def _nums(a: Any) -> Any:
-    """A numpy array as nested lists of floats, None where not finite."""
+def json_numbers(a: Any) -> Any:
+    """A numpy array (or number) as nested lists of floats, None where not finite."""
     arr = np.asarray(a, dtype=float)
     out = arr.astype(object)
     out[~np.isfinite(arr)] = None
     return out.tolist()
+
+
+_nums = json_numbers
 
 
 def _codes(kernel: ScaleKernel, positions: Any) -> Any:
@@ -88,7 +91,10 @@ def _document(loaded: Loaded, results: Results, lang: str) -> dict[str, Any]:
         )
     )
     level_risk = _nums(results.level_risk)
-    lik_pos, imp_pos = _nums(results.likelihood_position), _nums(results.impact_position)
+    lik_pos, imp_pos = (
+        _nums(results.likelihood_position),
+        _nums(results.impact_position),
+    )
     x_low, x_high = _nums(results.likelihood_low), _nums(results.likelihood_high)
     y_low, y_high = _nums(results.impact_low), _nums(results.impact_high)
     imp_class = _codes(total_kernel, results.impact_position)

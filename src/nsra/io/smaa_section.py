@@ -21,6 +21,7 @@ from nsra.analysis.weights import FixedWeights, IntervalWeights, OrdinalWeights,
 from nsra.engine.compute import Results
 from nsra.engine.evaluate import RiskModel
 from nsra.io.problems import InputError, Problem
+from nsra.io.results import json_numbers
 from nsra.io.validate import Loaded
 
 WeightSampler = UniformWeights | OrdinalWeights | IntervalWeights | FixedWeights
@@ -77,13 +78,6 @@ def _bad(message: str) -> InputError:
     return InputError([Problem(message)])
 
 
-def _list(a: Any) -> Any:
-    arr = np.asarray(a, dtype=float)
-    out = arr.astype(object)
-    out[~np.isfinite(arr)] = None
-    return out.tolist()
-
-
 def smaa_document(
     loaded: Loaded, model: RiskModel, result: SmaaResult, weights: str
 ) -> dict[str, Any]:
@@ -94,19 +88,19 @@ def smaa_document(
     for i, sc in enumerate(loaded.assessment.scenarios):
         entry: dict[str, Any] = {
             "id": sc.id,
-            "rank_acceptability": _list(result.rank_acceptability[i]),
-            "rank_acceptability_se": _list(result.rank_acceptability_se[i]),
+            "rank_acceptability": json_numbers(result.rank_acceptability[i]),
+            "rank_acceptability_se": json_numbers(result.rank_acceptability_se[i]),
             "central_weights": (
-                dict(zip(ids, _list(result.central_weights[i]), strict=True))
+                dict(zip(ids, json_numbers(result.central_weights[i]), strict=True))
                 if varied and np.all(np.isfinite(result.central_weights[i]))
                 else None
             ),
-            "confidence": None if result.confidence is None else _list(result.confidence[i]),
+            "confidence": None if result.confidence is None else json_numbers(result.confidence[i]),
             "confidence_se": (
-                None if result.confidence_se is None else _list(result.confidence_se[i])
+                None if result.confidence_se is None else json_numbers(result.confidence_se[i])
             ),
-            "holistic": _list(result.holistic[i]),
-            "holistic_se": _list(result.holistic_se[i]),
+            "holistic": json_numbers(result.holistic[i]),
+            "holistic_se": json_numbers(result.holistic_se[i]),
         }
         scenarios.append(entry)
     opts = result.options
@@ -118,7 +112,7 @@ def smaa_document(
         "values_sampled": opts.values_sampled,
         "meta_weights": "linear",
         "scenarios": scenarios,
-        "pairwise_winning": None if result.pairwise is None else _list(result.pairwise),
+        "pairwise_winning": None if result.pairwise is None else json_numbers(result.pairwise),
     }
 
 

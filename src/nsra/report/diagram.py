@@ -123,6 +123,22 @@ def icon(domain: str, malicious: bool, size: int = 14) -> str:
     )
 
 
+def _scalers(
+    x_axis: Axis, y_axis: Axis, left: float, width: float, bottom: float, height: float
+) -> tuple[Callable[[float], float], Callable[[float], float]]:
+    """Positions on the two class axes -> SVG x and y (clamped to the axes)."""
+
+    def px(x: float) -> float:
+        x = min(max(x, x_axis.low), x_axis.high)
+        return left + (x - x_axis.low) / (x_axis.high - x_axis.low) * width
+
+    def py(y: float) -> float:
+        y = min(max(y, y_axis.low), y_axis.high)
+        return bottom - (y - y_axis.low) / (y_axis.high - y_axis.low) * height
+
+    return px, py
+
+
 def _wrap(text: str, width_px: float, font_px: float = 11.0) -> list[str]:
     chars = max(8, int(width_px / (font_px * 0.55)))
     return textwrap.wrap(text, chars) or [""]
@@ -216,13 +232,7 @@ def risk_diagram(
     nx, ny = len(x_axis.classes), len(y_axis.classes)
     cw, ch = plot_w / nx, plot_h / ny
 
-    def px(x: float) -> float:
-        x = min(max(x, x_axis.low), x_axis.high)
-        return plot_l + (x - x_axis.low) / (x_axis.high - x_axis.low) * plot_w
-
-    def py(y: float) -> float:
-        y = min(max(y, y_axis.low), y_axis.high)
-        return plot_b - (y - y_axis.low) / (y_axis.high - y_axis.low) * plot_h
+    px, py = _scalers(x_axis, y_axis, plot_l, plot_w, plot_b, plot_h)
 
     # tick label heights decide the size of the bottom part
     x_lines = [_wrap(c.label, cw - 8) for c in x_axis.classes]
@@ -544,13 +554,7 @@ def mini_diagram(
     nx, ny = len(x_axis.classes), len(y_axis.classes)
     cw, ch = plot_w / nx, plot_h / ny
 
-    def px(x: float) -> float:
-        x = min(max(x, x_axis.low), x_axis.high)
-        return plot_l + (x - x_axis.low) / (x_axis.high - x_axis.low) * plot_w
-
-    def py(y: float) -> float:
-        y = min(max(y, y_axis.low), y_axis.high)
-        return plot_b - (y - y_axis.low) / (y_axis.high - y_axis.low) * plot_h
+    px, py = _scalers(x_axis, y_axis, plot_l, plot_w, plot_b, plot_h)
 
     out = [
         f'<svg class="mini-diagram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 '
