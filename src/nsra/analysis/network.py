@@ -55,20 +55,34 @@ import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import networkx as nx
 import numpy as np
 
 from nsra.engine.compute import Results
-from nsra.engine.inputs import BoolArray, CascadeRows, FloatArray
-from nsra.io.validate import Loaded
+from nsra.engine.inputs import AssessmentInput, BoolArray, CascadeRows, FloatArray
+from nsra.model.assessment import Assessment
+from nsra.model.method import Method
 
 DomainLink = Literal["internal", "external", "crossing", "bridging"]
 LinkKind = Literal["cascade", "reinforces"]
 
 PAGERANK_ALPHA = 0.85
 MAX_EXACT_EDGES = 20  # 2**20 live-edge sets: the most an exact reach may enumerate
+
+
+class AssessmentSource(Protocol):
+    """What the network needs of a checked assessment (``nsra.io.validate.Loaded`` has it)."""
+
+    @property
+    def assessment(self) -> Assessment: ...
+
+    @property
+    def method(self) -> Method: ...
+
+    @property
+    def inputs(self) -> AssessmentInput: ...
 
 
 @dataclass(frozen=True)
@@ -433,7 +447,7 @@ def _finite(x: float) -> float | None:
 
 
 def threat_network(
-    loaded: Loaded,
+    loaded: AssessmentSource,
     results: Results,
     seed: int = 0,
     reach_samples: int = 2000,
