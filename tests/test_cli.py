@@ -376,3 +376,19 @@ def test_compute_output_to_a_directory_is_a_plain_problem(tmp_path: Path) -> Non
     assert proc.returncode == 1, proc.stderr
     assert "internal error" not in proc.stderr
     no_traceback(proc)
+
+
+def test_validate_checks_method_files_too(tmp_path: Path) -> None:
+    from helpers import run_cli
+
+    shipped = Path(__file__).resolve().parent.parent / "src" / "nsra" / "methods"
+    for name in ("nl-snv.yaml", "be-bnra-2023.yaml", "uk-nsra-2023.yaml"):
+        proc = run_cli("validate", str(shipped / name))
+        assert proc.returncode == 0, proc.stderr
+        assert "valid method" in proc.stdout
+    broken = tmp_path / "my-method.yaml"
+    text = (shipped / "nl-snv.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("scores: [0, 1, 3, 9, 27, 81]", "scores: [0, 1, 3]"), "utf-8")
+    proc = run_cli("validate", str(broken))
+    assert proc.returncode == 1
+    assert "aggregation.scores" in proc.stderr and "Traceback" not in proc.stderr

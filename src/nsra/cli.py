@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -310,7 +311,10 @@ def _is_method_file(file: Path, max_size: int) -> bool:
     from nsra.io.safeyaml import load, read_text
 
     try:
-        data = load(read_text(str(file), Limits(max_bytes=max_size)), str(file))
+        text = read_text(str(file), Limits(max_bytes=max_size))
+        if re.search(r'^(scenarios|"scenarios")\s*:|"scenarios"\s*:', text, re.M):
+            return False  # an assessment always has scenarios: no second parse of big files
+        data = load(text, str(file))
     except InputError:
         return False  # reported when read as an assessment
     return isinstance(data, dict) and "criteria" in data and "scenarios" not in data
