@@ -681,6 +681,79 @@ def db_export(
     out.print(f"Assessment {assessment_id} written: {output.resolve()}")
 
 
+# -- users and serve ----------------------------------------------------------------------------
+users_app = typer.Typer(help="The users of the server and their API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+class Role(StrEnum):
+    admin = "admin"
+    coordinator = "coordinator"
+    analyst = "analyst"
+    viewer = "viewer"
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The user's name (unique).")],
+    role: Annotated[Role, typer.Option("--role", help="admin, coordinator, analyst or viewer.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    url: DbUrl = None,
+) -> None:
+    """Add a user; the password is asked for (not shown) or read from standard input."""
+    from sqlalchemy.orm import Session
+
+    from nsra.server.db.access import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        raise InputError([Problem("the password is empty")])
+    with _database(url) as engine, Session(engine) as session, session.begin():
+        add_user(session, name, role.value, password)
+    out.print(f"User {name} added ({role.value}).")
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    url: DbUrl = None,
+) -> None:
+    """Make a new API token for a user and print it once (it is not stored, only its hash)."""
+    from sqlalchemy.orm import Session
+
+    from nsra.server.db.access import new_token, user_by_name
+
+    with _database(url) as engine, Session(engine) as session, session.begin():
+        user = user_by_name(session, name)
+        if user is None:
+            raise InputError([Problem(f"there is no user named {name!r}")])
+        token = new_token(session, user)
+    sys.stdout.write(token + "\n")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    url: DbUrl = None,
+) -> None:
+    """Run the web server (REST API at /api, docs at /api/docs) on the database, upgraded first."""
+    import uvicorn
+
+    from nsra.server.api import create_app
+    from nsra.server.db import upgrade
+
+    with _database(url, need_current=False) as engine:
+        upgrade(engine)
+        out.print(f"nsra serving http://{host}:{port}/api/docs")
+        uvicorn.run(create_app(engine), host=host, port=port)
+
+
 def version_callback(value: bool) -> None:
     if value:
         out.print(f"nsra {__version__}")

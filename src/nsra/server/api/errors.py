@@ -1,0 +1,89 @@
+"""Every error of the API is JSON ``{"error": message, "field": path-or-null}``.
+
+Never HTML, never a traceback: FastAPI's own errors (unknown route, malformed body) and
+unexpected exceptions are turned into the same shape here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nsra.io.problems import InputError, format_path
+
+log = logging.getLogger("nsra.server")
+
+
+class ApiError(Exception):
+    """An error to send as it is: HTTP status, message for a person, field path or None."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+        self.headers = headers
+
+
+def error_body(message: str, field: str | None, **extra: Any) -> dict[str, Any]:
+    return {"error": message, "field": field, **extra}
+
+
+def _api_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return JSONResponse(
+        error_body(exc.message, exc.field), status_code=exc.status, headers=exc.headers
+    )
+
+
+def _input_error(_request: Request, exc: Exception) -> JSONResponse:
+    """The assessment's problems: the first error as message and field, all of them listed."""
+    assert isinstance(exc, InputError)
+    errors = [p for p in exc.problems if p.severity == "error"] or exc.problems
+    first = errors[0]
+    return JSONResponse(
+        error_body(
+            first.message,
+            format_path(first.path) or None,
+            problems=[p.as_dict() for p in exc.problems],
+        ),
+        status_code=422,
+    )
+
+
+def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {"msg": "invalid request", "loc": ()}
+    loc = tuple(x for x in first.get("loc", ()) if isinstance(x, str | int))
+    field = format_path(loc) or None
+    return JSONResponse(error_body(str(first.get("msg", "invalid request")), field), 422)
+
+
+def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = "not found" if exc.status_code == 404 else str(exc.detail)
+    return JSONResponse(error_body(message, None), exc.status_code, headers=exc.headers)
+
+
+def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("internal error", exc_info=exc)
+    return JSONResponse(error_body("internal error of the nsra server", None), 500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(InputError, _input_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,411 @@
+"""The REST API (nsra.server.api): permissions, errors, classification, results, OpenAPI.
+
+Every test that takes the ``engine`` fixture runs on SQLite and on PostgreSQL, as in test_db.
+The permission matrix is one test per kind of caller, going through every endpoint, each time
+on the assessment the caller may see and on another assessment's id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from helpers import EXAMPLES_DIR
+from nsra.cli import app as cli_app
+from nsra.server.api import create_app
+from nsra.server.db import ENV_VAR, import_file, make_engine, upgrade
+from nsra.server.db.access import MembershipRow, add_user, new_token, user_by_name
+from test_db import _fresh_postgres, snapshot
+
+UK = EXAMPLES_DIR / "uk-nsra.yaml"
+BE = EXAMPLES_DIR / "be-bnra.yaml"
+UK_LABEL = "OFFICIAL (illustrative example)"
+BE_LABEL = "NIET GECLASSIFICEERD / UNCLASSIFIED (illustrative example)"
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("api") / "template.db"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade(eng)
+    eng.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, template_db: Path, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "postgresql":
+        eng = _fresh_postgres()
+    else:
+        path = tmp_path / "nsra.db"
+        path.write_bytes(template_db.read_bytes())
+        eng = make_engine(f"sqlite:///{path}")
+    yield eng
+    eng.dispose()
+
+
+def upload_body(path: Path) -> dict[str, Any]:
+    """An example file as the JSON a client sends."""
+    data: dict[str, Any] = json.loads(
+        json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str)
+    )
+    return data
+
+
+@dataclass
+class World:
+    """Two assessments (``mine``: UK example, ``other``: Belgian example), users and tokens."""
+
+    client: TestClient
+    engine: Engine
+    mine: int
+    other: int
+    tokens: dict[str, str]
+
+    def auth(self, who: str) -> dict[str, str]:
+        if who == "nobody":
+            return {}
+        if who == "forger":
+            return {"Authorization": "Bearer nsra_not-a-real-token"}
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+# caller -> (global role, {assessment: role in it}); "other" is the Belgian assessment
+CALLERS: dict[str, tuple[str, dict[str, str]]] = {
+    "admin": ("admin", {}),
+    "coordinator": ("coordinator", {"mine": "coordinator"}),
+    "analyst": ("analyst", {"mine": "analyst"}),
+    "viewer": ("viewer", {"mine": "viewer"}),
+    "outsider": ("coordinator", {"other": "coordinator"}),
+    "newcomer": ("viewer", {}),  # a user without any membership, added to assessments in tests
+}
+
+
+@pytest.fixture
+def world(engine: Engine) -> Iterator[World]:
+    mine, other = import_file(engine, str(UK)), import_file(engine, str(BE))
+    ids = {"mine": mine, "other": other}
+    tokens: dict[str, str] = {}
+    with Session(engine) as s, s.begin():
+        for name, (role, memberships) in CALLERS.items():
+            user = add_user(s, name, role, None)
+            tokens[name] = new_token(s, user)
+            for which, member_role in memberships.items():
+                s.add(MembershipRow(user_id=user.id, assessment_id=ids[which], role=member_role))
+    with TestClient(create_app(engine)) as client:
+        yield World(client, engine, mine, other, tokens)
+
+
+def is_error(response: Any, status: int) -> None:
+    """An error response: the status, JSON ``{"error": message, "field": ...}``."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert isinstance(body["error"], str) and body["error"]
+    assert "field" in body
+    assert "Traceback" not in response.text
+
+
+def is_classified(response: Any, label: str) -> None:
+    assert response.headers["X-Classification"] == label
+    assert response.json()["classification"] == label
+
+
+def assessment_endpoints(w: World, assessment_id: int) -> list[tuple[str, str, Any]]:
+    base = f"/api/assessments/{assessment_id}"
+    return [
+        ("GET", base, None),
+        ("GET", f"{base}/scenarios", None),
+        ("GET", f"{base}/results", None),
+        ("POST", f"{base}/members", {"user": "newcomer", "role": "viewer"}),
+    ]
+
+
+# expected status on the caller's "mine" assessment, per endpoint (GET, scenarios, results, POST)
+ON_MINE = {
+    "admin": [200, 200, 200, 201],
+    "coordinator": [200, 200, 200, 201],
+    "analyst": [200, 200, 200, 403],
+    "viewer": [200, 200, 200, 403],
+    "outsider": [404, 404, 404, 404],
+}
+CAN_CREATE = {"admin": True, "coordinator": True, "analyst": False, "viewer": False}
+
+
+@pytest.mark.parametrize("who", list(ON_MINE))
+def test_permission_matrix(world: World, who: str) -> None:
+    w, headers = world, world.auth(who)
+    r = w.client.get("/api/methods", headers=headers)
+    assert r.status_code == 200 and {m["id"] for m in r.json()} >= {"uk-nsra-2023", "nl-snv"}
+
+    r = w.client.get("/api/assessments", headers=headers)
+    assert r.status_code == 200
+    seen = {a["id"]: a for a in r.json()}
+    expected = {
+        "admin": {w.mine, w.other},
+        "outsider": {w.other},
+    }.get(who, {w.mine})
+    assert set(seen) == expected
+    for a in seen.values():
+        assert a["classification"] in (UK_LABEL, BE_LABEL)
+    assert r.headers["X-Classification"]
+
+    for (method, path, body), status in zip(
+        assessment_endpoints(w, w.mine), ON_MINE[who], strict=True
+    ):
+        r = w.client.request(method, path, headers=headers, json=body)
+        if status >= 400:
+            is_error(r, status)
+            if status == 404:  # nothing of the assessment leaks
+                assert UK_LABEL not in r.text and "X-Classification" not in r.headers
+        else:
+            assert r.status_code == status, (method, path, r.text)
+            is_classified(r, UK_LABEL)
+
+    # another assessment's ids: only the admin and its own member see it; unknown ids: 404
+    other_ok = who in ("admin", "outsider")
+    for (method, path, body), status in zip(
+        assessment_endpoints(w, w.other), [200, 200, 200, 201], strict=True
+    ):
+        r = w.client.request(method, path, headers=headers, json=body)
+        if other_ok:
+            assert r.status_code == status, (method, path, r.text)
+            is_classified(r, BE_LABEL)
+        else:
+            is_error(r, 404)
+            assert BE_LABEL not in r.text
+    for method, path, body in assessment_endpoints(w, 999_999):
+        is_error(w.client.request(method, path, headers=headers, json=body), 404)
+
+    r = w.client.post("/api/assessments", headers=headers, json=upload_body(UK))
+    if CAN_CREATE.get(who, who == "outsider"):  # the outsider is a coordinator elsewhere
+        assert r.status_code == 201, r.text
+        is_classified(r, UK_LABEL)
+        new = r.json()["id"]
+        assert w.client.get(f"/api/assessments/{new}", headers=headers).json()["role"] in (
+            "coordinator",
+            "admin",
+        )
+    else:
+        is_error(r, 403)
+
+
+@pytest.mark.parametrize("who", ["nobody", "forger", "malformed"])
+def test_without_a_valid_token_every_endpoint_is_401(world: World, who: str) -> None:
+    w = world
+    headers = {"Authorization": "Token abc"} if who == "malformed" else w.auth(who)
+    calls: list[tuple[str, str, Any]] = [
+        ("GET", "/api/methods", None),
+        ("GET", "/api/assessments", None),
+        ("POST", "/api/assessments", upload_body(UK)),
+        *assessment_endpoints(w, w.mine),
+        *assessment_endpoints(w, 999_999),
+    ]
+    before = snapshot(w.engine)
+    for method, path, body in calls:
+        r = w.client.request(method, path, headers=headers, json=body)
+        is_error(r, 401)
+        assert r.headers["WWW-Authenticate"] == "Bearer"
+        assert UK_LABEL not in r.text
+    assert snapshot(w.engine) == before
+
+
+def test_an_inactive_user_is_refused(world: World) -> None:
+    with Session(world.engine) as s, s.begin():
+        user = user_by_name(s, "coordinator")
+        assert user is not None
+        user.active = False
+    is_error(world.client.get("/api/methods", headers=world.auth("coordinator")), 401)
+
+
+def test_added_member_sees_the_assessment_with_that_role(world: World) -> None:
+    w = world
+    path = f"/api/assessments/{w.mine}"
+    is_error(w.client.get(path, headers=w.auth("newcomer")), 404)
+    r = w.client.post(
+        f"{path}/members",
+        headers=w.auth("coordinator"),
+        json={"user": "newcomer", "role": "analyst"},
+    )
+    assert r.status_code == 201, r.text
+    assert w.client.get(path, headers=w.auth("newcomer")).json()["role"] == "analyst"
+    bad_role = w.client.post(
+        f"{path}/members", headers=w.auth("coordinator"), json={"user": "newcomer", "role": "boss"}
+    )
+    is_error(bad_role, 422)
+    assert bad_role.json()["field"] == "body.role"
+    nobody = w.client.post(
+        f"{path}/members", headers=w.auth("coordinator"), json={"user": "ghost", "role": "viewer"}
+    )
+    is_error(nobody, 422)
+    assert nobody.json()["field"] == "user"
+
+
+def test_an_invalid_assessment_is_422_and_nothing_is_stored(world: World) -> None:
+    w, headers = world, world.auth("coordinator")
+    before = snapshot(w.engine)
+    body = upload_body(UK)
+    body["scenarios"][0]["owner"] = "no-such-organisation"
+    r = w.client.post("/api/assessments", headers=headers, json=body)
+    is_error(r, 422)
+    assert r.json()["field"] == "scenarios[0].owner"
+    assert "no-such-organisation" in r.json()["error"]
+    assert r.json()["problems"]
+
+    no_title = upload_body(UK)
+    del no_title["title"]
+    r = w.client.post("/api/assessments", headers=headers, json=no_title)
+    is_error(r, 422)
+    assert r.json()["field"] == "title"
+
+    by_path = upload_body(UK)
+    by_path["method"] = "/etc/passwd.yaml"
+    r = w.client.post("/api/assessments", headers=headers, json=by_path)
+    is_error(r, 422)
+    assert r.json()["field"] == "method"
+
+    not_a_mapping = w.client.post("/api/assessments", headers=headers, json=[1, 2])
+    is_error(not_a_mapping, 422)
+    not_json = w.client.post(
+        "/api/assessments",
+        headers={**headers, "Content-Type": "application/json"},
+        content=b"{not json",
+    )
+    is_error(not_json, 422)
+    assert snapshot(w.engine) == before
+
+
+def test_results_equal_nsra_compute_json(world: World) -> None:
+    computed = CliRunner().invoke(cli_app, ["compute", "--format", "json", str(UK)])
+    assert computed.exit_code == 0, computed.output
+    expected = json.loads(computed.stdout)
+    expected["assessment"].pop("source")
+    r = world.client.get(f"/api/assessments/{world.mine}/results", headers=world.auth("viewer"))
+    assert r.status_code == 200
+    got = r.json()
+    assert got.pop("classification") == UK_LABEL
+    got["assessment"].pop("source")
+    assert got == expected
+
+
+def test_a_created_assessment_is_the_uploaded_file(world: World) -> None:
+    body = upload_body(BE)
+    r = world.client.post("/api/assessments", headers=world.auth("coordinator"), json=body)
+    assert r.status_code == 201, r.text
+    got = world.client.get(
+        f"/api/assessments/{r.json()['id']}", headers=world.auth("coordinator")
+    ).json()
+    assert got["assessment"]["classification"] == BE_LABEL
+    scenarios = world.client.get(
+        f"/api/assessments/{r.json()['id']}/scenarios", headers=world.auth("coordinator")
+    ).json()["scenarios"]
+    assert [s["id"] for s in scenarios] == [s["id"] for s in body["scenarios"]]
+
+
+def test_openapi_and_docs_are_served(world: World) -> None:
+    spec = world.client.get("/api/openapi.json")
+    assert spec.status_code == 200
+    paths = spec.json()["paths"]
+    for path in (
+        "/api/methods",
+        "/api/assessments",
+        "/api/assessments/{assessment_id}",
+        "/api/assessments/{assessment_id}/scenarios",
+        "/api/assessments/{assessment_id}/results",
+        "/api/assessments/{assessment_id}/members",
+    ):
+        assert path in paths
+    docs = world.client.get("/api/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def test_unknown_routes_and_methods_are_json_errors(world: World) -> None:
+    is_error(world.client.get("/api/nothing-here"), 404)
+    is_error(world.client.delete("/api/methods", headers=world.auth("admin")), 405)
+    is_error(world.client.get("/api/assessments/abc", headers=world.auth("admin")), 422)
+
+
+# -- the commands ----------------------------------------------------------------------------------
+def test_users_commands_and_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    runner = CliRunner()
+    assert runner.invoke(cli_app, ["db", "upgrade"]).exit_code == 0
+    added = runner.invoke(
+        cli_app,
+        ["users", "add", "ann", "--role", "coordinator", "--password-stdin"],
+        input="s3cret\n",
+    )
+    assert added.exit_code == 0, added.output
+    assert "s3cret" not in added.output
+    again = runner.invoke(
+        cli_app, ["users", "add", "ann", "--role", "viewer", "--password-stdin"], input="x\n"
+    )
+    assert again.exit_code != 0
+    prompted = runner.invoke(cli_app, ["users", "add", "bob", "--role", "viewer"], input="pw\npw\n")
+    assert prompted.exit_code == 0, prompted.output
+    assert "pw\n" not in prompted.output.replace("Password", "")
+    made = runner.invoke(cli_app, ["users", "token", "ann"])
+    assert made.exit_code == 0, made.output
+    token = made.stdout.strip()
+    assert runner.invoke(cli_app, ["users", "token", "nobody"]).exit_code != 0
+
+    eng = make_engine("sqlite:///nsra.db")
+    with Session(eng) as s:
+        from nsra.server.db.access import password_matches
+
+        ann = user_by_name(s, "ann")
+        assert ann is not None and ann.password_hash and ann.password_hash.startswith("$argon2")
+        assert password_matches(ann, "s3cret") and not password_matches(ann, "wrong")
+        assert token not in json.dumps([ann.password_hash])
+    client = TestClient(create_app(eng))
+    r = client.post(
+        "/api/assessments", headers={"Authorization": f"Bearer {token}"}, json=upload_body(UK)
+    )
+    assert r.status_code == 201, r.text
+    eng.dispose()
+
+    served: dict[str, Any] = {}
+
+    def fake_run(application: Any, host: str, port: int) -> None:
+        served.update(app=application, host=host, port=port)
+
+    monkeypatch.setattr("uvicorn.run", fake_run)
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    done = runner.invoke(cli_app, ["serve", "--port", "8123", "--url", url])
+    assert done.exit_code == 0, done.output
+    assert served["host"] == "127.0.0.1" and served["port"] == 8123
+    assert (tmp_path / "fresh.db").is_file()  # made and upgraded before serving
+
+
+def test_an_internal_error_is_json_without_traceback(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: Any) -> Any:
+        raise RuntimeError("boom in the engine")
+
+    monkeypatch.setattr("nsra.server.api.app.compute", broken)
+    client = TestClient(create_app(world.engine), raise_server_exceptions=False)
+    r = client.get(f"/api/assessments/{world.mine}/results", headers=world.auth("admin"))
+    is_error(r, 500)
+    assert "boom" not in r.text
+
+
+def test_a_label_outside_ascii_is_percent_encoded_in_the_header(world: World) -> None:
+    body = upload_body(UK)
+    body["classification"] = "ДСП / Ü"
+    r = world.client.post("/api/assessments", headers=world.auth("admin"), json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["classification"] == "ДСП / Ü"
+    assert r.headers["X-Classification"] == quote("ДСП / Ü", safe=" /")
