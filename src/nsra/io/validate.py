@@ -684,8 +684,9 @@ def _cascades(
                     path,
                 )
             )
-            continue
-        pairs[key] = i
+            cause = effect = None  # still check what it says, but add nothing
+        else:
+            pairs[key] = i
 
         def prob(spec: Any, where: Path) -> float | None:
             assert target is not None
