@@ -754,6 +754,27 @@ def serve(
         uvicorn.run(create_app(engine), host=host, port=port)
 
 
+# -- audit ----------------------------------------------------------------------------------
+audit_app = typer.Typer(help="The audit trail of the database's changes.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(url: DbUrl = None) -> None:
+    """Recompute the audit trail's hash chain; exit 1 and list the problems when it is broken."""
+    from nsra.server.db import audit
+
+    with _database(url) as engine:
+        problems = audit.verify(engine)
+        total = audit.count(engine)
+    if problems:
+        err.print(f"audit trail broken ({len(problems)} problem(s) in {total} entries):")
+        for p in problems:
+            err.print(f"  {p}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    out.print(f"audit trail intact ({total} entries)")
+
+
 def version_callback(value: bool) -> None:
     if value:
         out.print(f"nsra {__version__}")

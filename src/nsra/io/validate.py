@@ -309,6 +309,18 @@ def targets(method: Method) -> tuple[list[Target], dict[bool, Target], Target | 
     return crit, lik, casc
 
 
+def estimate_problem(target: Target, spec: Any) -> Problem | None:
+    """What is wrong with one estimate for ``target`` (message and path within the estimate),
+    with the same plain message as a file check, or None when it is good."""
+    try:
+        target.resolve(spec)
+    except _Bad as bad:
+        return Problem(bad.message, bad.sub)
+    finally:
+        target.notes.clear()
+    return None
+
+
 def _within_bounds(read: Callable[[float], float], kernel: ScaleKernel) -> Callable[[float], float]:
     """Keep a position inside the class that the published bounds give the value.
 

@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Body, Depends, FastAPI, Request, Response
+from fastapi import Body, Depends, FastAPI, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from nsra.engine.compute import compute
 from nsra.io.methods import shipped_method_ids
@@ -27,9 +29,11 @@ from nsra.io.validate import parse_assessment
 from nsra.server.api import errors
 from nsra.server.api.access import assessment_for, bearer_user
 from nsra.server.api.errors import ApiError
+from nsra.server.api.estimates import EstimateWrite, read_estimate, write_estimate
+from nsra.server.db import audit
 from nsra.server.db.access import MemberRole, MembershipRow, UserRow, user_by_name
 from nsra.server.db.exporting import assessment_data
-from nsra.server.db.importing import store_assessment
+from nsra.server.db.importing import record_import, store_assessment
 from nsra.server.db.methods import method_of, method_text, register, register_shipped
 from nsra.server.db.models import AssessmentRow, MethodRow
 
@@ -155,6 +159,7 @@ def create_app(engine: Engine) -> FastAPI:
             method_row = register(w, text, source, shipped)
             row = store_assessment(w, loaded.assessment, method_row)
             w.add(MembershipRow(user_id=user.id, assessment_id=row.id, role="coordinator"))
+            record_import(w, row, loaded.assessment, "upload", user=user.name)
         _classified(response, row.classification)
         return _summary(row, "coordinator")
 
@@ -219,5 +224,68 @@ def create_app(engine: Engine) -> FastAPI:
             "role": member.role,
             "classification": classification,
         }
+
+    estimate_path = (
+        "/api/assessments/{assessment_id}/scenarios/{scenario}/estimates/{analyst}/{slot}"
+    )
+
+    @app.get(estimate_path)
+    def get_estimate(
+        assessment_id: int,
+        scenario: str,
+        analyst: str,
+        slot: str,
+        s: SessionDep,
+        user: UserDep,
+        response: Response,
+        level: Annotated[str | None, Query()] = None,
+    ) -> Json:
+        """One stored estimate as written in the file, with the version to send back when
+        changing it (both null when there is none)."""
+        result = read_estimate(s, user, assessment_id, scenario, analyst, slot, level)
+        _classified(response, result["classification"])
+        return result
+
+    @app.put(estimate_path)
+    def put_estimate(
+        assessment_id: int,
+        scenario: str,
+        analyst: str,
+        slot: str,
+        body: EstimateWrite,
+        user: UserDep,
+        response: Response,
+        level: Annotated[str | None, Query()] = None,
+    ) -> Json:
+        """Write one estimate (``slot``: a criterion id or ``likelihood``; ``level`` for methods
+        with intensity levels) if ``version`` is the stored one (``null`` to create), else 409
+        with the current value; the change is recorded in the audit trail."""
+        try:
+            with Session(engine, expire_on_commit=False) as w, w.begin():  # one transaction
+                result = write_estimate(
+                    w, user, assessment_id, scenario, analyst, slot, level, body
+                )
+        except (StaleDataError, IntegrityError):
+            raise ApiError(
+                409, "another change was written at the same time: read again and retry", "version"
+            ) from None
+        _classified(response, result["classification"])
+        return result
+
+    @app.get("/api/assessments/{assessment_id}/audit")
+    def get_audit(
+        assessment_id: int,
+        s: SessionDep,
+        user: UserDep,
+        response: Response,
+        scenario: Annotated[str | None, Query()] = None,
+        user_name: Annotated[str | None, Query(alias="user")] = None,
+    ) -> Json:
+        """The assessment's audit entries, optionally of one scenario and/or one user
+        (coordinator of the assessment or administrator)."""
+        row, _role = assessment_for(s, user, assessment_id, roles=("coordinator",))
+        rows = audit.entries(s, assessment_id, scenario=scenario, user=user_name)
+        _classified(response, row.classification)
+        return {"classification": row.classification, "entries": [audit.as_dict(r) for r in rows]}
 
     return app

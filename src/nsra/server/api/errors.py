@@ -20,7 +20,8 @@ log = logging.getLogger("nsra.server")
 
 
 class ApiError(Exception):
-    """An error to send as it is: HTTP status, message for a person, field path or None."""
+    """An error to send as it is: HTTP status, message for a person, field path or None, and
+    ``extra`` members of the body (e.g. the current value of a conflicting write)."""
 
     def __init__(
         self,
@@ -28,12 +29,14 @@ class ApiError(Exception):
         message: str,
         field: str | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.field = field
         self.headers = headers
+        self.extra = extra or {}
 
 
 def error_body(message: str, field: str | None, **extra: Any) -> dict[str, Any]:
@@ -43,7 +46,9 @@ def error_body(message: str, field: str | None, **extra: Any) -> dict[str, Any]:
 def _api_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return JSONResponse(
-        error_body(exc.message, exc.field), status_code=exc.status, headers=exc.headers
+        error_body(exc.message, exc.field, **exc.extra),
+        status_code=exc.status,
+        headers=exc.headers,
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from nsra.io.validate import read_assessment
 from nsra.model.assessment import Assessment, Consensus, ScenarioEstimate, Source
+from nsra.server.db import audit
 from nsra.server.db.methods import method_text, register, register_shipped
 from nsra.server.db.models import (
     AnalystRow,
@@ -49,7 +50,32 @@ def import_file(engine: Engine, path: str) -> int:
         register_shipped(session)
         method_row = register(session, text, source, shipped)
         row = store_assessment(session, loaded.assessment, method_row)
+        record_import(session, row, loaded.assessment, path, user=None)
         return row.id
+
+
+def record_import(
+    session: Session, row: AssessmentRow, a: Assessment, source: str, user: str | None
+) -> None:
+    """The audit entry of an import: a summary (title, method, counts), not the content."""
+    audit.record(
+        session,
+        assessment_id=row.id,
+        action="import",
+        entity_table="assessments",
+        entity_key=str(row.id),
+        new={
+            "title": a.title,
+            "source": source,
+            "method": a.method,
+            "scenarios": len(a.scenarios),
+            "analysts": len(a.analysts),
+            "estimates": sum(len(sc.estimates) for sc in a.scenarios),
+            "cascades": len(a.cascades),
+            "measures": len(a.measures),
+        },
+        user=user,
+    )
 
 
 def _sources(items: list[Source], cls: type[Any]) -> list[Any]:

@@ -1,0 +1,228 @@
+"""Writing one estimate (one analyst, one scenario, one level, one slot) with optimistic locking.
+
+Decisions (read before changing):
+
+* A slot is a criterion id or ``likelihood``; it is one row of ``estimate_entries`` and its row
+  ``version`` is what the client sends back: the write happens only when the stored version is
+  the one the client saw (``null``: the client believes there is no estimate yet). Otherwise 409
+  with the current value and version, and nothing is written. Two writes racing past the check
+  are stopped by the database (the versioned UPDATE, or the unique audit sequence number).
+* The estimate is checked by the file checker's own rules (:func:`nsra.io.validate.targets`),
+  so the API gives the same plain message as ``nsra validate``.
+* Who may write: coordinators of the assessment and administrators any estimate; an analyst
+  member only their own, where *own* means the analyst whose id in the assessment file equals
+  the user's name (e.g. user ``co-analyst`` writes the estimates of analyst ``co-analyst``);
+  viewers nothing. Non-members get 404 as everywhere.
+* The change and its audit entry (old value, new value, rationale) are one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nsra.io.problems import format_path
+from nsra.io.validate import Target, estimate_problem, targets
+from nsra.server.api.access import assessment_for
+from nsra.server.api.errors import ApiError
+from nsra.server.db import audit
+from nsra.server.db.access import UserRow
+from nsra.server.db.methods import method_of
+from nsra.server.db.models import (
+    AnalystRow,
+    AssessmentRow,
+    EstimateEntryRow,
+    EstimateRow,
+    ScenarioRow,
+)
+from nsra.server.db.specs import SpecError, row_spec, to_spec
+
+LIKELIHOOD = "likelihood"
+
+
+class EstimateWrite(BaseModel):
+    """The new estimate as written in an assessment file, why, and the version last seen."""
+
+    estimate: Any
+    rationale: str | None = None
+    version: int | None = None
+
+
+def _one_of_assessment(
+    session: Session, cls: type[ScenarioRow] | type[AnalystRow], assessment_id: int, key: str
+) -> Any:
+    return session.scalars(
+        select(cls).where(cls.assessment_id == assessment_id, cls.key == key)
+    ).one_or_none()
+
+
+@dataclass
+class _Slot:
+    """Where one estimate lives, and what checks it."""
+
+    assessment: AssessmentRow
+    scenario: ScenarioRow
+    analyst: AnalystRow
+    level: str | None
+    criterion: str | None  # None: the likelihood
+    target: Target
+    estimate: EstimateRow | None
+    entry: EstimateEntryRow | None
+
+
+def _slot(
+    session: Session,
+    user: UserRow,
+    assessment_id: int,
+    scenario_key: str,
+    analyst_key: str,
+    slot: str,
+    level: str | None,
+    write: bool,
+) -> _Slot:
+    row, role = assessment_for(session, user, assessment_id)
+    if write and role == "viewer":
+        raise ApiError(403, f"your role in assessment {assessment_id} (viewer) does not allow this")
+    scenario: ScenarioRow | None = _one_of_assessment(
+        session, ScenarioRow, assessment_id, scenario_key
+    )
+    if scenario is None:
+        raise ApiError(404, f"assessment {assessment_id} has no scenario {scenario_key!r}")
+    analyst: AnalystRow | None = _one_of_assessment(session, AnalystRow, assessment_id, analyst_key)
+    if analyst is None:
+        raise ApiError(404, f"assessment {assessment_id} has no analyst {analyst_key!r}")
+    if write and role == "analyst" and analyst.key != user.name:
+        raise ApiError(
+            403, f"an analyst writes only their own estimates; {analyst_key!r} is not {user.name!r}"
+        )
+
+    method = method_of(row.method)
+    levels = [lv.id for lv in method.intensity_levels]
+    if levels and level not in levels:
+        raise ApiError(
+            422,
+            f"method {method.id} scores each intensity level: give level ({', '.join(levels)})"
+            + (f"; found {level!r}" if level is not None else ""),
+            "level",
+        )
+    if not levels and level is not None:
+        raise ApiError(422, f"method {method.id} has no intensity levels; remove 'level'", "level")
+    crit_targets, lik_targets, _ = targets(method)
+    criteria = [c.id for c in method.criteria]
+    criterion: str | None
+    if slot == LIKELIHOOD:
+        target, criterion = lik_targets[scenario.malicious], None
+    elif slot in criteria:
+        target, criterion = crit_targets[criteria.index(slot)], slot
+    else:
+        raise ApiError(
+            422,
+            f"{slot!r} is neither likelihood nor a criterion of method {method.id}; criteria: "
+            + ", ".join(criteria),
+            "slot",
+        )
+    estimate = session.scalars(
+        select(EstimateRow).where(
+            EstimateRow.scenario_id == scenario.id,
+            EstimateRow.analyst_id == analyst.id,
+            EstimateRow.level.is_(None) if level is None else EstimateRow.level == level,
+        )
+    ).one_or_none()
+    entry = None
+    if estimate is not None:
+        entry = next((e for e in estimate.entries if e.criterion == criterion), None)
+    return _Slot(row, scenario, analyst, level, criterion, target, estimate, entry)
+
+
+def _answer(at: _Slot, slot: str) -> dict[str, Any]:
+    return {
+        "classification": at.assessment.classification,
+        "scenario": at.scenario.key,
+        "analyst": at.analyst.key,
+        "level": at.level,
+        "slot": slot,
+        "estimate": None if at.entry is None else row_spec(at.entry),
+        "version": None if at.entry is None else at.entry.version,
+    }
+
+
+def read_estimate(
+    session: Session,
+    user: UserRow,
+    assessment_id: int,
+    scenario_key: str,
+    analyst_key: str,
+    slot: str,
+    level: str | None,
+) -> dict[str, Any]:
+    """The stored estimate of a slot and its version (both null when there is none)."""
+    at = _slot(session, user, assessment_id, scenario_key, analyst_key, slot, level, write=False)
+    return _answer(at, slot)
+
+
+def write_estimate(
+    session: Session,
+    user: UserRow,
+    assessment_id: int,
+    scenario_key: str,
+    analyst_key: str,
+    slot: str,
+    level: str | None,
+    body: EstimateWrite,
+) -> dict[str, Any]:
+    """Check, compare versions, write and record; the caller commits. Raises :class:`ApiError`."""
+    at = _slot(session, user, assessment_id, scenario_key, analyst_key, slot, level, write=True)
+    scenario, analyst, target, criterion = at.scenario, at.analyst, at.target, at.criterion
+    estimate, entry = at.estimate, at.entry
+    problem = estimate_problem(target, body.estimate)
+    if problem is not None:
+        raise ApiError(422, problem.message, format_path(("estimate", *problem.path)))
+    try:
+        columns = to_spec(body.estimate).columns()
+    except SpecError as exc:
+        raise ApiError(422, str(exc), "estimate") from None
+
+    current = None if entry is None else row_spec(entry)
+    stored_version = None if entry is None else entry.version
+    if body.version != stored_version:
+        raise ApiError(
+            409,
+            "the estimate was changed since you read it (or you did not read it): "
+            "nothing was written; see the current value and version",
+            "version",
+            extra={"current": current, "version": stored_version},
+        )
+
+    if entry is None:
+        if estimate is None:
+            estimate = EstimateRow(
+                position=len(scenario.estimates), analyst=analyst, level=level, entries=[]
+            )
+            scenario.estimates.append(estimate)
+        position = max((e.position for e in estimate.entries), default=-1) + 1
+        entry = EstimateEntryRow(position=position, criterion=criterion, **columns)
+        estimate.entries.append(entry)
+    else:
+        for name, value in columns.items():
+            setattr(entry, name, value)
+    session.flush()
+    new = row_spec(entry)
+    key = f"{scenario.key}/{analyst.key}/{level or ''}/{slot}"
+    recorded = audit.record(
+        session,
+        assessment_id=at.assessment.id,
+        action="estimate.create" if current is None else "estimate.update",
+        entity_table="estimate_entries",
+        entity_key=key,
+        old=current,
+        new=new,
+        user=user.name,
+        scenario=scenario.key,
+        rationale=body.rationale,
+    )
+    at.entry = entry
+    return {**_answer(at, slot), "audit": recorded.seq}

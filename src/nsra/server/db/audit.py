@@ -1,0 +1,199 @@
+"""The audit trail: an append-only, hash-chained record of every change to the assessments.
+
+Decisions (read before changing):
+
+* One row per change, written by :func:`record` in the same transaction as the change itself,
+  so a change without its entry (or an entry without its change) is never committed.
+* Each entry carries ``prev_hash`` (the hash of the entry before it) and ``hash``: SHA-256 of the
+  canonical serialisation (JSON, sorted keys, no spaces) of its own fields and ``prev_hash``.
+  :func:`verify` recomputes the chain, so an edited, deleted or reordered row is found.
+* Values are kept as text so that SQLite and PostgreSQL return exactly what was hashed: the
+  timestamp as ISO 8601 UTC text, old and new values as canonical JSON text.
+* Sequence numbers are unique: two transactions appending at once cannot both commit the same
+  number (one fails and is rolled back), so the chain never forks.
+* Not covered by the hash: the bookkeeping columns every table has (``id``, ``version``,
+  ``created_at``, ``updated_at``). The removal of the *last* entries cannot be seen from the
+  chain alone (nothing points to them); keep the newest hash elsewhere to detect that.
+* ``assessment_id`` is a plain integer, not a foreign key: the trail outlives what it describes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, Integer, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from nsra.server.db.models import KEY, Base, Row
+
+GENESIS = "0" * 64  # prev_hash of the first entry
+HASHED = (
+    "seq",
+    "at",
+    "user_name",
+    "assessment_id",
+    "scenario",
+    "action",
+    "entity_table",
+    "entity_key",
+    "old_value",
+    "new_value",
+    "rationale",
+    "prev_hash",
+)
+
+
+class AuditEntryRow(Row, Base):
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
+    at: Mapped[str] = mapped_column(String(40), nullable=False)  # ISO 8601, UTC
+    user_name: Mapped[str | None] = mapped_column(String(120), index=True)  # None: the CLI
+    assessment_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    scenario: Mapped[str | None] = mapped_column(String(KEY))
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    entity_table: Mapped[str] = mapped_column(String(64), nullable=False)
+    entity_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    old_value: Mapped[str | None] = mapped_column(Text)  # canonical JSON
+    new_value: Mapped[str | None] = mapped_column(Text)  # canonical JSON
+    rationale: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+def canonical(value: Any) -> str:
+    """JSON with sorted keys and no spaces: one text for one value."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical serialisation of the hashed fields (prev_hash included)."""
+    return hashlib.sha256(canonical({k: fields[k] for k in HASHED}).encode("utf-8")).hexdigest()
+
+
+def _fields(row: AuditEntryRow) -> dict[str, Any]:
+    return {k: getattr(row, k) for k in HASHED}
+
+
+def record(
+    session: Session,
+    *,
+    assessment_id: int,
+    action: str,
+    entity_table: str,
+    entity_key: str,
+    old: Any = None,
+    new: Any = None,
+    user: str | None = None,
+    scenario: str | None = None,
+    rationale: str | None = None,
+) -> AuditEntryRow:
+    """Append an entry (flushed, not committed): call it in the transaction of the change."""
+    last = session.scalars(
+        select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1)
+    ).one_or_none()
+    fields: dict[str, Any] = {
+        "seq": 1 if last is None else last.seq + 1,
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+        "user_name": user,
+        "assessment_id": assessment_id,
+        "scenario": scenario,
+        "action": action,
+        "entity_table": entity_table,
+        "entity_key": entity_key,
+        "old_value": None if old is None else canonical(old),
+        "new_value": None if new is None else canonical(new),
+        "rationale": rationale,
+        "prev_hash": GENESIS if last is None else last.hash,
+    }
+    row = AuditEntryRow(**fields, hash=entry_hash(fields))
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"entry {self.seq}: {self.reason}"
+
+
+def verify(engine: Engine) -> list[AuditProblem]:
+    """Recompute the chain; empty when the trail is intact.
+
+    The problems: first whether the rows were reordered (sequence numbers not in the order the
+    rows were written), then along the chain in sequence order: a gap (deleted entries), a
+    ``prev_hash`` that is not the hash of the entry before, a hash that does not match the
+    entry's content (edited). The first problem names the first broken sequence number.
+    """
+    with Session(engine) as session:
+        rows = session.scalars(select(AuditEntryRow).order_by(AuditEntryRow.id)).all()
+    problems: list[AuditProblem] = []
+    by_seq = sorted(rows, key=lambda r: r.seq)
+    if [r.id for r in by_seq] != [r.id for r in rows]:
+        first = next(b for a, b in zip(rows, by_seq, strict=True) if a.id != b.id)
+        problems.append(AuditProblem(first.seq, "out of order (sequence numbers were changed)"))
+    expected_seq, prev = 1, GENESIS
+    for row in by_seq:
+        if row.seq != expected_seq:
+            missing = (
+                f"{expected_seq}"
+                if row.seq == expected_seq + 1
+                else f"{expected_seq}..{row.seq - 1}"
+            )
+            problems.append(
+                AuditProblem(row.seq, f"entries before it are missing (deleted: {missing})")
+            )
+        elif row.prev_hash != prev:
+            problems.append(
+                AuditProblem(row.seq, "its prev_hash is not the hash of the entry before it")
+            )
+        if entry_hash(_fields(row)) != row.hash:
+            problems.append(AuditProblem(row.seq, "its content does not match its hash (edited)"))
+        expected_seq, prev = row.seq + 1, row.hash
+    return problems
+
+
+def count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0
+
+
+def entries(
+    session: Session,
+    assessment_id: int,
+    scenario: str | None = None,
+    user: str | None = None,
+) -> list[AuditEntryRow]:
+    """An assessment's entries in sequence order, optionally of one scenario and/or user."""
+    query = select(AuditEntryRow).where(AuditEntryRow.assessment_id == assessment_id)
+    if scenario is not None:
+        query = query.where(AuditEntryRow.scenario == scenario)
+    if user is not None:
+        query = query.where(AuditEntryRow.user_name == user)
+    return list(session.scalars(query.order_by(AuditEntryRow.seq)))
+
+
+def as_dict(row: AuditEntryRow) -> dict[str, Any]:
+    """An entry for the API: the values decoded from their JSON text."""
+    return {
+        "seq": row.seq,
+        "at": row.at,
+        "user": row.user_name,
+        "assessment": row.assessment_id,
+        "scenario": row.scenario,
+        "action": row.action,
+        "entity": {"table": row.entity_table, "key": row.entity_key},
+        "old": None if row.old_value is None else json.loads(row.old_value),
+        "new": None if row.new_value is None else json.loads(row.new_value),
+        "rationale": row.rationale,
+        "prev_hash": row.prev_hash,
+        "hash": row.hash,
+    }
