@@ -741,6 +741,14 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     url: DbUrl = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Serve a fresh throw-away database (temporary folder) with the integrated "
+            "example and one user per role; prints their tokens.",
+        ),
+    ] = False,
 ) -> None:
     """Run the web server (REST API at /api, docs at /api/docs) on the database, upgraded first."""
     import uvicorn
@@ -748,6 +756,28 @@ def serve(
     from nsra.server.api import create_app
     from nsra.server.db import upgrade
 
+    if demo:
+        if url:
+            raise InputError([Problem("--demo makes its own database; leave out --url")])
+        from nsra.server.demo import demo_database
+
+        with tempfile.TemporaryDirectory(prefix="nsra-demo-") as folder:
+            info = demo_database(Path(folder))
+            with _database(info.url) as engine:
+                address = f"http://{host}:{port}"
+                out.print(
+                    f"nsra demo serving {address}/api/docs (database {folder}, deleted at exit)"
+                )
+                out.print(f"Demo assessment {info.assessment_id}; users (role: name token):")
+                for user in info.users:
+                    out.print(f"  {user.role:<12} {user.name:<18} {user.token}")
+                out.print("Example:")
+                out.print(
+                    f"  curl -H 'Authorization: Bearer {info.users[0].token}' "
+                    f"{address}/api/assessments"
+                )
+                uvicorn.run(create_app(engine), host=host, port=port)
+        return
     with _database(url, need_current=False) as engine:
         upgrade(engine)
         out.print(f"nsra serving http://{host}:{port}/api/docs")
@@ -773,6 +803,38 @@ def audit_verify(url: DbUrl = None) -> None:
             err.print(f"  {p}", markup=False, highlight=False)
         raise typer.Exit(1)
     out.print(f"audit trail intact ({total} entries)")
+
+
+# -- backup and restore ---------------------------------------------------------------------
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (JSON).")],
+    url: DbUrl = None,
+) -> None:
+    """Write a consistent copy of the whole database (every table, one transaction) to FILE."""
+    from nsra.server.db.backup import backup_text
+
+    with _database(url) as engine:
+        data = backup_text(engine)
+    _write_atomic(file, data)
+    out.print(f"Backup written: {file.resolve()}")
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A backup file written by nsra backup.")],
+    url: DbUrl = None,
+) -> None:
+    """Load a backup into an empty database (created or upgraded first), whole or not at all."""
+    from nsra.server.db.backup import restore_text
+
+    try:
+        data = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(f"cannot read {file}: {exc}")]) from None
+    with _database(url, need_current=False) as engine:
+        n = restore_text(engine, data, str(file))
+    out.print(f"Restored {n} rows from {file}.")
 
 
 def version_callback(value: bool) -> None:
