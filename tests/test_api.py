@@ -24,35 +24,14 @@ from typer.testing import CliRunner
 from helpers import EXAMPLES_DIR
 from nsra.cli import app as cli_app
 from nsra.server.api import create_app
-from nsra.server.db import ENV_VAR, import_file, make_engine, upgrade
+from nsra.server.db import ENV_VAR, import_file, make_engine
 from nsra.server.db.access import MembershipRow, add_user, new_token, user_by_name
-from test_db import _fresh_postgres, snapshot
+from test_db import snapshot
 
 UK = EXAMPLES_DIR / "uk-nsra.yaml"
 BE = EXAMPLES_DIR / "be-bnra.yaml"
 UK_LABEL = "OFFICIAL (illustrative example)"
 BE_LABEL = "NIET GECLASSIFICEERD / UNCLASSIFIED (illustrative example)"
-
-
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("api") / "template.db"
-    eng = make_engine(f"sqlite:///{path}")
-    upgrade(eng)
-    eng.dispose()
-    return path
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, template_db: Path, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "postgresql":
-        eng = _fresh_postgres()
-    else:
-        path = tmp_path / "nsra.db"
-        path.write_bytes(template_db.read_bytes())
-        eng = make_engine(f"sqlite:///{path}")
-    yield eng
-    eng.dispose()
 
 
 def upload_body(path: Path) -> dict[str, Any]:

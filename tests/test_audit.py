@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,33 +20,12 @@ from nsra.cli import app as cli_app
 from nsra.io.problems import InputError
 from nsra.io.validate import parse_assessment
 from nsra.server.api import create_app
-from nsra.server.db import audit, import_file, make_engine, upgrade
+from nsra.server.db import audit, import_file
 from nsra.server.db.access import MembershipRow, add_user, new_token
 from test_api import BE, UK, UK_LABEL, is_error, upload_body
-from test_db import _fresh_postgres, snapshot
+from test_db import snapshot
 
 TERROR = "terrorist-attack-crowded-places"  # UK example, malicious; co-analyst gave estimates
-
-
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("audit") / "template.db"
-    eng = make_engine(f"sqlite:///{path}")
-    upgrade(eng)
-    eng.dispose()
-    return path
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, template_db: Path, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "postgresql":
-        eng = _fresh_postgres()
-    else:
-        path = tmp_path / "nsra.db"
-        path.write_bytes(template_db.read_bytes())
-        eng = make_engine(f"sqlite:///{path}")
-    yield eng
-    eng.dispose()
 
 
 # user -> (global role, role in the UK assessment or None); "co-analyst" is also the analyst id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from conftest import reset_postgres
 from helpers import EXAMPLES
 from nsra.cli import app
 from nsra.io.problems import InputError
@@ -21,22 +21,9 @@ from nsra.server.db import assessment_data, audit, import_file, make_engine, upg
 from nsra.server.db.access import MembershipRow, UserRow, add_user, new_token
 from nsra.server.db.backup import FORMAT, backup_data, restore_data
 from nsra.server.demo import DEMO_USERS, demo_database
-from test_db import POSTGRES_URL, snapshot
+from test_db import snapshot
 
 Fresh = Callable[[], Engine]
-
-
-def _reset_postgres() -> Engine:
-    """The PostgreSQL test database without any table (not migrated)."""
-    if not POSTGRES_URL:
-        if os.environ.get("CI") == "true":
-            pytest.fail("NSRA_TEST_POSTGRES_URL is not set: CI must start PostgreSQL")
-        pytest.skip("no PostgreSQL (set NSRA_TEST_POSTGRES_URL, see .ci/postgres.sh)")
-    eng = make_engine(POSTGRES_URL)
-    with eng.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    return eng
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -49,7 +36,7 @@ def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Fresh]:
         for eng in made:
             eng.dispose()
         if request.param == "postgresql":
-            eng = _reset_postgres()
+            eng = reset_postgres()
         else:
             eng = make_engine(f"sqlite:///{tmp_path / f'db{len(made)}.db'}")
         made.append(eng)

@@ -1,20 +1,16 @@
 """The database (nsra.server.db): migrations, import in one transaction, export round trip.
 
-Every test that takes the ``engine`` fixture runs twice: on an SQLite file in tmp_path and on
-PostgreSQL at ``NSRA_TEST_POSTGRES_URL`` (``.ci/run`` starts one with ``.ci/postgres.sh``). Without
-that variable the PostgreSQL runs are skipped, except in CI (``CI=true``), where they fail.
+The ``engine`` fixture (tests/conftest.py) runs each test on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,7 +30,6 @@ from nsra.server.db import (
     export_file,
     import_file,
     importing,
-    make_engine,
     store_assessment,
     upgrade,
 )
@@ -42,45 +37,6 @@ from nsra.server.db.engine import alembic_config, schema_is_current
 from nsra.server.db.methods import method_of, register_shipped
 from nsra.server.db.models import Base, MethodRow, OrganisationRow, ScenarioRow
 from nsra.server.db.specs import from_spec, to_spec
-
-
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated database, copied for each test (migrating is the slow part)."""
-    path = tmp_path_factory.mktemp("db") / "template.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    engine.dispose()
-    return path
-
-
-POSTGRES_URL = os.environ.get("NSRA_TEST_POSTGRES_URL")
-
-
-def _fresh_postgres() -> Engine:
-    """The test database emptied and migrated (public schema dropped and made again)."""
-    if not POSTGRES_URL:
-        if os.environ.get("CI") == "true":
-            pytest.fail("NSRA_TEST_POSTGRES_URL is not set: CI must start PostgreSQL")
-        pytest.skip("no PostgreSQL (set NSRA_TEST_POSTGRES_URL, see .ci/postgres.sh)")
-    eng = make_engine(POSTGRES_URL)
-    with eng.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    upgrade(eng)
-    return eng
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, template_db: Path, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "postgresql":
-        eng = _fresh_postgres()
-    else:
-        path = tmp_path / "nsra.db"
-        path.write_bytes(template_db.read_bytes())
-        eng = make_engine(f"sqlite:///{path}")
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture(scope="module")
