@@ -12,13 +12,14 @@ Decisions (read before changing):
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Literal, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from nsra.io.problems import InputError, Problem
@@ -71,6 +72,33 @@ class ApiTokenRow(Row, Base):
     digest: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
 
     user: Mapped[UserRow] = relationship()
+
+
+class SessionRow(Row, Base):
+    """A signed-in browser session: the SHA-256 digest of the cookie's secret, the CSRF token
+    that unsafe requests made with the cookie must repeat, and when it expires."""
+
+    __tablename__ = "sessions"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    digest: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    csrf: Mapped[str] = mapped_column(String(64), nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    user: Mapped[UserRow] = relationship()
+
+
+class LoginAttemptRow(Row, Base):
+    """A sign-in attempt, kept for rate limiting (by user name and by client address)."""
+
+    __tablename__ = "login_attempts"
+
+    user_name: Mapped[str] = mapped_column(String(120), nullable=False, index=True)
+    client: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    success: Mapped[bool] = mapped_column(Boolean, nullable=False)
 
 
 def hash_password(password: str) -> str:

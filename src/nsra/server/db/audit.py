@@ -25,7 +25,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Integer, String, Text, func, select
+from sqlalchemy import Engine, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nsra.server.db.models import KEY, Base, Row
@@ -65,6 +65,19 @@ class AuditEntryRow(Row, Base):
     hash: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
+class AuditHeadRow(Row, Base):
+    """The newest entry's sequence number and hash, in one row (id 1).
+
+    Appending an entry first increments ``seq`` here: the row lock this takes makes concurrent
+    appends wait for each other (on PostgreSQL as on SQLite) instead of forking the chain.
+    """
+
+    __tablename__ = "audit_head"
+
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
 def canonical(value: Any) -> str:
     """JSON with sorted keys and no spaces: one text for one value."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -92,12 +105,23 @@ def record(
     scenario: str | None = None,
     rationale: str | None = None,
 ) -> AuditEntryRow:
-    """Append an entry (flushed, not committed): call it in the transaction of the change."""
-    last = session.scalars(
-        select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1)
-    ).one_or_none()
+    """Append an entry (flushed, not committed): call it in the transaction of the change.
+
+    The head row is incremented first, so a concurrent append waits for this transaction
+    (row lock) and then reads the new head: the chain never forks.
+    """
+    session.execute(
+        update(AuditHeadRow)
+        .where(AuditHeadRow.id == 1)
+        .values(seq=AuditHeadRow.seq + 1, version=AuditHeadRow.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    head = session.execute(
+        select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1)
+    ).one()
+    seq, prev_hash = head.seq, head.hash
     fields: dict[str, Any] = {
-        "seq": 1 if last is None else last.seq + 1,
+        "seq": seq,
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
         "user_name": user,
         "assessment_id": assessment_id,
@@ -108,10 +132,16 @@ def record(
         "old_value": None if old is None else canonical(old),
         "new_value": None if new is None else canonical(new),
         "rationale": rationale,
-        "prev_hash": GENESIS if last is None else last.hash,
+        "prev_hash": prev_hash,
     }
     row = AuditEntryRow(**fields, hash=entry_hash(fields))
     session.add(row)
+    session.execute(
+        update(AuditHeadRow)
+        .where(AuditHeadRow.id == 1)
+        .values(hash=row.hash)
+        .execution_options(synchronize_session=False)
+    )
     session.flush()
     return row
 
@@ -131,10 +161,12 @@ def verify(engine: Engine) -> list[AuditProblem]:
     The problems: first whether the rows were reordered (sequence numbers not in the order the
     rows were written), then along the chain in sequence order: a gap (deleted entries), a
     ``prev_hash`` that is not the hash of the entry before, a hash that does not match the
-    entry's content (edited). The first problem names the first broken sequence number.
+    entry's content (edited); last, whether the newest entry is the one the head records (the
+    removal of the last entries). The first problem names the first broken sequence number.
     """
     with Session(engine) as session:
         rows = session.scalars(select(AuditEntryRow).order_by(AuditEntryRow.id)).all()
+        head = session.get(AuditHeadRow, 1)
     problems: list[AuditProblem] = []
     by_seq = sorted(rows, key=lambda r: r.seq)
     if [r.id for r in by_seq] != [r.id for r in rows]:
@@ -158,6 +190,14 @@ def verify(engine: Engine) -> list[AuditProblem]:
         if entry_hash(_fields(row)) != row.hash:
             problems.append(AuditProblem(row.seq, "its content does not match its hash (edited)"))
         expected_seq, prev = row.seq + 1, row.hash
+    if head is not None and (head.seq, head.hash) != (expected_seq - 1, prev):
+        problems.append(
+            AuditProblem(
+                head.seq,
+                "the newest entry is not the one recorded as newest (entries after "
+                f"{expected_seq - 1} were deleted, or the head was edited)",
+            )
+        )
     return problems
 
 

@@ -28,6 +28,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Date, DateTime, Engine, delete, func, select, text
 
 from nsra.io.problems import InputError, Problem
+from nsra.server.db.audit import AuditHeadRow
 from nsra.server.db.engine import upgrade
 from nsra.server.db.models import Base, MethodRow
 
@@ -104,11 +105,14 @@ def _check_document(doc: Any, source: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def _is_empty(conn: Connection) -> bool:
-    """No rows, except the shipped methods that ``upgrade`` registers by itself."""
+    """No rows, except what ``upgrade`` makes by itself: the shipped methods and the head of
+    the (empty) audit trail."""
     for table in Base.metadata.sorted_tables:
         query = select(func.count()).select_from(table)
         if table.name == MethodRow.__tablename__:
             query = query.where(table.c.shipped.is_(False))
+        if table.name == AuditHeadRow.__tablename__:
+            query = query.where(table.c.seq != 0)
         if conn.execute(query).scalar_one():
             return False
     return True
@@ -135,6 +139,7 @@ def restore_data(engine: Engine, doc: Any, source: str = "the backup") -> int:
                 [Problem("the database is not empty: restore only into a new database")]
             )
         conn.execute(delete(MethodRow))  # the shipped methods: the backup has them
+        conn.execute(delete(AuditHeadRow))  # and the head of its audit trail
         total = 0
         for table in Base.metadata.sorted_tables:
             rows = tables.get(table.name, [])

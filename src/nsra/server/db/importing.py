@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from nsra.io.validate import read_assessment
 from nsra.model.assessment import Assessment, Consensus, ScenarioEstimate, Source
-from nsra.server.db import audit
+from nsra.server.db import audit, workflow
 from nsra.server.db.methods import method_text, register, register_shipped
 from nsra.server.db.models import (
     AnalystRow,
@@ -98,7 +98,9 @@ def _entries(item: ScenarioEstimate | Consensus, cls: type[Any]) -> list[Any]:
 
 
 def store_assessment(session: Session, a: Assessment, method_row: MethodRow) -> AssessmentRow:
-    """Add the rows of an assessment to the session, flushing section by section.
+    """Add the rows of an assessment to the session, flushing section by section; link its
+    analysts to the users of the same name and assign them the scenarios they estimated
+    (:mod:`nsra.server.db.workflow`).
 
     The caller owns the transaction (a failure part way leaves flushed rows to its rollback).
     """
@@ -222,4 +224,6 @@ def store_assessment(session: Session, a: Assessment, method_row: MethodRow) -> 
         for n, m in enumerate(a.measures)
     ]
     session.flush()
+    workflow.link_analysts_by_name(session, row)
+    workflow.assign_from_estimates(session, row)
     return row

@@ -163,6 +163,10 @@ class AnalystRow(_InAssessment, Row, Base):
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id"), nullable=False, index=True
     )
+    # The server's user who is this analyst (writes their estimates); None: not linked.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     organisation: Mapped[OrganisationRow] = relationship()
 
 
