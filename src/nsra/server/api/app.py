@@ -10,35 +10,43 @@ the ``X-Classification`` header. One session per request; every write is one tra
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Annotated, Any
-from urllib.parse import quote
+from collections import OrderedDict
+from threading import Lock
+from typing import Annotated, Any, Literal
 
-from fastapi import Body, Depends, FastAPI, Query, Request, Response
+from fastapi import Body, FastAPI, Query, Response
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from nsra.engine.compute import compute
+from nsra.io.analysis_results import AnalysisOptions, run_analyses
 from nsra.io.methods import shipped_method_ids
 from nsra.io.problems import InputError, Problem
 from nsra.io.results import results_document
-from nsra.io.validate import parse_assessment
-from nsra.server.api import errors
-from nsra.server.api.access import assessment_for, bearer_user
+from nsra.io.validate import Loaded, parse_assessment
+from nsra.server.api import auth, content, errors, versions, workflow
+from nsra.server.api.access import assessment_for
+from nsra.server.api.deps import (
+    CLASSIFICATION_HEADER,
+    SessionDep,
+    UserDep,
+    classified,
+    write,
+)
 from nsra.server.api.errors import ApiError
 from nsra.server.api.estimates import EstimateWrite, read_estimate, write_estimate
 from nsra.server.db import audit
 from nsra.server.db.access import MemberRole, MembershipRow, UserRow, user_by_name
-from nsra.server.db.exporting import assessment_data
+from nsra.server.db.exporting import assessment_data, file_text
 from nsra.server.db.importing import record_import, store_assessment
 from nsra.server.db.methods import method_of, method_text, register, register_shipped
 from nsra.server.db.models import AssessmentRow, MethodRow
+from nsra.server.db.workflow import hidden_scenarios, own_analysts, redact
 
-CLASSIFICATION_HEADER = "X-Classification"
 Json = dict[str, Any]
+__all__ = ["CLASSIFICATION_HEADER", "create_app"]
 
 
 class NewMember(BaseModel):
@@ -46,15 +54,6 @@ class NewMember(BaseModel):
 
     user: str
     role: MemberRole
-
-
-def _classified(response: Response, *labels: str) -> None:
-    """The ``X-Classification`` header: the labels, percent-encoded (UTF-8) when not ASCII,
-    since HTTP header values are ASCII; the body always carries the label as written."""
-    value = ", ".join(sorted(set(labels)))
-    if not value.isascii():
-        value = quote(value, safe=" /()-,.:;'")
-    response.headers[CLASSIFICATION_HEADER] = value
 
 
 def _summary(row: AssessmentRow, role: str) -> Json:
@@ -87,20 +86,77 @@ def _method_for_upload(data: Json) -> tuple[str, str, bool]:
     )
 
 
-def _session(request: Request) -> Iterator[Session]:
-    """A session for the request's reads; a write opens its own session, one transaction."""
-    with Session(request.app.state.engine, expire_on_commit=False) as s:
-        yield s
+# -- what a member may see, and the results computed from it (cached) -----------------------
 
 
-SessionDep = Annotated[Session, Depends(_session)]
+class View:
+    """The assessment as one member may see it: everything, or (an analyst during an open
+    round) without the other analysts' estimates of the scenarios they have not submitted."""
+
+    def __init__(self, s: Session, user: UserRow, row: AssessmentRow, role: str) -> None:
+        self.row = row
+        self.hidden: set[str] = set()
+        self.own: set[str] = set()
+        if role == "analyst":
+            hidden = hidden_scenarios(s, user.id, row.id)
+            if hidden:
+                self.hidden = hidden
+                self.own = {a.key for a in own_analysts(s, user.id, row.id)}
+        # every change to an assessment has an audit entry: its newest one names the content
+        self.revision = (
+            s.scalar(
+                select(func.max(audit.AuditEntryRow.seq)).where(
+                    audit.AuditEntryRow.assessment_id == row.id
+                )
+            )
+            or 0
+        )
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return (self.row.id, self.revision, tuple(sorted(self.hidden)), tuple(sorted(self.own)))
+
+    def data(self, s: Session) -> Json:
+        data = assessment_data(s, self.row.id)
+        return redact(data, self.hidden, self.own) if self.hidden else data
+
+    def note(self) -> Json:
+        if not self.hidden:
+            return {}
+        return {
+            "hidden": {
+                "scenarios": sorted(self.hidden),
+                "reason": "the round is open: other analysts' estimates of these scenarios "
+                "show after you submit yours; results here use only your estimates for them",
+            }
+        }
 
 
-def _current_user(request: Request, s: SessionDep) -> UserRow:
-    return bearer_user(s, request)
+class ResultsCache:
+    """Computed results per assessment view, newest first; a change to the assessment gives a
+    new revision, so stale results are never served (each worker process keeps its own)."""
 
+    def __init__(self, size: int = 64) -> None:
+        self._items: OrderedDict[tuple[Any, ...], tuple[Loaded, Any, Json]] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
 
-UserDep = Annotated[UserRow, Depends(_current_user)]
+    def get(self, s: Session, view: View) -> tuple[Loaded, Any, Json]:
+        with self._lock:
+            hit = self._items.get(view.key)
+            if hit is not None:
+                self._items.move_to_end(view.key)
+                return hit
+        loaded = parse_assessment(
+            json.dumps(view.data(s)), f"assessment {view.row.id}", method=method_of(view.row.method)
+        )
+        results = compute(loaded.inputs, loaded.method, None)
+        doc = results_document(loaded, results, "en")
+        with self._lock:
+            self._items[view.key] = (loaded, results, doc)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return loaded, results, doc
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -112,6 +168,8 @@ def create_app(engine: Engine) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.engine = engine
+    cache = ResultsCache()
+    app.state.results_cache = cache
     errors.install(app)
 
     @app.get("/api/methods")
@@ -142,25 +200,27 @@ def create_app(engine: Engine) -> FastAPI:
                 .order_by(MembershipRow.assessment_id)
             )
             pairs = [(m.assessment, m.role) for m in members]
-        _classified(response, *(a.classification for a, _ in pairs))
+        classified(response, *(a.classification for a, _ in pairs))
         return [_summary(a, role) for a, role in pairs]
 
     @app.post("/api/assessments", status_code=201)
-    def create_assessment(
-        s: SessionDep, user: UserDep, response: Response, data: Annotated[Json, Body()]
-    ) -> Json:
+    def create_assessment(user: UserDep, response: Response, data: Annotated[Json, Body()]) -> Json:
         """Check an assessment file (as JSON) and store it; the creator becomes coordinator."""
         if user.role not in ("admin", "coordinator"):
             raise ApiError(403, "only a coordinator or an administrator may create assessments")
         text, source, shipped = _method_for_upload(data)
         loaded = parse_assessment(json.dumps(data), "upload.json")
-        with Session(engine, expire_on_commit=False) as w, w.begin():  # one transaction
+
+        def store(w: Session) -> AssessmentRow:
             register_shipped(w)
             method_row = register(w, text, source, shipped)
             row = store_assessment(w, loaded.assessment, method_row)
             w.add(MembershipRow(user_id=user.id, assessment_id=row.id, role="coordinator"))
             record_import(w, row, loaded.assessment, "upload", user=user.name)
-        _classified(response, row.classification)
+            return row
+
+        row = write(engine, store)
+        classified(response, row.classification)
         return _summary(row, "coordinator")
 
     @app.get("/api/assessments/{assessment_id}")
@@ -169,29 +229,87 @@ def create_app(engine: Engine) -> FastAPI:
     ) -> Json:
         """The assessment as its file's data, with the user's role in it."""
         row, role = assessment_for(s, user, assessment_id)
-        _classified(response, row.classification)
-        return {**_summary(row, role), "assessment": assessment_data(s, assessment_id)}
+        view = View(s, user, row, role)
+        classified(response, row.classification)
+        return {**_summary(row, role), "assessment": view.data(s), **view.note()}
 
     @app.get("/api/assessments/{assessment_id}/scenarios")
     def get_scenarios(assessment_id: int, s: SessionDep, user: UserDep, response: Response) -> Json:
         """The scenarios of the assessment, as in its file."""
-        row, _role = assessment_for(s, user, assessment_id)
-        _classified(response, row.classification)
-        data = assessment_data(s, assessment_id)
-        return {"classification": row.classification, "scenarios": data.get("scenarios", [])}
+        row, role = assessment_for(s, user, assessment_id)
+        view = View(s, user, row, role)
+        classified(response, row.classification)
+        data = view.data(s)
+        return {
+            "classification": row.classification,
+            "scenarios": data.get("scenarios", []),
+            **view.note(),
+        }
 
     @app.get("/api/assessments/{assessment_id}/results")
     def get_results(assessment_id: int, s: SessionDep, user: UserDep, response: Response) -> Json:
         """Impact, likelihood, risk and ranking computed by the engine (as ``nsra compute
-        --format json``)."""
-        row, _role = assessment_for(s, user, assessment_id)
-        source = f"assessment {assessment_id}"
-        loaded = parse_assessment(
-            json.dumps(assessment_data(s, assessment_id)), source, method=method_of(row.method)
+        --format json``); cached until the assessment changes."""
+        row, role = assessment_for(s, user, assessment_id)
+        view = View(s, user, row, role)
+        _loaded, _results, doc = cache.get(s, view)
+        classified(response, row.classification)
+        return {"classification": row.classification, **doc, **view.note()}
+
+    @app.get(
+        "/api/assessments/{assessment_id}/report",
+        response_class=HTMLResponse,
+        responses={200: {"content": {"text/html": {}}}},
+    )
+    def get_report(
+        assessment_id: int,
+        s: SessionDep,
+        user: UserDep,
+        lang: Annotated[Literal["en", "nl"], Query()] = "en",
+        analysis: Annotated[bool, Query(description="Include the Monte Carlo analyses.")] = False,
+        samples: Annotated[int, Query(ge=100, le=20_000)] = 2_000,
+        seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 1,
+    ) -> HTMLResponse:
+        """The self-contained HTML report (as ``nsra report``), to save and open offline; its
+        classification is in its banners and in the ``X-Classification`` header."""
+        from nsra.report.html import render_report
+
+        row, role = assessment_for(s, user, assessment_id)
+        view = View(s, user, row, role)
+        loaded, results, _doc = cache.get(s, view)
+        extra = None
+        if analysis:
+            options = AnalysisOptions(samples=samples, seed=seed, years=2_000)
+            extra = run_analyses(loaded, results, options)
+        html = render_report(loaded, results, lang, extra)
+        response = HTMLResponse(html)
+        classified(response, row.classification)
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="nsra-assessment-{assessment_id}-{lang}.html"'
         )
-        doc = results_document(loaded, compute(loaded.inputs, loaded.method, None), "en")
-        _classified(response, row.classification)
-        return {"classification": row.classification, **doc}
+        return response
+
+    @app.get(
+        "/api/assessments/{assessment_id}/export",
+        responses={200: {"content": {"application/yaml": {}, "application/json": {}}}},
+    )
+    def export_assessment(
+        assessment_id: int,
+        s: SessionDep,
+        user: UserDep,
+        format: Annotated[Literal["yaml", "json"], Query()] = "yaml",
+    ) -> Response:
+        """The assessment as a file (as ``nsra db export``), its classification in the file
+        and in the ``X-Classification`` header."""
+        row, role = assessment_for(s, user, assessment_id)
+        view = View(s, user, row, role)
+        name = f"nsra-assessment-{assessment_id}.{format}"
+        text = file_text(view.data(s), name)
+        media = "application/json" if format == "json" else "application/yaml"
+        response = Response(text.encode("utf-8"), media_type=f"{media}; charset=utf-8")
+        classified(response, row.classification)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     @app.post("/api/assessments/{assessment_id}/members", status_code=201)
     def add_member(
@@ -199,7 +317,8 @@ def create_app(engine: Engine) -> FastAPI:
     ) -> Json:
         """Add a user to the assessment with a role, or change their role
         (coordinator of the assessment or administrator)."""
-        with Session(engine, expire_on_commit=False) as w, w.begin():  # one transaction
+
+        def change(w: Session) -> str:
             row, _role = assessment_for(w, user, assessment_id, roles=("coordinator",))
             target = user_by_name(w, member.user)
             if target is None or not target.active:
@@ -210,14 +329,27 @@ def create_app(engine: Engine) -> FastAPI:
                     MembershipRow.assessment_id == assessment_id,
                 )
             ).one_or_none()
+            old = None if existing is None else {"user": member.user, "role": existing.role}
             if existing is None:
                 w.add(
                     MembershipRow(user_id=target.id, assessment_id=assessment_id, role=member.role)
                 )
             else:
                 existing.role = member.role
-            classification = row.classification
-        _classified(response, classification)
+            audit.record(
+                w,
+                assessment_id=assessment_id,
+                action="member.set",
+                entity_table="memberships",
+                entity_key=member.user,
+                old=old,
+                new={"user": member.user, "role": member.role},
+                user=user.name,
+            )
+            return row.classification
+
+        classification = write(engine, change)
+        classified(response, classification)
         return {
             "assessment": assessment_id,
             "user": member.user,
@@ -243,7 +375,7 @@ def create_app(engine: Engine) -> FastAPI:
         """One stored estimate as written in the file, with the version to send back when
         changing it (both null when there is none)."""
         result = read_estimate(s, user, assessment_id, scenario, analyst, slot, level)
-        _classified(response, result["classification"])
+        classified(response, result["classification"])
         return result
 
     @app.put(estimate_path)
@@ -260,16 +392,11 @@ def create_app(engine: Engine) -> FastAPI:
         """Write one estimate (``slot``: a criterion id or ``likelihood``; ``level`` for methods
         with intensity levels) if ``version`` is the stored one (``null`` to create), else 409
         with the current value; the change is recorded in the audit trail."""
-        try:
-            with Session(engine, expire_on_commit=False) as w, w.begin():  # one transaction
-                result = write_estimate(
-                    w, user, assessment_id, scenario, analyst, slot, level, body
-                )
-        except (StaleDataError, IntegrityError):
-            raise ApiError(
-                409, "another change was written at the same time: read again and retry", "version"
-            ) from None
-        _classified(response, result["classification"])
+        result = write(
+            engine,
+            lambda w: write_estimate(w, user, assessment_id, scenario, analyst, slot, level, body),
+        )
+        classified(response, result["classification"])
         return result
 
     @app.get("/api/assessments/{assessment_id}/audit")
@@ -285,7 +412,9 @@ def create_app(engine: Engine) -> FastAPI:
         (coordinator of the assessment or administrator)."""
         row, _role = assessment_for(s, user, assessment_id, roles=("coordinator",))
         rows = audit.entries(s, assessment_id, scenario=scenario, user=user_name)
-        _classified(response, row.classification)
+        classified(response, row.classification)
         return {"classification": row.classification, "entries": [audit.as_dict(r) for r in rows]}
 
+    for module in (auth, content, workflow, versions):
+        app.include_router(module.router)
     return app

@@ -10,9 +10,11 @@ Decisions (read before changing):
 * The estimate is checked by the file checker's own rules (:func:`nsra.io.validate.targets`),
   so the API gives the same plain message as ``nsra validate``.
 * Who may write: coordinators of the assessment and administrators any estimate; an analyst
-  member only their own, where *own* means the analyst whose id in the assessment file equals
-  the user's name (e.g. user ``co-analyst`` writes the estimates of analyst ``co-analyst``);
-  viewers nothing. Non-members get 404 as everywhere.
+  member only their own (the analysts linked to their user), of the scenarios assigned to them,
+  within the rules of the Delphi rounds (:mod:`nsra.server.db.workflow`); viewers nothing.
+  Non-members get 404 as everywhere.
+* Who may read: every member, except that during an open round an analyst sees another
+  analyst's estimate of a scenario only after submitting their own (403 before).
 * The change and its audit entry (old value, new value, rationale) are one transaction.
 """
 
@@ -29,7 +31,7 @@ from nsra.io.problems import format_path
 from nsra.io.validate import Target, estimate_problem, targets
 from nsra.server.api.access import assessment_for
 from nsra.server.api.errors import ApiError
-from nsra.server.db import audit
+from nsra.server.db import audit, workflow
 from nsra.server.db.access import UserRow
 from nsra.server.db.methods import method_of
 from nsra.server.db.models import (
@@ -95,10 +97,21 @@ def _slot(
     analyst: AnalystRow | None = _one_of_assessment(session, AnalystRow, assessment_id, analyst_key)
     if analyst is None:
         raise ApiError(404, f"assessment {assessment_id} has no analyst {analyst_key!r}")
-    if write and role == "analyst" and analyst.key != user.name:
-        raise ApiError(
-            403, f"an analyst writes only their own estimates; {analyst_key!r} is not {user.name!r}"
-        )
+    if role == "analyst":
+        if write:
+            try:
+                workflow.check_analyst_may_write(session, user.id, user.name, analyst, scenario)
+            except workflow.WorkflowError as exc:
+                raise ApiError(exc.status, exc.message, exc.field) from None
+        elif analyst.user_id != user.id:
+            hidden = workflow.hidden_scenarios(session, user.id, assessment_id) or set()
+            if scenario.key in hidden:
+                raise ApiError(
+                    403,
+                    f"the round is open: the other analysts' estimates of {scenario_key!r} show "
+                    "after you submit yours",
+                    "scenario",
+                )
 
     method = method_of(row.method)
     levels = [lv.id for lv in method.intensity_levels]

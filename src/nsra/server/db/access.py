@@ -19,11 +19,11 @@ from typing import Literal, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from nsra.io.problems import InputError, Problem
-from nsra.server.db.models import AssessmentRow, Base, Row
+from nsra.server.db.models import AnalystRow, AssessmentRow, Base, Row
 
 GlobalRole = Literal["admin", "coordinator", "analyst", "viewer"]
 MemberRole = Literal["coordinator", "analyst", "viewer"]
@@ -123,7 +123,8 @@ def user_by_name(session: Session, name: str) -> UserRow | None:
 
 
 def add_user(session: Session, name: str, role: str, password: str | None) -> UserRow:
-    """A new active user (not committed); refuses a taken name or an unknown role."""
+    """A new active user (not committed); refuses a taken name or an unknown role. Analysts
+    whose id is the name and who are not linked to a user yet are linked to the new user."""
     if role not in GLOBAL_ROLES:
         allowed = ", ".join(GLOBAL_ROLES)
         raise InputError([Problem(f"unknown role {role!r}; roles: {allowed}", ("role",))])
@@ -139,6 +140,13 @@ def add_user(session: Session, name: str, role: str, password: str | None) -> Us
     )
     session.add(user)
     session.flush()
+    # the analysts of that name not yet linked are this user (see nsra.server.db.workflow)
+    session.execute(
+        update(AnalystRow)
+        .where(AnalystRow.key == name, AnalystRow.user_id.is_(None))
+        .values(user_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
     return user
 
 

@@ -17,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from nsra.server.db.methods import register_shipped
 
@@ -36,9 +37,32 @@ def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Connections one process may hold at once: anyio's default thread limit, i.e. how many of the
+# API's (synchronous) endpoints one uvicorn worker runs at the same time. See make_engine.
+MAX_CONNECTIONS = 40
+POOL_KEPT = 5  # of which kept open while idle (SQLAlchemy's default pool_size)
+
+
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for the database; on SQLite, foreign keys are enforced as on PostgreSQL."""
+    """An engine for the database; on SQLite, foreign keys are enforced as on PostgreSQL.
+
+    The connection pool lets one process hold :data:`MAX_CONNECTIONS` connections (5 kept open,
+    the rest opened when needed and closed when returned). SQLAlchemy's default (5 + 10
+    overflow, 30 s wait) is smaller than the number of endpoints a uvicorn worker runs at once
+    (40 threads); a request holds its connection for its whole duration (the results of a
+    200-scenario assessment take about 1 s of CPU), so under load the 16th concurrent request
+    of a worker waited for a connection and failed after 30 s with ``QueuePool limit ...
+    reached`` (500). With a pool as large as the thread limit a request that has a thread
+    always has a connection. On PostgreSQL this means up to 40 connections per worker process:
+    keep ``workers x 40`` (plus other clients) under the server's ``max_connections`` (100 by
+    default). Pools that are not a queue (SQLite in memory) are left as they are.
+    """
     engine = create_engine(database_url(url))
+    if isinstance(engine.pool, QueuePool):
+        engine.dispose()
+        engine = create_engine(
+            database_url(url), pool_size=POOL_KEPT, max_overflow=MAX_CONNECTIONS - POOL_KEPT
+        )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_foreign_keys)
     return engine

@@ -12,14 +12,20 @@ from typing import Any
 
 import yaml
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from nsra.io.problems import InputError, Problem
 from nsra.server.db.models import (
+    AnalystRow,
     AssessmentRow,
+    CascadeRow,
     ConsensusRow,
     EstimateRow,
+    MeasureRow,
+    ReinforcementRow,
+    ScenarioRow,
     ScenarioSourceRow,
+    StrategyRow,
     StrategySourceRow,
 )
 from nsra.server.db.specs import row_spec
@@ -56,9 +62,71 @@ def _judgement(row: EstimateRow | ConsensusRow, out: dict[str, Any]) -> dict[str
     return out
 
 
+S, E, C = AssessmentRow.scenarios, ScenarioRow.estimates, ScenarioRow.consensus
+# Load an assessment's rows in a few queries (one per relationship), not one per row.
+_EAGER = (
+    selectinload(AssessmentRow.organisations),
+    selectinload(AssessmentRow.analysts).selectinload(AnalystRow.organisation),
+    selectinload(S).selectinload(ScenarioRow.owner),
+    selectinload(S).selectinload(ScenarioRow.sources),
+    selectinload(S).selectinload(ScenarioRow.reinforces).selectinload(ReinforcementRow.target),
+    selectinload(S).selectinload(E).selectinload(EstimateRow.entries),
+    selectinload(S).selectinload(E).selectinload(EstimateRow.analyst),
+    selectinload(S).selectinload(C).selectinload(ConsensusRow.entries),
+    selectinload(AssessmentRow.cascades).selectinload(CascadeRow.entries),
+    selectinload(AssessmentRow.cascades).selectinload(CascadeRow.cause),
+    selectinload(AssessmentRow.cascades).selectinload(CascadeRow.effect),
+    selectinload(AssessmentRow.strategies).selectinload(StrategyRow.owner),
+    selectinload(AssessmentRow.strategies).selectinload(StrategyRow.sources),
+    selectinload(AssessmentRow.measures).selectinload(MeasureRow.owners),
+    selectinload(AssessmentRow.measures).selectinload(MeasureRow.scenarios),
+    selectinload(AssessmentRow.measures).selectinload(MeasureRow.strategy),
+)
+
+
+def consensus_item(c: ConsensusRow) -> dict[str, Any]:
+    item = _judgement(c, {})
+    _put(item, "date", c.date.isoformat() if c.date else None)
+    return item
+
+
+def cascade_item(cz: CascadeRow) -> dict[str, Any]:
+    item: dict[str, Any] = {"cause": cz.cause.key, "effect": cz.effect.key}
+    if cz.by_levels:
+        levels: dict[str, dict[str, Any]] = {}
+        for e in cz.entries:
+            assert e.cause_level is not None and e.effect_level is not None
+            levels.setdefault(e.cause_level, {})[e.effect_level] = row_spec(e)
+        item["levels"] = levels
+    elif cz.entries:
+        item["probability"] = row_spec(cz.entries[0])
+    _put(item, "rationale", cz.rationale)
+    return item
+
+
+def strategy_item(st: StrategyRow) -> dict[str, Any]:
+    item = {"id": st.key, "title": st.title, "scope": st.scope, "owner": st.owner.key}
+    _put(item, "description", st.description)
+    _put(item, "sources", _sources(st.sources))
+    return item
+
+
+def measure_item(m: MeasureRow) -> dict[str, Any]:
+    item = {
+        "id": m.key,
+        "title": m.title,
+        "owners": [o.organisation.key for o in m.owners],
+        "strategy": m.strategy.key,
+        "phase": m.phase,
+        "scenarios": [s.scenario.key for s in m.scenarios],
+    }
+    _put(item, "description", m.description)
+    return item
+
+
 def assessment_data(session: Session, assessment_id: int) -> dict[str, Any]:
     """The plain data of an assessment file (mappings, lists, text, numbers)."""
-    a = session.get(AssessmentRow, assessment_id)
+    a = session.get(AssessmentRow, assessment_id, options=_EAGER)
     if a is None:
         raise InputError([Problem(f"there is no assessment {assessment_id} in the database")])
     out: dict[str, Any] = {
@@ -93,48 +161,12 @@ def assessment_data(session: Session, assessment_id: int) -> dict[str, Any]:
         _put(s, "sources", _sources(sc.sources))
         _put(s, "reinforces", [r.target.key for r in sc.reinforces])
         _put(s, "estimates", [_judgement(e, {"analyst": e.analyst.key}) for e in sc.estimates])
-        consensus = []
-        for c in sc.consensus:
-            item = _judgement(c, {})
-            _put(item, "date", c.date.isoformat() if c.date else None)
-            consensus.append(item)
-        _put(s, "consensus", consensus)
+        _put(s, "consensus", [consensus_item(c) for c in sc.consensus])
         scenarios.append(s)
     out["scenarios"] = scenarios
-    cascades = []
-    for cz in a.cascades:
-        item = {"cause": cz.cause.key, "effect": cz.effect.key}
-        if cz.by_levels:
-            levels: dict[str, dict[str, Any]] = {}
-            for e in cz.entries:
-                assert e.cause_level is not None and e.effect_level is not None
-                levels.setdefault(e.cause_level, {})[e.effect_level] = row_spec(e)
-            item["levels"] = levels
-        elif cz.entries:
-            item["probability"] = row_spec(cz.entries[0])
-        _put(item, "rationale", cz.rationale)
-        cascades.append(item)
-    _put(out, "cascades", cascades)
-    strategies = []
-    for st in a.strategies:
-        item = {"id": st.key, "title": st.title, "scope": st.scope, "owner": st.owner.key}
-        _put(item, "description", st.description)
-        _put(item, "sources", _sources(st.sources))
-        strategies.append(item)
-    _put(out, "strategies", strategies)
-    measures = []
-    for m in a.measures:
-        item = {
-            "id": m.key,
-            "title": m.title,
-            "owners": [o.organisation.key for o in m.owners],
-            "strategy": m.strategy.key,
-            "phase": m.phase,
-            "scenarios": [s.scenario.key for s in m.scenarios],
-        }
-        _put(item, "description", m.description)
-        measures.append(item)
-    _put(out, "measures", measures)
+    _put(out, "cascades", [cascade_item(cz) for cz in a.cascades])
+    _put(out, "strategies", [strategy_item(st) for st in a.strategies])
+    _put(out, "measures", [measure_item(m) for m in a.measures])
     return out
 
 

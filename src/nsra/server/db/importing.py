@@ -13,7 +13,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from nsra.io.validate import read_assessment
-from nsra.model.assessment import Assessment, Consensus, ScenarioEstimate, Source
+from nsra.model.assessment import (
+    Assessment,
+    Cascade,
+    Consensus,
+    Measure,
+    ScenarioEstimate,
+    Source,
+    Strategy,
+)
 from nsra.server.db import audit, workflow
 from nsra.server.db.methods import method_text, register, register_shipped
 from nsra.server.db.models import (
@@ -97,6 +105,55 @@ def _entries(item: ScenarioEstimate | Consensus, cls: type[Any]) -> list[Any]:
     ]
 
 
+# -- one item: fill a new row, or change an existing one in place (its version goes up) -----
+
+
+def fill_consensus(row: ConsensusRow, c: Consensus) -> ConsensusRow:
+    row.level, row.rationale, row.date = c.level, c.rationale, c.date
+    row.entries = _entries(c, ConsensusEntryRow)
+    return row
+
+
+def fill_cascade(row: CascadeRow, cz: Cascade, scenarios: dict[str, ScenarioRow]) -> CascadeRow:
+    entries: list[CascadeEntryRow] = []
+    if cz.levels is not None:
+        cells = [(x, y, spec) for x, r in cz.levels.items() for y, spec in r.items()]
+        entries = [
+            CascadeEntryRow(position=k, cause_level=x, effect_level=y, **to_spec(s).columns())
+            for k, (x, y, s) in enumerate(cells)
+        ]
+    elif cz.probability is not None:
+        entries = [CascadeEntryRow(position=0, **to_spec(cz.probability).columns())]
+    row.cause, row.effect = scenarios[cz.cause], scenarios[cz.effect]
+    row.by_levels = cz.levels is not None
+    row.rationale = cz.rationale
+    row.entries = entries
+    return row
+
+
+def fill_strategy(row: StrategyRow, st: Strategy, orgs: dict[str, OrganisationRow]) -> StrategyRow:
+    row.title, row.scope, row.owner = st.title, st.scope, orgs[st.owner]
+    row.description = st.description
+    row.sources = _sources(st.sources, StrategySourceRow)
+    return row
+
+
+def fill_measure(
+    row: MeasureRow,
+    m: Measure,
+    orgs: dict[str, OrganisationRow],
+    strategies: dict[str, StrategyRow],
+    scenarios: dict[str, ScenarioRow],
+) -> MeasureRow:
+    row.title, row.strategy, row.phase = m.title, strategies[m.strategy], m.phase
+    row.description = m.description
+    row.owners = [MeasureOwnerRow(position=k, organisation=orgs[o]) for k, o in enumerate(m.owners)]
+    row.scenarios = [
+        MeasureScenarioRow(position=k, scenario=scenarios[s]) for k, s in enumerate(m.scenarios)
+    ]
+    return row
+
+
 def store_assessment(session: Session, a: Assessment, method_row: MethodRow) -> AssessmentRow:
     """Add the rows of an assessment to the session, flushing section by section; link its
     analysts to the users of the same name and assign them the scenarios they estimated
@@ -150,14 +207,7 @@ def store_assessment(session: Session, a: Assessment, method_row: MethodRow) -> 
                 for k, e in enumerate(sc.estimates)
             ],
             consensus=[
-                ConsensusRow(
-                    position=k,
-                    level=c.level,
-                    rationale=c.rationale,
-                    date=c.date,
-                    entries=_entries(c, ConsensusEntryRow),
-                )
-                for k, c in enumerate(sc.consensus)
+                fill_consensus(ConsensusRow(position=k), c) for k, c in enumerate(sc.consensus)
             ],
         )
         for n, sc in enumerate(a.scenarios)
@@ -170,57 +220,18 @@ def store_assessment(session: Session, a: Assessment, method_row: MethodRow) -> 
         ]
     session.flush()
 
-    for n, cz in enumerate(a.cascades):
-        entries: list[CascadeEntryRow] = []
-        if cz.levels is not None:
-            cells = [(x, y, spec) for x, r in cz.levels.items() for y, spec in r.items()]
-            entries = [
-                CascadeEntryRow(position=k, cause_level=x, effect_level=y, **to_spec(s).columns())
-                for k, (x, y, s) in enumerate(cells)
-            ]
-        elif cz.probability is not None:
-            entries = [CascadeEntryRow(position=0, **to_spec(cz.probability).columns())]
-        row.cascades.append(
-            CascadeRow(
-                position=n,
-                cause=scenarios[cz.cause],
-                effect=scenarios[cz.effect],
-                by_levels=cz.levels is not None,
-                rationale=cz.rationale,
-                entries=entries,
-            )
-        )
+    row.cascades = [
+        fill_cascade(CascadeRow(position=n), cz, scenarios) for n, cz in enumerate(a.cascades)
+    ]
     session.flush()
 
     row.strategies = [
-        StrategyRow(
-            key=st.id,
-            position=n,
-            title=st.title,
-            scope=st.scope,
-            owner=orgs[st.owner],
-            description=st.description,
-            sources=_sources(st.sources, StrategySourceRow),
-        )
+        fill_strategy(StrategyRow(key=st.id, position=n), st, orgs)
         for n, st in enumerate(a.strategies)
     ]
     strategies = {s.key: s for s in row.strategies}
     row.measures = [
-        MeasureRow(
-            key=m.id,
-            position=n,
-            title=m.title,
-            strategy=strategies[m.strategy],
-            phase=m.phase,
-            description=m.description,
-            owners=[
-                MeasureOwnerRow(position=k, organisation=orgs[o]) for k, o in enumerate(m.owners)
-            ],
-            scenarios=[
-                MeasureScenarioRow(position=k, scenario=scenarios[s])
-                for k, s in enumerate(m.scenarios)
-            ],
-        )
+        fill_measure(MeasureRow(key=m.id, position=n), m, orgs, strategies, scenarios)
         for n, m in enumerate(a.measures)
     ]
     session.flush()

@@ -1,0 +1,100 @@
+"""What every endpoint shares: the database session, the signed-in user, the classification
+header, and writes as one retried transaction.
+
+Decisions (read before changing):
+
+* Reads use one session per request (:data:`SessionDep`). Every write runs in its own
+  transaction through :func:`write`: all of it is committed or none of it.
+* A write that collides with a concurrent one at the database (a versioned UPDATE of a row
+  changed meanwhile, a unique number taken meanwhile, SQLite's "database is locked") is run
+  again from the start, up to :data:`ATTEMPTS` times: it then re-reads what it checks, so a real
+  conflict becomes a 409 with the current value, and a harmless collision (two analysts writing
+  different estimates at the same moment) simply succeeds.
+* The user comes from ``Authorization: Bearer TOKEN`` (scripts) or from the session cookie of
+  a browser (:mod:`nsra.server.api.auth`, which also checks the CSRF token).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
+from urllib.parse import quote
+
+from fastapi import Depends, Request, Response
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from nsra.server.api.errors import ApiError
+from nsra.server.db.access import UserRow
+from nsra.server.db.workflow import WorkflowError
+
+CLASSIFICATION_HEADER = "X-Classification"
+ATTEMPTS = 8
+T = TypeVar("T")
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def _session(request: Request) -> Iterator[Session]:
+    """A session for the request's reads; a write opens its own session, one transaction."""
+    with Session(engine_of(request), expire_on_commit=False) as s:
+        yield s
+
+
+SessionDep = Annotated[Session, Depends(_session)]
+
+
+def _current_user(request: Request, s: SessionDep) -> UserRow:
+    from nsra.server.api.auth import request_user
+
+    return request_user(s, request)
+
+
+UserDep = Annotated[UserRow, Depends(_current_user)]
+
+
+def classified(response: Response, *labels: str) -> None:
+    """The ``X-Classification`` header: the labels, percent-encoded (UTF-8) when not ASCII,
+    since HTTP header values are ASCII; the body always carries the label as written."""
+    value = ", ".join(sorted(set(labels)))
+    if not value.isascii():
+        value = quote(value, safe=" /()-,.:;'")
+    response.headers[CLASSIFICATION_HEADER] = value
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, StaleDataError | IntegrityError):
+        return True
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
+
+
+def write(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in one transaction, again from the start after a collision (see above).
+
+    :class:`~nsra.server.db.workflow.WorkflowError` becomes an :class:`ApiError`. After the last
+    attempt a collision is a 409 asking to retry; an integrity error that is no collision (a
+    duplicate the checks let through) is a 409 too, never a 500.
+    """
+    for attempt in range(ATTEMPTS):
+        try:
+            with Session(engine, expire_on_commit=False) as s, s.begin():
+                return work(s)
+        except WorkflowError as exc:
+            raise ApiError(exc.status, exc.message, exc.field) from None
+        except (StaleDataError, IntegrityError, OperationalError) as exc:
+            if not _retryable(exc) or attempt == ATTEMPTS - 1:
+                if isinstance(exc, OperationalError) and not _retryable(exc):
+                    raise
+                raise ApiError(
+                    409,
+                    "another change was written at the same time: read again and retry",
+                    None,
+                ) from None
+            time.sleep(0.005 * (2**attempt))
+    raise AssertionError("unreachable")
