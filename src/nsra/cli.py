@@ -749,12 +749,32 @@ def serve(
             "example and one user per role; prints their tokens.",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes; each opens its own connections to the database.",
+        ),
+    ] = 1,
 ) -> None:
-    """Run the web server (REST API at /api, docs at /api/docs) on the database, upgraded first."""
+    """Run the web server (REST API at /api, docs at /api/docs) on the database, upgraded first.
+
+    With --workers N > 1 the workers build the application themselves from NSRA_DATABASE_URL
+    (set here to the database served), since uvicorn needs an import string to start them.
+    """
     import uvicorn
 
     from nsra.server.api import create_app
-    from nsra.server.db import upgrade
+    from nsra.server.api.factory import IMPORT_STRING
+    from nsra.server.db import ENV_VAR, database_url, upgrade
+
+    def run(engine: Any, served: str) -> None:
+        if workers == 1:
+            uvicorn.run(create_app(engine), host=host, port=port)
+            return
+        os.environ[ENV_VAR] = served  # inherited by the worker processes
+        uvicorn.run(IMPORT_STRING, factory=True, workers=workers, host=host, port=port)
 
     if demo:
         if url:
@@ -776,12 +796,12 @@ def serve(
                     f"  curl -H 'Authorization: Bearer {info.users[0].token}' "
                     f"{address}/api/assessments"
                 )
-                uvicorn.run(create_app(engine), host=host, port=port)
+                run(engine, info.url)
         return
     with _database(url, need_current=False) as engine:
         upgrade(engine)
         out.print(f"nsra serving http://{host}:{port}/api/docs")
-        uvicorn.run(create_app(engine), host=host, port=port)
+        run(engine, database_url(url))
 
 
 # -- audit ----------------------------------------------------------------------------------

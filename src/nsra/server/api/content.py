@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nsra.io.problems import InputError
 from nsra.io.validate import Loaded, parse_assessment
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import SessionDep, UserDep, classified, engine_of, write
@@ -91,11 +92,42 @@ def _lookups(s: Session, assessment_id: int) -> Lookups:
     return Lookups(by_key(OrganisationRow), by_key(ScenarioRow), by_key(StrategyRow))
 
 
-def _checked(s: Session, row: AssessmentRow, change: Callable[[Json], None]) -> Loaded:
-    """The assessment with ``change`` applied, checked as a file; raises InputError (422)."""
+def _checked(
+    s: Session,
+    row: AssessmentRow,
+    change: Callable[[Json], None],
+    item_at: Callable[[Json], tuple[str | int, ...] | None] = lambda _data: None,
+) -> Loaded:
+    """The assessment with ``change`` applied, checked as a file; raises InputError (422).
+
+    ``item_at`` gives the changed item's path in the file: problems inside it are reported at
+    ``item...`` (the field of the request), the others at their path in the assessment.
+    """
     data = assessment_data(s, row.id)
     change(data)
-    return parse_assessment(json.dumps(data), "assessment", method=method_of(row.method))
+    try:
+        return parse_assessment(json.dumps(data), "assessment", method=method_of(row.method))
+    except InputError as exc:
+        at = item_at(data)
+        if at is None:
+            raise
+        n = len(at)
+        raise InputError(
+            [
+                replace(p, path=("item", *p.path[n:]), line=None, column=None)
+                if tuple(p.path[:n]) == at
+                else replace(p, line=None, column=None)
+                for p in exc.problems
+            ]
+        ) from None
+
+
+def _touch(s: Session, row: Any) -> None:
+    """Flush, with the row's version one up even when only its children changed (the fill
+    functions flush the removal of old children first, so this is the row's one UPDATE)."""
+    if row.id is not None:
+        row.updated_at = _now()
+    s.flush()
 
 
 def _conflict(version: int | None, current: Json | None, stored: int | None) -> None:
@@ -221,7 +253,11 @@ def _keyed_write(
             data.get(kind.section, []), lambda it: it.get("id") == key, new
         )
 
-    loaded = _checked(s, row, change)
+    def item_at(data: Json) -> tuple[str | int, ...] | None:
+        ids = [it.get("id") for it in data.get(kind.section, [])]
+        return (kind.section, ids.index(key)) if key in ids else None
+
+    loaded = _checked(s, row, change, item_at)
     if new is None:
         s.delete(existing)
         s.flush()
@@ -233,14 +269,12 @@ def _keyed_write(
     if target is None:
         position = 1 + max((r.position for r in getattr(row, kind.section)), default=-1)
         target = kind.cls(key=key, position=position, assessment_id=assessment_id)
-        s.add(target)
-    else:
-        target.updated_at = _now()  # the row's version goes up even if only children change
     if kind is STRATEGIES:
         fill_strategy(target, model, look.orgs)
     else:
         fill_measure(target, model, look.orgs, look.strategies, look.scenarios)
-    s.flush()
+    s.add(target)
+    _touch(s, target)
     value = kind.export(target)
     seq = _record(s, user, row, kind.section, key, old, value, rationale)
     return _answer(row, value, target.version, audit=seq)
@@ -369,7 +403,11 @@ def _cascade_write(
             new,
         )
 
-    loaded = _checked(s, row, change)
+    def item_at(data: Json) -> tuple[str | int, ...] | None:
+        pairs = [(it.get("cause"), it.get("effect")) for it in data.get("cascades", [])]
+        return ("cascades", pairs.index((cause, effect))) if (cause, effect) in pairs else None
+
+    loaded = _checked(s, row, change, item_at)
     name = f"{cause}->{effect}"
     if new is None:
         s.delete(existing)
@@ -381,11 +419,9 @@ def _cascade_write(
     if target is None:
         position = 1 + max((c.position for c in row.cascades), default=-1)
         target = CascadeRow(position=position, assessment_id=assessment_id)
-        s.add(target)
-    else:
-        target.updated_at = _now()
     fill_cascade(target, model, _lookups(s, assessment_id).scenarios)
-    s.flush()
+    s.add(target)
+    _touch(s, target)
     value = cascade_item(target)
     seq = _record(s, user, row, "cascades", name, old, value, rationale, scenario=cause)
     return _answer(row, value, target.version, audit=seq)
@@ -503,7 +539,15 @@ def _consensus_write(
                 if not kept:
                     del item["consensus"]
 
-    loaded = _checked(s, row, change)
+    def item_at(data: Json) -> tuple[str | int, ...] | None:
+        ids = [sc["id"] for sc in data["scenarios"]]
+        items = data["scenarios"][ids.index(scenario)].get("consensus", [])
+        levels = [c.get("level") for c in items]
+        if level not in levels:
+            return None
+        return ("scenarios", ids.index(scenario), "consensus", levels.index(level))
+
+    loaded = _checked(s, row, change, item_at)
     key = f"{scenario}/{level or ''}"
     if new is None:
         assert existing is not None
@@ -516,11 +560,11 @@ def _consensus_write(
     target = existing
     if target is None:
         target = ConsensusRow(position=1 + max((c.position for c in sc.consensus), default=-1))
+        fill_consensus(target, model)
         sc.consensus.append(target)
     else:
-        target.updated_at = _now()
-    fill_consensus(target, model)
-    s.flush()
+        fill_consensus(target, model)
+    _touch(s, target)
     value = consensus_item(target)
     seq = _record(
         s, user, row, "consensus", key, old, value, rationale or model.rationale, scenario=scenario

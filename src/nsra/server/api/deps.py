@@ -16,6 +16,7 @@ Decisions (read before changing):
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from typing import Annotated, TypeVar
@@ -31,6 +32,7 @@ from nsra.server.api.errors import ApiError
 from nsra.server.db.access import UserRow
 from nsra.server.db.workflow import WorkflowError
 
+log = logging.getLogger("nsra.server")
 CLASSIFICATION_HEADER = "X-Classification"
 ATTEMPTS = 8
 T = TypeVar("T")
@@ -91,6 +93,7 @@ def write(engine: Engine, work: Callable[[Session], T]) -> T:
             if not _retryable(exc) or attempt == ATTEMPTS - 1:
                 if isinstance(exc, OperationalError) and not _retryable(exc):
                     raise
+                log.warning("write gave up after %d attempts: %s", attempt + 1, exc)
                 raise ApiError(
                     409,
                     "another change was written at the same time: read again and retry",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from nsra.io.validate import read_assessment
 from nsra.model.assessment import (
@@ -108,7 +108,18 @@ def _entries(item: ScenarioEstimate | Consensus, cls: type[Any]) -> list[Any]:
 # -- one item: fill a new row, or change an existing one in place (its version goes up) -----
 
 
+def _clear(row: Any, *collections: str) -> None:
+    """Empty an existing row's child lists and flush, so that the new children (inserted
+    before old ones would be deleted) do not collide with the old on (parent, position)."""
+    session = object_session(row)
+    if session is not None and row.id is not None:
+        for name in collections:
+            setattr(row, name, [])
+        session.flush()
+
+
 def fill_consensus(row: ConsensusRow, c: Consensus) -> ConsensusRow:
+    _clear(row, "entries")
     row.level, row.rationale, row.date = c.level, c.rationale, c.date
     row.entries = _entries(c, ConsensusEntryRow)
     return row
@@ -124,6 +135,7 @@ def fill_cascade(row: CascadeRow, cz: Cascade, scenarios: dict[str, ScenarioRow]
         ]
     elif cz.probability is not None:
         entries = [CascadeEntryRow(position=0, **to_spec(cz.probability).columns())]
+    _clear(row, "entries")
     row.cause, row.effect = scenarios[cz.cause], scenarios[cz.effect]
     row.by_levels = cz.levels is not None
     row.rationale = cz.rationale
@@ -132,6 +144,7 @@ def fill_cascade(row: CascadeRow, cz: Cascade, scenarios: dict[str, ScenarioRow]
 
 
 def fill_strategy(row: StrategyRow, st: Strategy, orgs: dict[str, OrganisationRow]) -> StrategyRow:
+    _clear(row, "sources")
     row.title, row.scope, row.owner = st.title, st.scope, orgs[st.owner]
     row.description = st.description
     row.sources = _sources(st.sources, StrategySourceRow)
@@ -145,6 +158,7 @@ def fill_measure(
     strategies: dict[str, StrategyRow],
     scenarios: dict[str, ScenarioRow],
 ) -> MeasureRow:
+    _clear(row, "owners", "scenarios")
     row.title, row.strategy, row.phase = m.title, strategies[m.strategy], m.phase
     row.description = m.description
     row.owners = [MeasureOwnerRow(position=k, organisation=orgs[o]) for k, o in enumerate(m.owners)]
