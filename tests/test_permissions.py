@@ -1,0 +1,336 @@
+"""The permission matrix: every role x every endpoint of the API, on the assessment the caller
+belongs to and on another assessment's id, on SQLite and PostgreSQL.
+
+The endpoints are listed in :data:`STEPS` in an order that is a valid session for a permitted
+caller (create before delete, submit before close); each caller runs the whole list in a
+world of its own, so what one role does never changes what another role meets. A test checks
+that the list covers every route of the application: a new endpoint without a row here fails.
+
+Roles: ``admin`` (global administrator, no membership), ``coordinator``, ``analyst`` (linked to
+analyst ``nctv-analyst`` of the integrated example) and ``viewer`` of the assessment, and
+``outsider`` (coordinator of another assessment only). Need to know: for a non-member an
+assessment does not exist (404), whatever the endpoint; without a valid token everything is 401.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from helpers import EXAMPLES_DIR
+from nsra.server.api import create_app
+from nsra.server.db import assessment_data, import_file
+from nsra.server.db import workflow as wf
+from nsra.server.db.access import MembershipRow, add_user, new_token
+
+NL = EXAMPLES_DIR / "nl-integrated.yaml"
+BE = EXAMPLES_DIR / "be-bnra.yaml"
+ANALYST = "nctv-analyst"
+OWN = "right-wing-lone-actor"  # assigned to ANALYST (estimates in the file), no consensus
+OTHER_SC = "heat-wave-drought"  # not assigned to ANALYST
+ROLES = ("admin", "coordinator", "analyst", "viewer", "outsider")
+
+
+@dataclass
+class World:
+    client: TestClient
+    mine: int
+    other: int
+    tokens: dict[str, str]
+    versions: dict[str, Any] = field(default_factory=dict)
+
+    def headers(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+def _world(engine: Engine) -> Iterator[World]:
+    mine, other = import_file(engine, str(NL)), import_file(engine, str(BE))
+    tokens: dict[str, str] = {}
+    with Session(engine) as s, s.begin():
+        for name, role, on in (
+            ("admin", "admin", None),
+            ("coordinator", "coordinator", mine),
+            (ANALYST, "analyst", mine),  # the user whose name is the analyst's id: linked
+            ("viewer", "viewer", mine),
+            ("outsider", "coordinator", other),
+        ):
+            user = add_user(s, name, role, None)
+            tokens["analyst" if name == ANALYST else name] = new_token(s, user)
+            if on is not None:
+                member_role = "coordinator" if role == "coordinator" else role
+                s.add(MembershipRow(user_id=user.id, assessment_id=on, role=member_role))
+        # round 1 closed, round 2 open: the Delphi endpoints have something to act on
+        row = s.get(wf.AssessmentRow, mine)
+        assert row is not None
+        r1 = wf.open_round(s, row, "admin", None)
+        wf.close_round(s, r1, "admin", {})
+        wf.open_round(s, row, "admin", None)
+    with TestClient(create_app(engine)) as client:
+        yield World(client, mine, other, tokens)
+
+
+@pytest.fixture
+def world(engine: Engine) -> Iterator[World]:
+    yield from _world(engine)
+
+
+# -- expectations ----------------------------------------------------------------------------
+
+Expect = dict[str, int]
+
+
+def read(ok: int = 200) -> Expect:
+    """Every member may; a non-member meets 404."""
+    return {"admin": ok, "coordinator": ok, "analyst": ok, "viewer": ok, "outsider": 404}
+
+
+def coordinate(ok: int = 200) -> Expect:
+    """Coordinators of the assessment and administrators."""
+    return {"admin": ok, "coordinator": ok, "analyst": 403, "viewer": 403, "outsider": 404}
+
+
+def everyone(ok: int = 200) -> Expect:
+    return dict.fromkeys(ROLES, ok)
+
+
+Path = Callable[[World, int], str]
+Kw = Callable[[World], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Step:
+    method: str
+    route: str  # the route's path as FastAPI lists it
+    expect: Expect
+    kw: Kw = lambda _w: {}
+    fill: dict[str, str] = field(default_factory=dict)  # route parameters other than the id
+    remember: str | None = None  # keep the response's version under this name
+
+    def path(self, aid: int) -> str:
+        return self.route.replace("{assessment_id}", str(aid)).format(**self.fill)
+
+
+def _json(body: Any) -> Kw:
+    return lambda _w: {"json": body}
+
+
+def _version(name: str, extra: dict[str, Any] | None = None) -> Kw:
+    return lambda w: {"params": {"version": w.versions.get(name, 1), **(extra or {})}}
+
+
+def _put_item(item: dict[str, Any]) -> Kw:
+    return lambda _w: {"json": {"item": item, "version": None}}
+
+
+A = "/api/assessments/{assessment_id}"
+EST = A + "/scenarios/{scenario}/estimates/{analyst}/{slot}"
+STRATEGY = {"title": {"en": "Perm"}, "scope": "national", "owner": "jenv"}
+MEASURE = {
+    "title": {"en": "Perm"},
+    "owners": ["jenv"],
+    "strategy": "counter-terrorism-strategy",
+    "phase": "prevent",
+    "scenarios": [OWN],
+}
+CONSENSUS = {"likelihood": "C", "rationale": "agreed"}
+EST_FILL = {"scenario": OWN, "analyst": ANALYST, "slot": "likelihood"}
+
+STEPS: tuple[Step, ...] = (
+    Step("GET", "/api/methods", everyone()),
+    Step("GET", "/api/assessments", everyone()),
+    Step("GET", A, read()),
+    Step("GET", A + "/scenarios", read()),
+    Step("GET", A + "/results", read()),
+    Step("GET", A + "/report", read()),
+    Step("GET", A + "/export", read(), _json(None)),
+    Step("GET", A + "/audit", coordinate()),
+    Step("GET", EST, read(), fill=EST_FILL, remember="estimate"),
+    Step(
+        "PUT",
+        EST,
+        {**coordinate(), "analyst": 200},
+        lambda w: {"json": {"estimate": "D", "version": w.versions.get("estimate")}},
+        fill=EST_FILL,
+    ),
+    Step("GET", A + "/strategies", read()),
+    Step("GET", A + "/strategies/{key}", read(), fill={"key": "defence-policy"}),
+    Step("PUT", A + "/strategies/{key}", coordinate(), _put_item(STRATEGY), {"key": "perm"}, "s"),
+    Step("DELETE", A + "/strategies/{key}", coordinate(), _version("s"), {"key": "perm"}),
+    Step("GET", A + "/measures", read()),
+    Step("GET", A + "/measures/{key}", read(), fill={"key": "threat-level-and-surveillance"}),
+    Step("PUT", A + "/measures/{key}", coordinate(), _put_item(MEASURE), {"key": "perm"}, "m"),
+    Step("DELETE", A + "/measures/{key}", coordinate(), _version("m"), {"key": "perm"}),
+    Step("GET", A + "/cascades", read()),
+    Step(
+        "GET",
+        A + "/cascades/{cause}/{effect}",
+        read(),
+        fill={"cause": "pandemic", "effect": "polarisation-social-unrest"},
+    ),
+    Step(
+        "PUT",
+        A + "/cascades/{cause}/{effect}",
+        coordinate(),
+        _put_item({"probability": "B"}),
+        {"cause": OWN, "effect": "pandemic"},
+        "c",
+    ),
+    Step(
+        "DELETE",
+        A + "/cascades/{cause}/{effect}",
+        coordinate(),
+        _version("c"),
+        {"cause": OWN, "effect": "pandemic"},
+    ),
+    Step("GET", A + "/scenarios/{scenario}/consensus", read(), fill={"scenario": OWN}),
+    Step(
+        "PUT",
+        A + "/scenarios/{scenario}/consensus",
+        coordinate(),
+        _put_item(CONSENSUS),
+        {"scenario": OWN},
+        "k",
+    ),
+    Step(
+        "DELETE",
+        A + "/scenarios/{scenario}/consensus",
+        coordinate(),
+        _version("k"),
+        {"scenario": OWN},
+    ),
+    Step("POST", A + "/organisations", coordinate(201), _json({"id": "perm", "name": "Perm"})),
+    Step("GET", A + "/analysts", read()),
+    Step(
+        "PUT",
+        A + "/analysts/{analyst}",
+        coordinate(),
+        _json({"organisation": "jenv"}),
+        {"analyst": "perm-analyst"},
+    ),
+    Step("GET", A + "/assignments", read()),
+    Step(
+        "PUT",
+        A + "/assignments/{scenario}/{analyst}",
+        coordinate(),
+        fill={"scenario": OTHER_SC, "analyst": ANALYST},
+    ),
+    Step(
+        "DELETE",
+        A + "/assignments/{scenario}/{analyst}",
+        coordinate(),
+        fill={"scenario": OTHER_SC, "analyst": ANALYST},
+    ),
+    Step("GET", A + "/rounds", read()),
+    Step("GET", A + "/rounds/{number}", read(), fill={"number": "1"}),
+    Step("GET", A + "/rounds/{number}", coordinate(), fill={"number": "2"}),  # open: coordinators
+    Step("GET", A + "/rounds/compare", read(), lambda _w: {"params": {"from": 1, "to": 1}}),
+    Step("POST", A + "/rounds", coordinate(409), _json({})),  # round 2 is still open
+    Step(
+        "POST",
+        A + "/scenarios/{scenario}/submit",
+        {**coordinate(201), "analyst": 201},
+        _json({"analyst": ANALYST}),
+        {"scenario": OWN},
+    ),
+    Step("POST", A + "/rounds/{number}/close", coordinate(), fill={"number": "2"}),
+    Step("POST", A + "/rounds", coordinate(201), _json({"note": "next"})),
+    Step("POST", A + "/members", coordinate(201), _json({"user": "viewer", "role": "viewer"})),
+    Step(
+        "POST",
+        "/api/assessments",
+        {"admin": 201, "coordinator": 201, "analyst": 403, "viewer": 403, "outsider": 201},
+        lambda _w: {"json": _upload()},
+    ),
+)
+
+
+def _upload() -> dict[str, Any]:
+    return {
+        "title": {"en": "New"},
+        "method": "uk-nsra-2023",
+        "date": "2026-11-29",
+        "classification": "OFFICIAL",
+        "organisations": [{"id": "co", "name": "CO"}],
+        "scenarios": [
+            {
+                "id": "s1",
+                "title": {"en": "S1"},
+                "theme": "t",
+                "domain": "internal",
+                "malicious": False,
+                "owner": "co",
+            }
+        ],
+    }
+
+
+def _run(w: World, who: str, step: Step, aid: int) -> Any:
+    r = w.client.request(step.method, step.path(aid), headers=w.headers(who), **step.kw(w))
+    if step.remember and r.status_code in (200, 201):
+        w.versions[step.remember] = r.json().get("version")
+    return r
+
+
+# -- the tests -------------------------------------------------------------------------------
+
+
+def test_the_matrix_covers_every_operation_of_the_openapi_schema(engine: Engine) -> None:
+    paths = create_app(engine).openapi()["paths"]
+    routes = {(method.upper(), path) for path, ops in paths.items() for method in ops}
+    covered = {(s.method, s.route) for s in STEPS} | {(m, r) for m, r in EXTRA_ROUTES}
+    assert routes - covered == set(), "routes without a row in the permission matrix"
+    assert covered - routes == set(), "rows of the matrix without a route"
+
+
+EXTRA_ROUTES: set[tuple[str, str]] = set()  # routes tested in their own files (sign-in, versions)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_every_role_on_every_endpoint(world: World, who: str) -> None:
+    w = world
+    for step in STEPS:
+        r = _run(w, who, step, w.mine)
+        want = step.expect[who]
+        assert r.status_code == want, f"{who} {step.method} {step.path(w.mine)}: {r.text}"
+        if r.headers.get("content-type", "").startswith("application/json"):
+            body = r.json()
+            assert isinstance(body, list | dict)
+            if want >= 400:
+                assert set(body) >= {"error", "field"} and body["error"]
+        if want < 400 and "{assessment_id}" in step.route:
+            assert r.headers["X-Classification"]  # every response with its content is labelled
+
+
+@pytest.mark.parametrize("who", ["coordinator", "analyst", "viewer"])
+def test_another_assessments_ids_are_404_on_every_endpoint(world: World, who: str) -> None:
+    w = world
+    before = assessment_data_of(w)
+    for step in STEPS:
+        if "{assessment_id}" not in step.route:
+            continue
+        r = _run(w, who, step, w.other)
+        assert r.status_code == 404, f"{who} {step.method} {step.path(w.other)}: {r.text}"
+        assert "Belg" not in r.text and "BNRA" not in r.text  # nothing of it leaks
+    assert assessment_data_of(w) == before
+
+
+def assessment_data_of(w: World) -> Any:
+    engine = w.client.app.state.engine  # type: ignore[attr-defined]
+    with Session(engine) as s:
+        return assessment_data(s, w.other)
+
+
+@pytest.mark.parametrize("token", [None, "nsra_forged"])
+def test_without_a_valid_token_every_endpoint_is_401(world: World, token: str | None) -> None:
+    w = world
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    for step in STEPS:
+        r = w.client.request(step.method, step.path(w.mine), headers=headers, **step.kw(w))
+        assert r.status_code == 401, f"{step.method} {step.path(w.mine)}: {r.text}"
+        assert r.json()["error"]
