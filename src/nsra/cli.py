@@ -810,12 +810,33 @@ app.add_typer(audit_app, name="audit")
 
 
 @audit_app.command("verify")
-def audit_verify(url: DbUrl = None) -> None:
+def audit_verify(
+    url: DbUrl = None,
+    expect: Annotated[
+        str | None,
+        typer.Option(
+            "--expect",
+            help="SEQ:HASH printed earlier by nsra audit head: that entry must be unchanged.",
+        ),
+    ] = None,
+) -> None:
     """Recompute the audit trail's hash chain; exit 1 and list the problems when it is broken."""
     from nsra.server.db import audit
 
+    anchor: tuple[int, str] | None = None
+    if expect is not None:
+        seq_text, _, digest = expect.partition(":")
+        if not seq_text.isdigit() or len(digest) != 64:
+            raise InputError(
+                [
+                    Problem(
+                        f"--expect must be SEQ:HASH as printed by nsra audit head; got {expect!r}"
+                    )
+                ]
+            )
+        anchor = (int(seq_text), digest)
     with _database(url) as engine:
-        problems = audit.verify(engine)
+        problems = audit.verify(engine, expect=anchor)
         total = audit.count(engine)
     if problems:
         err.print(f"audit trail broken ({len(problems)} problem(s) in {total} entries):")
@@ -823,6 +844,17 @@ def audit_verify(url: DbUrl = None) -> None:
             err.print(f"  {p}", markup=False, highlight=False)
         raise typer.Exit(1)
     out.print(f"audit trail intact ({total} entries)")
+
+
+@audit_app.command("head")
+def audit_head(url: DbUrl = None) -> None:
+    """Print the newest entry as SEQ:HASH; keep it outside the database (e.g. in the minutes)
+    and check it later with nsra audit verify --expect SEQ:HASH."""
+    from nsra.server.db import audit
+
+    with _database(url) as engine:
+        seq, digest = audit.head(engine)
+    sys.stdout.write(f"{seq}:{digest}\n")
 
 
 # -- backup and restore ---------------------------------------------------------------------

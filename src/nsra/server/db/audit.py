@@ -155,7 +155,15 @@ class AuditProblem:
         return f"entry {self.seq}: {self.reason}"
 
 
-def verify(engine: Engine) -> list[AuditProblem]:
+def head(engine: Engine) -> tuple[int, str]:
+    """The newest entry's sequence number and hash (0 and the genesis hash when empty): keep
+    them outside the database to check later with ``verify(engine, expect=...)``."""
+    with Session(engine) as session:
+        row = session.get(AuditHeadRow, 1)
+        return (0, GENESIS) if row is None else (row.seq, row.hash)
+
+
+def verify(engine: Engine, expect: tuple[int, str] | None = None) -> list[AuditProblem]:
     """Recompute the chain; empty when the trail is intact.
 
     The problems: first whether the rows were reordered (sequence numbers not in the order the
@@ -163,6 +171,10 @@ def verify(engine: Engine) -> list[AuditProblem]:
     ``prev_hash`` that is not the hash of the entry before, a hash that does not match the
     entry's content (edited); last, whether the newest entry is the one the head records (the
     removal of the last entries). The first problem names the first broken sequence number.
+
+    ``expect``: a (sequence number, hash) kept outside the database (:func:`head` earlier); the
+    entry with that number must still exist with that hash, which a rewrite of the whole chain
+    and its head cannot fake.
     """
     with Session(engine) as session:
         rows = session.scalars(select(AuditEntryRow).order_by(AuditEntryRow.id)).all()
@@ -190,6 +202,15 @@ def verify(engine: Engine) -> list[AuditProblem]:
         if entry_hash(_fields(row)) != row.hash:
             problems.append(AuditProblem(row.seq, "its content does not match its hash (edited)"))
         expected_seq, prev = row.seq + 1, row.hash
+    if expect is not None:
+        seq, digest = expect
+        kept = next((r for r in by_seq if r.seq == seq), None)
+        if seq > 0 and kept is None:
+            problems.append(AuditProblem(seq, "the entry kept outside the database is missing"))
+        elif kept is not None and kept.hash != digest:
+            problems.append(
+                AuditProblem(seq, "its hash is not the one kept outside the database (rewritten)")
+            )
     if head is not None and (head.seq, head.hash) != (expected_seq - 1, prev):
         problems.append(
             AuditProblem(

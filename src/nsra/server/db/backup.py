@@ -150,15 +150,23 @@ def restore_data(engine: Engine, doc: Any, source: str = "the backup") -> int:
             ]
             conn.execute(table.insert(), values)
             total += len(values)
-        if conn.dialect.name == "postgresql":  # the only engine-specific step
-            for table in Base.metadata.sorted_tables:
-                conn.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f'COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM "{table.name}"'
-                    )
-                )
+        reset_sequences(conn)
     return total
+
+
+def reset_sequences(conn: Connection) -> None:
+    """After rows were inserted with their own ids: on PostgreSQL set each table's id sequence
+    to the largest id, else the next insert would collide (the only engine-specific step; on
+    SQLite the next id follows from the rows themselves)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in Base.metadata.sorted_tables:
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f'COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM "{table.name}"'
+            )
+        )
 
 
 def restore_text(engine: Engine, data: str, source: str) -> int:
