@@ -6,6 +6,16 @@ Decisions (read before changing):
 * An API token is a random secret shown once when it is made; the database keeps only its
   SHA-256 digest, so a copy of the database does not give access. (A fast hash is enough here:
   the token has 256 bits of randomness, unlike a password.)
+* A browser session is a random secret in a cookie; the database keeps its SHA-256 digest
+  (:class:`SessionRow`), the CSRF token the browser must repeat, and when it expires.
+* Sign-in attempts are rows (:class:`LoginAttemptRow`) so that every worker process counts
+  the same failures. An attempt is written (as a failure) and committed *before* the password
+  is checked and before the failures are counted (:func:`begin_login`), and the count then
+  includes every other attempt already written: of attempts racing each other, the last one to
+  be written sees all the others, so no more attempts than the limit get their password
+  checked, on SQLite as on PostgreSQL (read committed). An attempt refused by the limit is
+  removed again, so being refused does not prolong the wait. Only plain SQL (insert, select,
+  update, delete) is used, no engine-specific locking.
 * A user has one global role; ``admin`` sees and may do everything, ``coordinator`` may create
   assessments; what a user may do *in an assessment* is the role of its membership there.
 """
@@ -13,13 +23,25 @@ Decisions (read before changing):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import math
 import secrets
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint, select, update
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from nsra.io.problems import InputError, Problem
@@ -174,3 +196,199 @@ def membership(session: Session, user: UserRow, assessment_id: int) -> Membershi
             MembershipRow.user_id == user.id, MembershipRow.assessment_id == assessment_id
         )
     ).one_or_none()
+
+
+# -- browser sessions and sign-in attempts ----------------------------------------------------
+
+SESSION_LIFETIME = dt.timedelta(hours=8)
+ATTEMPT_WINDOW = dt.timedelta(minutes=15)
+NAME_LIMIT = 5  # failed attempts per user name within ATTEMPT_WINDOW
+CLIENT_LIMIT = 20  # failed attempts per client address within ATTEMPT_WINDOW
+NAME_LENGTH = 120  # as LoginAttemptRow.user_name and UserRow.name
+CLIENT_LENGTH = 64  # as LoginAttemptRow.client
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """``moment`` with its time zone: SQLite gives back the UTC times it stored without one."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, verified when there is no user (or no password) so that
+    an unknown name costs as much time as a known one."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def check_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash``; always pays one argon2 verification,
+    also when there is no hash (unknown user, user without a password)."""
+    try:
+        verified = _hasher.verify(password_hash or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return verified and password_hash is not None
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with weaker argon2 parameters than the current ones."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except (InvalidHashError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class LoginStart:
+    """What :func:`begin_login` found: refused (``retry_after`` seconds), or the attempt's id
+    and the user's id, activity and password hash (None when there is no such user)."""
+
+    retry_after: int | None
+    attempt_id: int | None = None
+    user_id: int | None = None
+    active: bool = False
+    password_hash: str | None = None
+
+
+def _retry_after(times: list[dt.datetime], limit: int, now: dt.datetime) -> int | None:
+    """Seconds until fewer than ``limit`` of the failures at ``times`` (oldest first) are in
+    the window, or None when fewer already are."""
+    if len(times) < limit:
+        return None
+    leaves = aware(times[len(times) - limit]) + ATTEMPT_WINDOW
+    return max(1, math.ceil((leaves - now).total_seconds()))
+
+
+def record_attempt(session: Session, name: str, client: str, now: dt.datetime) -> int:
+    """Write a sign-in attempt (as a failure until :func:`finish_login`) and forget the
+    attempts older than the window; the id of the new attempt. Commit before counting."""
+    session.execute(
+        delete(LoginAttemptRow)
+        .where(LoginAttemptRow.at < now - ATTEMPT_WINDOW)
+        .execution_options(synchronize_session=False)
+    )
+    row = LoginAttemptRow(
+        user_name=name[:NAME_LENGTH], client=client[:CLIENT_LENGTH], at=now, success=False
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def check_attempt(session: Session, attempt_id: int, now: dt.datetime) -> LoginStart:
+    """The recorded attempt ``attempt_id`` counted against the limits: refused (and removed)
+    when :data:`NAME_LIMIT` failures of its user name or :data:`CLIENT_LIMIT` failures of its
+    client, other than itself, are in the window; else the user it names."""
+    attempt = session.get(LoginAttemptRow, attempt_id)
+    if attempt is None:  # removed meanwhile (should not happen): refuse rather than guess
+        return LoginStart(retry_after=1)
+    since = now - ATTEMPT_WINDOW
+    failures = select(LoginAttemptRow.at).where(
+        LoginAttemptRow.success.is_(False),
+        LoginAttemptRow.at >= since,
+        LoginAttemptRow.id != attempt_id,
+    )
+    by_name = list(
+        session.scalars(
+            failures.where(LoginAttemptRow.user_name == attempt.user_name).order_by(
+                LoginAttemptRow.at
+            )
+        )
+    )
+    by_client = list(
+        session.scalars(
+            failures.where(LoginAttemptRow.client == attempt.client).order_by(LoginAttemptRow.at)
+        )
+    )
+    waits = [
+        w
+        for w in (
+            _retry_after(by_name, NAME_LIMIT, now),
+            _retry_after(by_client, CLIENT_LIMIT, now),
+        )
+        if w is not None
+    ]
+    if waits:
+        session.delete(attempt)
+        return LoginStart(retry_after=max(waits))
+    user = user_by_name(session, attempt.user_name)
+    if user is None:
+        return LoginStart(retry_after=None, attempt_id=attempt_id)
+    return LoginStart(
+        retry_after=None,
+        attempt_id=attempt_id,
+        user_id=user.id,
+        active=user.active,
+        password_hash=user.password_hash,
+    )
+
+
+def finish_login(
+    session: Session,
+    attempt_id: int,
+    user_id: int,
+    now: dt.datetime,
+    new_hash: str | None = None,
+) -> tuple[str, SessionRow]:
+    """The attempt succeeded: mark it so, forget earlier failures of the same user name from
+    the same client (those were this person's typing errors; other clients' failures stay),
+    store ``new_hash`` (the password hashed again when the argon2 parameters have grown; made
+    before the transaction, hashing is slow), remove expired sessions, and open a session.
+    Returns the cookie's secret (never stored) and the session row."""
+    attempt = session.get(LoginAttemptRow, attempt_id)
+    if attempt is not None:
+        attempt.success = True
+        session.execute(
+            delete(LoginAttemptRow)
+            .where(
+                LoginAttemptRow.user_name == attempt.user_name,
+                LoginAttemptRow.client == attempt.client,
+                LoginAttemptRow.success.is_(False),
+                LoginAttemptRow.id < attempt_id,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    user = session.get(UserRow, user_id)
+    if user is not None and new_hash is not None:
+        user.password_hash = new_hash
+    session.execute(
+        delete(SessionRow)
+        .where(SessionRow.expires_at <= now)
+        .execution_options(synchronize_session=False)
+    )
+    return new_session(session, user_id, now)
+
+
+def new_session(session: Session, user_id: int, now: dt.datetime) -> tuple[str, SessionRow]:
+    """A session of :data:`SESSION_LIFETIME` for the user (not committed): the cookie's secret
+    (returned once, stored as its SHA-256 digest) and the row with its CSRF token."""
+    secret = secrets.token_urlsafe(32)
+    row = SessionRow(
+        user_id=user_id,
+        digest=token_digest(secret),
+        csrf=secrets.token_urlsafe(32),
+        expires_at=now + SESSION_LIFETIME,
+    )
+    session.add(row)
+    session.flush()
+    return secret, row
+
+
+def session_of_secret(session: Session, secret: str, now: dt.datetime) -> SessionRow | None:
+    """The unexpired session whose cookie holds ``secret``, of an active user; else None."""
+    row = session.scalars(
+        select(SessionRow).where(SessionRow.digest == token_digest(secret))
+    ).one_or_none()
+    if row is None or aware(row.expires_at) <= now or not row.user.active:
+        return None
+    return row
+
+
+def end_session(session: Session, secret: str) -> bool:
+    """Remove the session whose cookie holds ``secret``; whether there was one."""
+    result = session.execute(
+        delete(SessionRow)
+        .where(SessionRow.digest == token_digest(secret))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
