@@ -1,7 +1,230 @@
-"""Published versions of an assessment: publish, read, reproduce, compare."""
+"""Published versions of an assessment: publish, read, reproduce, compare.
+
+The rules are those of :mod:`nsra.server.db.versions`. Decisions (read before changing):
+
+* Only the coordinators of the assessment and administrators publish. A version is what the
+  coordinator sees: the whole assessment, every analyst's estimates included.
+* Every member reads the versions (list, version, reproduce, report, export, compare), also
+  analysts during an open Delphi round: publishing is a deliberate act of the coordinator, who
+  decides what the members see. Publishing while a round is open therefore shows the round's
+  estimates to every member; the answer to the publish request says so (``warning``).
+  Comparing a version with ``live`` uses the live assessment as the caller may see it (as
+  ``GET /results``): for an analyst during an open round without the hidden estimates, which
+  the answer names (``hidden``).
+* Non-members get 404, as everywhere (:func:`nsra.server.api.access.assessment_for`).
+* Versions are never changed: there is no endpoint that changes or removes one.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from nsra.io.analysis_results import AnalysisOptions, run_analyses
+from nsra.server.api.access import assessment_for
+from nsra.server.api.deps import (
+    DB_INT_MAX,
+    AssessmentId,
+    Number,
+    SessionDep,
+    UserDep,
+    classified,
+    engine_of,
+    write,
+)
+from nsra.server.api.errors import ApiError
+from nsra.server.db import versions as vs
+from nsra.server.db import workflow as wf
+from nsra.server.db.exporting import file_text
+from nsra.server.db.models import AssessmentRow
 
 router = APIRouter()
+Json = dict[str, Any]
+BASE = "/api/assessments/{assessment_id}/versions"
+
+
+class NewVersion(BaseModel):
+    """What to call the version, why it is published, and the seed of its Monte Carlo
+    analyses."""
+
+    label: str | None = Field(None, max_length=200)
+    note: str | None = None
+    seed: int = Field(vs.DEFAULT_SEED, ge=0, le=2**31 - 1)
+
+
+def _version(s: Session, row: AssessmentRow, number: Number) -> vs.PublishedVersionRow:
+    found = vs.version_by_number(s, row.id, number)
+    if found is None:
+        raise ApiError(404, f"assessment {row.id} has no published version {number}")
+    return found
+
+
+@router.post(BASE, status_code=201, summary="Publish a frozen version")
+def publish(
+    assessment_id: AssessmentId,
+    body: NewVersion,
+    user: UserDep,
+    request: Request,
+    response: Response,
+) -> Json:
+    """Freeze the assessment as it is now (coordinator of the assessment or administrator):
+    its data, the method's id, version and content, the seed and the results computed now."""
+
+    def change(w: Session) -> Json:
+        row, _role = assessment_for(w, user, assessment_id, roles=("coordinator",))
+        version = vs.publish(w, row, user.name, body.label, body.note, body.seed)
+        out: Json = {
+            "classification": version.classification,
+            **vs.summary(version),
+            "seed": version.seed,
+        }
+        current = wf.open_round_of(w, row.id)
+        if current is not None:
+            out["warning"] = (
+                f"round {current.number} is open: every member who reads this version sees "
+                "all the estimates in it"
+            )
+        return out
+
+    result = write(engine_of(request), change)
+    classified(response, result["classification"])
+    return result
+
+
+@router.get(BASE, summary="The published versions")
+def list_versions(
+    assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+) -> Json:
+    row, _role = assessment_for(s, user, assessment_id)
+    found = vs.versions(s, row.id)
+    classified(response, row.classification, *(v.classification for v in found))
+    return {
+        "classification": row.classification,
+        "versions": [{**vs.summary(v), "classification": v.classification} for v in found],
+    }
+
+
+@router.get(BASE + "/compare", summary="Compare two versions, or a version and the live state")
+def compare_versions(
+    assessment_id: AssessmentId,
+    s: SessionDep,
+    user: UserDep,
+    request: Request,
+    response: Response,
+    first: Annotated[int, Query(alias="from", ge=1, le=DB_INT_MAX)],
+    second: Annotated[str, Query(alias="to", pattern=r"^([1-9][0-9]{0,8}|live)$")],
+) -> Json:
+    """What changed from version ``from`` to version ``to`` (or ``live``, the assessment as it
+    is now): scenarios, estimates, consensus, cascades, strategies, measures, the method, and
+    which ranks moved (the largest move first)."""
+    from nsra.server.api.app import View  # here: the app module includes this router
+
+    row, role = assessment_for(s, user, assessment_id)
+    old = _version(s, row, first)
+    extra: Json = {}
+    labels = [old.classification]
+    if second == "live":
+        view = View(s, user, row, role)
+        _loaded, _results, new_results = request.app.state.results_cache.get(s, view)
+        new_data = view.data(s)
+        labels.append(row.classification)
+        extra = view.note()
+    else:
+        new = _version(s, row, int(second))
+        new_data, new_results = new.data, new.results
+        labels.append(new.classification)
+    result = vs.compare(old.data, old.results, new_data, new_results)
+    label = ", ".join(dict.fromkeys(labels))
+    classified(response, *labels)
+    return {
+        "classification": label,
+        "from": first,
+        "to": second if second == "live" else int(second),
+        **result,
+        **extra,
+    }
+
+
+@router.get(BASE + "/{number}", summary="A published version: data, results, metadata")
+def get_version(
+    assessment_id: AssessmentId, number: Number, s: SessionDep, user: UserDep, response: Response
+) -> Json:
+    row, _role = assessment_for(s, user, assessment_id)
+    version = _version(s, row, number)
+    classified(response, version.classification)
+    return vs.detail(version)
+
+
+@router.get(BASE + "/{number}/reproduce", summary="Recompute a version's results and compare")
+def reproduce(
+    assessment_id: AssessmentId, number: Number, s: SessionDep, user: UserDep, response: Response
+) -> Json:
+    """Recompute the results from the stored data and the stored method content (not the live
+    method registry) and compare them exactly with the stored results."""
+    row, _role = assessment_for(s, user, assessment_id)
+    version = _version(s, row, number)
+    classified(response, version.classification)
+    return {"classification": version.classification, "number": number, **vs.reproduce(version)}
+
+
+@router.get(
+    BASE + "/{number}/report",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}}},
+    summary="The HTML report of a version",
+)
+def version_report(
+    assessment_id: AssessmentId,
+    number: Number,
+    s: SessionDep,
+    user: UserDep,
+    lang: Annotated[Literal["en", "nl"], Query()] = "en",
+    analysis: Annotated[bool, Query(description="Include the Monte Carlo analyses.")] = False,
+    samples: Annotated[int, Query(ge=100, le=20_000)] = 2_000,
+) -> HTMLResponse:
+    """The self-contained HTML report of the frozen version; the Monte Carlo analyses use the
+    version's stored seed."""
+    from nsra.report.html import render_report
+
+    row, _role = assessment_for(s, user, assessment_id)
+    version = _version(s, row, number)
+    loaded = vs.version_loaded(version)
+    results, _doc = vs.results_of(loaded)
+    extra = None
+    if analysis:
+        options = AnalysisOptions(samples=samples, seed=version.seed, years=2_000)
+        extra = run_analyses(loaded, results, options)
+    response = HTMLResponse(render_report(loaded, results, lang, extra))
+    classified(response, version.classification)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="nsra-assessment-{assessment_id}-v{number}-{lang}.html"'
+    )
+    return response
+
+
+@router.get(
+    BASE + "/{number}/export",
+    responses={200: {"content": {"application/yaml": {}, "application/json": {}}}},
+    summary="A version as an assessment file",
+)
+def export_version(
+    assessment_id: AssessmentId,
+    number: Number,
+    s: SessionDep,
+    user: UserDep,
+    format: Annotated[Literal["yaml", "json"], Query()] = "yaml",
+) -> Response:
+    """The frozen assessment file (its classification is in it, and in the header)."""
+    row, _role = assessment_for(s, user, assessment_id)
+    version = _version(s, row, number)
+    name = f"nsra-assessment-{assessment_id}-v{number}.{format}"
+    text = file_text(version.data, name)
+    media = "application/json" if format == "json" else "application/yaml"
+    response = Response(text.encode("utf-8"), media_type=f"{media}; charset=utf-8")
+    classified(response, version.classification)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
