@@ -30,6 +30,7 @@ from nsra.server.api import auth, content, errors, versions, workflow
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import (
     CLASSIFICATION_HEADER,
+    AssessmentId,
     SessionDep,
     UserDep,
     classified,
@@ -225,7 +226,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/api/assessments/{assessment_id}")
     def get_assessment(
-        assessment_id: int, s: SessionDep, user: UserDep, response: Response
+        assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
     ) -> Json:
         """The assessment as its file's data, with the user's role in it."""
         row, role = assessment_for(s, user, assessment_id)
@@ -234,7 +235,9 @@ def create_app(engine: Engine) -> FastAPI:
         return {**_summary(row, role), "assessment": view.data(s), **view.note()}
 
     @app.get("/api/assessments/{assessment_id}/scenarios")
-    def get_scenarios(assessment_id: int, s: SessionDep, user: UserDep, response: Response) -> Json:
+    def get_scenarios(
+        assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+    ) -> Json:
         """The scenarios of the assessment, as in its file."""
         row, role = assessment_for(s, user, assessment_id)
         view = View(s, user, row, role)
@@ -247,7 +250,9 @@ def create_app(engine: Engine) -> FastAPI:
         }
 
     @app.get("/api/assessments/{assessment_id}/results")
-    def get_results(assessment_id: int, s: SessionDep, user: UserDep, response: Response) -> Json:
+    def get_results(
+        assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+    ) -> Json:
         """Impact, likelihood, risk and ranking computed by the engine (as ``nsra compute
         --format json``); cached until the assessment changes."""
         row, role = assessment_for(s, user, assessment_id)
@@ -262,7 +267,7 @@ def create_app(engine: Engine) -> FastAPI:
         responses={200: {"content": {"text/html": {}}}},
     )
     def get_report(
-        assessment_id: int,
+        assessment_id: AssessmentId,
         s: SessionDep,
         user: UserDep,
         lang: Annotated[Literal["en", "nl"], Query()] = "en",
@@ -294,7 +299,7 @@ def create_app(engine: Engine) -> FastAPI:
         responses={200: {"content": {"application/yaml": {}, "application/json": {}}}},
     )
     def export_assessment(
-        assessment_id: int,
+        assessment_id: AssessmentId,
         s: SessionDep,
         user: UserDep,
         format: Annotated[Literal["yaml", "json"], Query()] = "yaml",
@@ -313,7 +318,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.post("/api/assessments/{assessment_id}/members", status_code=201)
     def add_member(
-        assessment_id: int, member: NewMember, user: UserDep, response: Response
+        assessment_id: AssessmentId, member: NewMember, user: UserDep, response: Response
     ) -> Json:
         """Add a user to the assessment with a role, or change their role
         (coordinator of the assessment or administrator)."""
@@ -363,7 +368,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get(estimate_path)
     def get_estimate(
-        assessment_id: int,
+        assessment_id: AssessmentId,
         scenario: str,
         analyst: str,
         slot: str,
@@ -380,7 +385,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.put(estimate_path)
     def put_estimate(
-        assessment_id: int,
+        assessment_id: AssessmentId,
         scenario: str,
         analyst: str,
         slot: str,
@@ -401,7 +406,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/api/assessments/{assessment_id}/audit")
     def get_audit(
-        assessment_id: int,
+        assessment_id: AssessmentId,
         s: SessionDep,
         user: UserDep,
         response: Response,

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from nsra.io.problems import InputError
 from nsra.io.validate import Loaded, parse_assessment
 from nsra.server.api.access import assessment_for
-from nsra.server.api.deps import SessionDep, UserDep, classified, engine_of, write
+from nsra.server.api.deps import AssessmentId, SessionDep, UserDep, classified, engine_of, write
 from nsra.server.api.errors import ApiError
 from nsra.server.db import audit
 from nsra.server.db.access import UserRow
@@ -85,7 +85,7 @@ class Lookups:
     strategies: dict[str, StrategyRow]
 
 
-def _lookups(s: Session, assessment_id: int) -> Lookups:
+def _lookups(s: Session, assessment_id: AssessmentId) -> Lookups:
     def by_key(cls: Any) -> dict[str, Any]:
         return {r.key: r for r in s.scalars(select(cls).where(cls.assessment_id == assessment_id))}
 
@@ -202,13 +202,13 @@ STRATEGIES = Keyed("strategies", StrategyRow, strategy_item)
 MEASURES = Keyed("measures", MeasureRow, measure_item)
 
 
-def _keyed_row(s: Session, kind: Keyed, assessment_id: int, key: str) -> Any:
+def _keyed_row(s: Session, kind: Keyed, assessment_id: AssessmentId, key: str) -> Any:
     return s.scalars(
         select(kind.cls).where(kind.cls.assessment_id == assessment_id, kind.cls.key == key)
     ).one_or_none()
 
 
-def _keyed_list(kind: Keyed, s: Session, user: UserRow, assessment_id: int) -> Json:
+def _keyed_list(kind: Keyed, s: Session, user: UserRow, assessment_id: AssessmentId) -> Json:
     row, _ = assessment_for(s, user, assessment_id)
     rows: list[Any] = list(
         s.scalars(
@@ -221,7 +221,9 @@ def _keyed_list(kind: Keyed, s: Session, user: UserRow, assessment_id: int) -> J
     return {"classification": row.classification, kind.section: items}
 
 
-def _keyed_get(kind: Keyed, s: Session, user: UserRow, assessment_id: int, key: str) -> Json:
+def _keyed_get(
+    kind: Keyed, s: Session, user: UserRow, assessment_id: AssessmentId, key: str
+) -> Json:
     row, _ = assessment_for(s, user, assessment_id)
     item = _keyed_row(s, kind, assessment_id, key)
     if item is None:
@@ -233,7 +235,7 @@ def _keyed_write(
     kind: Keyed,
     s: Session,
     user: UserRow,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     key: str,
     new: Json | None,
     version: int | None,
@@ -285,14 +287,16 @@ def _keyed_routes(kind: Keyed) -> None:
     base = f"/api/assessments/{{assessment_id}}/{kind.section}"
 
     @router.get(base, name=f"list_{kind.section}", summary=f"The {kind.section}")
-    def list_items(assessment_id: int, s: SessionDep, user: UserDep, response: Response) -> Json:
+    def list_items(
+        assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+    ) -> Json:
         result = _keyed_list(kind, s, user, assessment_id)
         classified(response, result["classification"])
         return result
 
     @router.get(f"{base}/{{key}}", name=f"get_{name}", summary=f"One {name}")
     def get_item(
-        assessment_id: int, key: str, s: SessionDep, user: UserDep, response: Response
+        assessment_id: AssessmentId, key: str, s: SessionDep, user: UserDep, response: Response
     ) -> Json:
         result = _keyed_get(kind, s, user, assessment_id, key)
         classified(response, result["classification"])
@@ -300,7 +304,7 @@ def _keyed_routes(kind: Keyed) -> None:
 
     @router.put(f"{base}/{{key}}", name=f"put_{name}", summary=f"Create or change a {name}")
     def put_item(
-        assessment_id: int,
+        assessment_id: AssessmentId,
         key: str,
         body: ItemWrite,
         user: UserDep,
@@ -318,7 +322,7 @@ def _keyed_routes(kind: Keyed) -> None:
 
     @router.delete(f"{base}/{{key}}", name=f"delete_{name}", summary=f"Remove a {name}")
     def delete_item(
-        assessment_id: int,
+        assessment_id: AssessmentId,
         key: str,
         version: Version,
         user: UserDep,
@@ -341,7 +345,9 @@ _keyed_routes(MEASURES)
 # -- cascades: cause -> effect ---------------------------------------------------------------
 
 
-def _cascade_row(s: Session, assessment_id: int, cause: str, effect: str) -> CascadeRow | None:
+def _cascade_row(
+    s: Session, assessment_id: AssessmentId, cause: str, effect: str
+) -> CascadeRow | None:
     rows = s.scalars(select(CascadeRow).where(CascadeRow.assessment_id == assessment_id))
     return next((r for r in rows if r.cause.key == cause and r.effect.key == effect), None)
 
@@ -350,7 +356,9 @@ CASCADE = "/api/assessments/{assessment_id}/cascades"
 
 
 @router.get(CASCADE, summary="The cascades")
-def list_cascades(assessment_id: int, s: SessionDep, user: UserDep, response: Response) -> Json:
+def list_cascades(
+    assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+) -> Json:
     row, _ = assessment_for(s, user, assessment_id)
     classified(response, row.classification)
     return {
@@ -361,7 +369,12 @@ def list_cascades(assessment_id: int, s: SessionDep, user: UserDep, response: Re
 
 @router.get(CASCADE + "/{cause}/{effect}", summary="One cascade")
 def get_cascade(
-    assessment_id: int, cause: str, effect: str, s: SessionDep, user: UserDep, response: Response
+    assessment_id: AssessmentId,
+    cause: str,
+    effect: str,
+    s: SessionDep,
+    user: UserDep,
+    response: Response,
 ) -> Json:
     row, _ = assessment_for(s, user, assessment_id)
     found = _cascade_row(s, assessment_id, cause, effect)
@@ -374,7 +387,7 @@ def get_cascade(
 def _cascade_write(
     s: Session,
     user: UserRow,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     cause: str,
     effect: str,
     new: Json | None,
@@ -429,7 +442,7 @@ def _cascade_write(
 
 @router.put(CASCADE + "/{cause}/{effect}", summary="Create or change a cascade")
 def put_cascade(
-    assessment_id: int,
+    assessment_id: AssessmentId,
     cause: str,
     effect: str,
     body: ItemWrite,
@@ -449,7 +462,7 @@ def put_cascade(
 
 @router.delete(CASCADE + "/{cause}/{effect}", summary="Remove a cascade")
 def delete_cascade(
-    assessment_id: int,
+    assessment_id: AssessmentId,
     cause: str,
     effect: str,
     version: Version,
@@ -471,7 +484,7 @@ def delete_cascade(
 CONSENSUS = "/api/assessments/{assessment_id}/scenarios/{scenario}/consensus"
 
 
-def _scenario(s: Session, assessment_id: int, key: str) -> ScenarioRow:
+def _scenario(s: Session, assessment_id: AssessmentId, key: str) -> ScenarioRow:
     found = s.scalars(
         select(ScenarioRow).where(
             ScenarioRow.assessment_id == assessment_id, ScenarioRow.key == key
@@ -488,7 +501,7 @@ def _consensus_row(sc: ScenarioRow, level: str | None) -> ConsensusRow | None:
 
 @router.get(CONSENSUS, summary="The consensus of a scenario (one per level)")
 def get_consensus(
-    assessment_id: int, scenario: str, s: SessionDep, user: UserDep, response: Response
+    assessment_id: AssessmentId, scenario: str, s: SessionDep, user: UserDep, response: Response
 ) -> Json:
     row, _ = assessment_for(s, user, assessment_id)
     sc = _scenario(s, assessment_id, scenario)
@@ -503,7 +516,7 @@ def get_consensus(
 def _consensus_write(
     s: Session,
     user: UserRow,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     scenario: str,
     level: str | None,
     new: Json | None,
@@ -574,7 +587,7 @@ def _consensus_write(
 
 @router.put(CONSENSUS, summary="Record or change the consensus of a scenario (with rationale)")
 def put_consensus(
-    assessment_id: int,
+    assessment_id: AssessmentId,
     scenario: str,
     body: ItemWrite,
     user: UserDep,
@@ -594,7 +607,7 @@ def put_consensus(
 
 @router.delete(CONSENSUS, summary="Remove the consensus of a scenario")
 def delete_consensus(
-    assessment_id: int,
+    assessment_id: AssessmentId,
     scenario: str,
     version: Version,
     user: UserDep,

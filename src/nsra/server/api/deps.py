@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, TypeVar
 from urllib.parse import quote
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Path, Request, Response
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -34,6 +34,9 @@ from nsra.server.db.workflow import WorkflowError
 
 log = logging.getLogger("nsra.server")
 CLASSIFICATION_HEADER = "X-Classification"
+DB_INT_MAX = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (and SQLite)
+AssessmentId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="The assessment's id.")]
+Number = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="Its number, from 1.")]
 ATTEMPTS = 8
 T = TypeVar("T")
 

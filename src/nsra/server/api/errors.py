@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nsra.io.problems import InputError, format_path
+from nsra.server.db.workflow import WorkflowError
 
 log = logging.getLogger("nsra.server")
 
@@ -50,6 +51,11 @@ def _api_error(_request: Request, exc: Exception) -> JSONResponse:
         status_code=exc.status,
         headers=exc.headers,
     )
+
+
+def _workflow_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, WorkflowError)
+    return JSONResponse(error_body(exc.message, exc.field), status_code=exc.status)
 
 
 def _input_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -89,6 +95,7 @@ def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(InputError, _input_error)
+    app.add_exception_handler(WorkflowError, _workflow_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -20,6 +20,7 @@ Decisions (read before changing):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,6 +223,10 @@ def write_estimate(
     else:
         for name, value in columns.items():
             setattr(entry, name, value)
+        # Always an UPDATE, even when the value is the one already stored: the UPDATE is what
+        # checks the version in the database (WHERE version = v), so a concurrent change made
+        # after this write read the entry is never overwritten or recorded as if it were not.
+        entry.updated_at = dt.datetime.now(dt.UTC)
     session.flush()
     new = row_spec(entry)
     key = f"{scenario.key}/{analyst.key}/{level or ''}/{slot}"

@@ -25,7 +25,16 @@ from nsra.io.results import results_document
 from nsra.io.validate import parse_assessment
 from nsra.model.assessment import Analyst, Organisation
 from nsra.server.api.access import assessment_for
-from nsra.server.api.deps import SessionDep, UserDep, classified, engine_of, write
+from nsra.server.api.deps import (
+    DB_INT_MAX,
+    AssessmentId,
+    Number,
+    SessionDep,
+    UserDep,
+    classified,
+    engine_of,
+    write,
+)
 from nsra.server.api.errors import ApiError
 from nsra.server.db import audit
 from nsra.server.db import workflow as wf
@@ -90,7 +99,11 @@ def _checked(model: type[Organisation] | type[Analyst], data: Json, field: str) 
 
 @router.post(BASE + "/organisations", status_code=201, summary="Invite an organisation")
 def add_organisation(
-    assessment_id: int, body: NewOrganisation, user: UserDep, request: Request, response: Response
+    assessment_id: AssessmentId,
+    body: NewOrganisation,
+    user: UserDep,
+    request: Request,
+    response: Response,
 ) -> Json:
     """Add a ministry or other organisation to the assessment (coordinator)."""
     _checked(Organisation, body.model_dump(), "organisation")
@@ -118,7 +131,9 @@ def _analyst_item(a: AnalystRow) -> Json:
 
 
 @router.get(BASE + "/analysts", summary="The analysts and the users who are them")
-def list_analysts(assessment_id: int, s: SessionDep, user: UserDep, response: Response) -> Json:
+def list_analysts(
+    assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+) -> Json:
     row, _ = assessment_for(s, user, assessment_id)
     users = {
         u.id: u.name
@@ -138,7 +153,7 @@ def list_analysts(assessment_id: int, s: SessionDep, user: UserDep, response: Re
 
 @router.put(BASE + "/analysts/{analyst}", summary="Invite an analyst, or change one")
 def put_analyst(
-    assessment_id: int,
+    assessment_id: AssessmentId,
     analyst: str,
     body: AnalystWrite,
     user: UserDep,
@@ -204,7 +219,9 @@ def put_analyst(
 
 
 @router.get(BASE + "/assignments", summary="Which analyst estimates which scenario")
-def list_assignments(assessment_id: int, s: SessionDep, user: UserDep, response: Response) -> Json:
+def list_assignments(
+    assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+) -> Json:
     row, _ = assessment_for(s, user, assessment_id)
     classified(response, row.classification)
     return {
@@ -217,7 +234,12 @@ def list_assignments(assessment_id: int, s: SessionDep, user: UserDep, response:
 
 
 def _assignment(
-    request: Request, user: UserRow, assessment_id: int, scenario: str, analyst: str, on: bool
+    request: Request,
+    user: UserRow,
+    assessment_id: AssessmentId,
+    scenario: str,
+    analyst: str,
+    on: bool,
 ) -> Json:
     def change(w: Session) -> Json:
         row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
@@ -251,7 +273,7 @@ def _assignment(
 
 @router.put(BASE + "/assignments/{scenario}/{analyst}", summary="Assign a scenario")
 def put_assignment(
-    assessment_id: int,
+    assessment_id: AssessmentId,
     scenario: str,
     analyst: str,
     user: UserDep,
@@ -265,7 +287,7 @@ def put_assignment(
 
 @router.delete(BASE + "/assignments/{scenario}/{analyst}", summary="Withdraw an assignment")
 def delete_assignment(
-    assessment_id: int,
+    assessment_id: AssessmentId,
     scenario: str,
     analyst: str,
     user: UserDep,
@@ -294,7 +316,9 @@ def _round_summary(s: Session, r: wf.RoundRow) -> Json:
 
 
 @router.get(BASE + "/rounds", summary="The Delphi rounds")
-def list_rounds(assessment_id: int, s: SessionDep, user: UserDep, response: Response) -> Json:
+def list_rounds(
+    assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+) -> Json:
     row, _ = assessment_for(s, user, assessment_id)
     classified(response, row.classification)
     return {
@@ -305,7 +329,11 @@ def list_rounds(assessment_id: int, s: SessionDep, user: UserDep, response: Resp
 
 @router.post(BASE + "/rounds", status_code=201, summary="Open the next round")
 def open_round(
-    assessment_id: int, body: RoundOpen, user: UserDep, request: Request, response: Response
+    assessment_id: AssessmentId,
+    body: RoundOpen,
+    user: UserDep,
+    request: Request,
+    response: Response,
 ) -> Json:
     """Open round n + 1 (coordinator); analysts then submit their estimates independently."""
 
@@ -320,14 +348,14 @@ def open_round(
     return result
 
 
-def _estimates_now(s: Session, assessment_id: int) -> dict[str, list[Any]]:
+def _estimates_now(s: Session, assessment_id: AssessmentId) -> dict[str, list[Any]]:
     data = assessment_data(s, assessment_id)
     return {sc["id"]: sc.get("estimates", []) for sc in data.get("scenarios", [])}
 
 
 @router.post(BASE + "/rounds/{number}/close", summary="Close a round")
 def close_round(
-    assessment_id: int, number: int, user: UserDep, request: Request, response: Response
+    assessment_id: AssessmentId, number: Number, user: UserDep, request: Request, response: Response
 ) -> Json:
     """Close the open round (coordinator), keeping its estimates for comparison."""
 
@@ -345,7 +373,7 @@ def close_round(
 
 @router.post(BASE + "/scenarios/{scenario}/submit", status_code=201, summary="Submit a scenario")
 def submit(
-    assessment_id: int,
+    assessment_id: AssessmentId,
     scenario: str,
     body: Submit,
     user: UserDep,
@@ -455,12 +483,12 @@ def _may_see_round(role: str, r: wf.RoundRow) -> None:
 
 @router.get(BASE + "/rounds/compare", summary="Compare two rounds")
 def compare_rounds(
-    assessment_id: int,
+    assessment_id: AssessmentId,
     s: SessionDep,
     user: UserDep,
     response: Response,
-    first: Annotated[int, Query(alias="from")],
-    second: Annotated[int, Query(alias="to")],
+    first: Annotated[int, Query(alias="from", ge=1, le=DB_INT_MAX)],
+    second: Annotated[int, Query(alias="to", ge=1, le=DB_INT_MAX)],
 ) -> Json:
     """Scenario by scenario: the spread (highest minus lowest position) and median of each
     slot in both rounds, and the rank in both."""
@@ -526,7 +554,7 @@ def _slots(a: Json | None, b: Json | None) -> list[tuple[str, Json | None, Json 
 
 @router.get(BASE + "/rounds/{number}", summary="A round: spread and submissions")
 def get_round(
-    assessment_id: int, number: int, s: SessionDep, user: UserDep, response: Response
+    assessment_id: AssessmentId, number: Number, s: SessionDep, user: UserDep, response: Response
 ) -> Json:
     """The round's spread per scenario (coordinators see an open round live; the others a
     closed round)."""
