@@ -15,11 +15,13 @@ from threading import Lock
 from typing import Annotated, Any, Literal
 
 from fastapi import Body, FastAPI, Query, Response
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from nsra import __version__
 from nsra.engine.compute import compute
 from nsra.io.analysis_results import AnalysisOptions, run_analyses
 from nsra.io.methods import shipped_method_ids
@@ -114,8 +116,9 @@ class View:
         )
 
     @property
-    def key(self) -> tuple[Any, ...]:
-        return (self.row.id, self.revision, tuple(sorted(self.hidden)), tuple(sorted(self.own)))
+    def view_key(self) -> tuple[Any, ...]:
+        """Which view of which assessment (the revision is kept beside it)."""
+        return (self.row.id, tuple(sorted(self.hidden)), tuple(sorted(self.own)))
 
     def data(self, s: Session) -> Json:
         data = assessment_data(s, self.row.id)
@@ -134,29 +137,72 @@ class View:
 
 
 class ResultsCache:
-    """Computed results per assessment view, newest first; a change to the assessment gives a
-    new revision, so stale results are never served (each worker process keeps its own)."""
+    """Computed results per view of an assessment (each worker process keeps its own).
 
-    def __init__(self, size: int = 64) -> None:
-        self._items: OrderedDict[tuple[Any, ...], tuple[Loaded, Any, Json]] = OrderedDict()
+    * Only the newest revision of a view is kept: every change to an assessment has an audit
+      entry, so a newer revision replaces the older one and stale results are never served.
+    * At most ``size`` views, least recently used dropped first.
+    * One computation per view at a time: requests that miss together wait for the first
+      one's result instead of all computing it (and all holding its memory) at once.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        Entry = tuple[int, Loaded, Any, Json]
+        self._items: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self._size = size
         self._lock = Lock()
+        self._computing: dict[tuple[Any, ...], Lock] = {}
+        self._bodies: OrderedDict[tuple[Any, ...], tuple[int, bytes]] = OrderedDict()
+
+    def _hit(self, view: View) -> tuple[Loaded, Any, Json] | None:
+        with self._lock:
+            entry = self._items.get(view.view_key)
+            if entry is None or entry[0] != view.revision:
+                return None
+            self._items.move_to_end(view.view_key)
+            return entry[1], entry[2], entry[3]
+
+    def body(self, s: Session, view: View) -> bytes:
+        """The JSON of ``GET .../results`` for the view, encoded once per revision (encoding
+        half a megabyte of results costs more than the rest of the request)."""
+        key = (*view.view_key, "body")
+        with self._lock:
+            encoded = self._bodies.get(key)
+            if encoded is not None and encoded[0] == view.revision:
+                return encoded[1]
+        _loaded, _results, doc = self.get(s, view)
+        data = {"classification": view.row.classification, **doc, **view.note()}
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        with self._lock:
+            self._bodies[key] = (view.revision, text)
+            while len(self._bodies) > self._size:
+                self._bodies.popitem(last=False)
+        return text
 
     def get(self, s: Session, view: View) -> tuple[Loaded, Any, Json]:
+        hit = self._hit(view)
+        if hit is not None:
+            return hit
         with self._lock:
-            hit = self._items.get(view.key)
+            gate = self._computing.setdefault(view.view_key, Lock())
+        with gate:
+            hit = self._hit(view)  # computed by another request meanwhile
             if hit is not None:
-                self._items.move_to_end(view.key)
                 return hit
-        loaded = parse_assessment(
-            json.dumps(view.data(s)), f"assessment {view.row.id}", method=method_of(view.row.method)
-        )
-        results = compute(loaded.inputs, loaded.method, None)
-        doc = results_document(loaded, results, "en")
-        with self._lock:
-            self._items[view.key] = (loaded, results, doc)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            loaded = parse_assessment(
+                json.dumps(view.data(s)),
+                f"assessment {view.row.id}",
+                method=method_of(view.row.method),
+            )
+            results = compute(loaded.inputs, loaded.method, None)
+            doc = results_document(loaded, results, "en")
+            with self._lock:
+                entry = self._items.get(view.view_key)
+                if entry is None or entry[0] <= view.revision:
+                    self._items[view.view_key] = (view.revision, loaded, results, doc)
+                    self._items.move_to_end(view.view_key)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
         return loaded, results, doc
 
 
@@ -249,17 +295,19 @@ def create_app(engine: Engine) -> FastAPI:
             **view.note(),
         }
 
-    @app.get("/api/assessments/{assessment_id}/results")
-    def get_results(
-        assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
-    ) -> Json:
+    @app.get(
+        "/api/assessments/{assessment_id}/results",
+        response_class=Response,
+        responses={200: {"content": {"application/json": {}}}},
+    )
+    def get_results(assessment_id: AssessmentId, s: SessionDep, user: UserDep) -> Response:
         """Impact, likelihood, risk and ranking computed by the engine (as ``nsra compute
         --format json``); cached until the assessment changes."""
         row, role = assessment_for(s, user, assessment_id)
         view = View(s, user, row, role)
-        _loaded, _results, doc = cache.get(s, view)
+        response = Response(cache.body(s, view), media_type="application/json")
         classified(response, row.classification)
-        return {"classification": row.classification, **doc, **view.note()}
+        return response
 
     @app.get(
         "/api/assessments/{assessment_id}/report",
@@ -422,4 +470,55 @@ def create_app(engine: Engine) -> FastAPI:
 
     for module in (auth, content, workflow, versions):
         app.include_router(module.router)
+    _document(app)
     return app
+
+
+ERROR_SCHEMA: Json = {
+    "type": "object",
+    "required": ["error", "field"],
+    "properties": {
+        "error": {"type": "string", "description": "What is wrong, in plain words."},
+        "field": {"type": ["string", "null"], "description": "The offending field, if any."},
+    },
+}
+ERRORS = {
+    "401": "Not signed in: no valid token or session.",
+    "403": "Signed in, but your role does not allow this (or the CSRF token is missing).",
+    "404": "No such item, or an assessment you are not a member of.",
+    "409": "Conflict: changed since you read it (the current value is in the answer).",
+    "422": "The request or the item is not valid; see error and field.",
+}
+
+
+def _document(app: FastAPI) -> None:
+    """The OpenAPI document with what the API really answers: the sign-in schemes (bearer
+    token, session cookie) and the JSON errors every operation may give."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=__version__, summary=app.summary, routes=app.routes
+        )
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        components["securitySchemes"] = {
+            "token": {"type": "http", "scheme": "bearer", "description": "nsra users token"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "nsra_session"},
+        }
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                if path != "/api/session":
+                    operation["security"] = [{"token": []}, {"session": []}]
+                for code, text in ERRORS.items():
+                    operation.setdefault("responses", {})[code] = {
+                        "description": text,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    }
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

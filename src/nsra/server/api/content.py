@@ -194,12 +194,13 @@ def _record(
 @dataclass(frozen=True)
 class Keyed:
     section: str  # the file's list
+    one: str  # one item, in messages
     cls: type[StrategyRow] | type[MeasureRow]
     export: Callable[[Any], Json]
 
 
-STRATEGIES = Keyed("strategies", StrategyRow, strategy_item)
-MEASURES = Keyed("measures", MeasureRow, measure_item)
+STRATEGIES = Keyed("strategies", "strategy", StrategyRow, strategy_item)
+MEASURES = Keyed("measures", "measure", MeasureRow, measure_item)
 
 
 def _keyed_row(s: Session, kind: Keyed, assessment_id: AssessmentId, key: str) -> Any:
@@ -227,7 +228,7 @@ def _keyed_get(
     row, _ = assessment_for(s, user, assessment_id)
     item = _keyed_row(s, kind, assessment_id, key)
     if item is None:
-        raise ApiError(404, f"assessment {assessment_id} has no {kind.section[:-1]} {key!r}")
+        raise ApiError(404, f"assessment {assessment_id} has no {kind.one} {key!r}")
     return _answer(row, kind.export(item), item.version)
 
 
@@ -246,7 +247,7 @@ def _keyed_write(
     old = None if existing is None else kind.export(existing)
     _conflict(version, old, None if existing is None else existing.version)
     if new is None and existing is None:
-        raise ApiError(404, f"assessment {assessment_id} has no {kind.section[:-1]} {key!r}")
+        raise ApiError(404, f"assessment {assessment_id} has no {kind.one} {key!r}")
     if new is not None and new.setdefault("id", key) != key:
         raise ApiError(422, f"the item's id must be the one in the path ({key!r})", "item.id")
 
@@ -283,7 +284,7 @@ def _keyed_write(
 
 
 def _keyed_routes(kind: Keyed) -> None:
-    name = kind.section[:-1]
+    name = kind.one
     base = f"/api/assessments/{{assessment_id}}/{kind.section}"
 
     @router.get(base, name=f"list_{kind.section}", summary=f"The {kind.section}")

@@ -7,6 +7,7 @@ content is refused (publish a new version instead). The shipped methods are regi
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from importlib import resources
@@ -98,5 +99,15 @@ def register_shipped(session: Session) -> list[MethodRow]:
 
 
 def method_of(row: MethodRow) -> Method:
-    """The method stored in a row, checked again as a method file."""
-    return parse_method(json.dumps(row.content), row.source)
+    """The method stored in a row, checked again as a method file.
+
+    A stored method's content never changes (a new version is a new row), so the parsed method
+    is kept per content (its JSON text) and shared: every request needs it, and
+    checking a method file costs several milliseconds. ``Method`` is immutable (frozen models).
+    """
+    return _parsed(json.dumps(row.content), row.source)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str, source: str) -> Method:
+    return parse_method(text, source)
