@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import json
+import threading
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +19,10 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from conftest import reset_postgres
-from helpers import EXAMPLES
+from helpers import EXAMPLES, NL_BASE
 from nsra.cli import app
 from nsra.io.problems import InputError
+from nsra.io.safeyaml import load
 from nsra.server.api import create_app
 from nsra.server.db import assessment_data, audit, import_file, make_engine, upgrade
 from nsra.server.db.access import MembershipRow, UserRow, add_user, new_token
@@ -173,3 +180,221 @@ def test_demo_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         engine.dispose()
     with pytest.raises(FileExistsError):
         demo_database(folder)
+
+
+# -- a backup while the server is used ---------------------------------------------------------
+ESTIMATES = "/api/assessments/{a}/scenarios/{s}/estimates/{x}/{slot}"
+# (scenario, analyst, slot) of NL_BASE written by the writers; "flood/a2/3.1" does not exist at
+# first (it is created), and every writer also writes the shared "flood/a1/likelihood"
+SHARED = ("flood", "a1", "likelihood")
+OWN = {
+    "w1": [("flood", "a1", "2.1"), ("attack", "a1", "likelihood")],
+    "w2": [("flood", "a2", "likelihood"), ("flood", "a2", "3.1")],
+    "w3": [("attack", "a1", "2.1"), ("attack", "a1", "5.3")],
+}
+VALUES = ["A", "B", "C", "D", "E"]  # valid both as nl-snv likelihood and impact classes
+
+
+@dataclass
+class Writer:
+    """One client writing estimates in a loop (read version, write, on 409 read again)."""
+
+    name: str
+    token: str
+    written: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def run(self, engine: Engine, assessment_id: int, stop: threading.Event) -> None:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        slots = [SHARED, *OWN[self.name]]
+        with TestClient(create_app(engine)) as client:
+            n = 0
+            while not stop.is_set() and not self.failures:
+                scenario, analyst, slot = slots[n % len(slots)]
+                path = ESTIMATES.format(a=assessment_id, s=scenario, x=analyst, slot=slot)
+                seen = client.get(path, headers=headers)
+                if seen.status_code != 200:
+                    self.failures.append(f"GET {path}: {seen.status_code} {seen.text}")
+                    break
+                # the value is sometimes the one stored: such a write must still check the
+                # version (tests/test_write_race.py), else its audit entry would not match
+                body = {
+                    "estimate": VALUES[n % len(VALUES)],
+                    "rationale": f"{self.name} write {n}",
+                    "version": seen.json()["version"],
+                }
+                put = client.put(path, json=body, headers=headers)
+                if put.status_code == 200:
+                    self.written += 1
+                elif put.status_code != 409:  # 409: another writer was first; read again
+                    self.failures.append(f"PUT {path}: {put.status_code} {put.text}")
+                n += 1
+
+
+def _with_audited_values(data: dict[str, Any], entries: list[Any]) -> dict[str, Any]:
+    """The imported data with each estimate written through the API replaced by the new value
+    of its newest audit entry (entity key ``scenario/analyst/level/slot``)."""
+    newest: dict[str, Any] = {}
+    for entry in entries:  # in sequence order
+        if entry.entity_table == "estimate_entries":
+            newest[entry.entity_key] = json.loads(entry.new_value)
+    expected = copy.deepcopy(data)
+    for key, value in newest.items():
+        scenario, analyst, level, slot = key.split("/")
+        (sc,) = [s for s in expected["scenarios"] if s["id"] == scenario]
+        (est,) = [
+            e
+            for e in sc["estimates"]
+            if e["analyst"] == analyst and e.get("level") == (level or None)
+        ]
+        if slot == "likelihood":
+            est["likelihood"] = value
+        else:
+            est.setdefault("impact", {})[slot] = value
+    return expected
+
+
+def test_backup_while_estimates_are_written_restores_consistently(
+    fresh: Fresh, tmp_path: Path
+) -> None:
+    """Backups taken while three clients keep writing estimates (each write and its audit entry
+    one transaction) restore into databases whose audit chain verifies and whose estimates are
+    exactly the imported ones with the newest audited value of every slot written."""
+    engine = fresh()
+    upgrade(engine)
+    source = tmp_path / "nl.yaml"
+    source.write_text(NL_BASE, encoding="utf-8")
+    assessment_id = import_file(engine, str(source))
+    with Session(engine) as session, session.begin():
+        imported = assessment_data(session, assessment_id)
+        writers = [
+            Writer(name, new_token(session, add_user(session, name, "admin", None))) for name in OWN
+        ]
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=w.run, args=(engine, assessment_id, stop), daemon=True)
+        for w in writers
+    ]
+    for t in threads:
+        t.start()
+    docs: list[dict[str, Any]] = []
+    try:
+        for k in range(1, 4):  # a backup after every few more writes
+            deadline = time.monotonic() + 30
+            while sum(w.written for w in writers) < 4 * k and time.monotonic() < deadline:
+                time.sleep(0.01)
+            docs.append(backup_data(engine))
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    assert [w.failures for w in writers] == [[], [], []]
+    with Session(engine) as session:  # every accepted write was recorded, and only those
+        final = audit.entries(session, assessment_id)
+        assert sum(e.entity_table == "estimate_entries" for e in final) == sum(
+            w.written for w in writers
+        )
+        assert assessment_data(session, assessment_id) == _with_audited_values(imported, final)
+    counts = [
+        sum(r["entity_table"] == "estimate_entries" for r in doc["tables"]["audit_entries"])
+        for doc in docs
+    ]
+    # each backup was taken while the writes went on: a later one holds more of them
+    assert 0 < counts[0] < counts[1] < counts[2] < len(final), counts
+
+    for doc in docs:
+        target = fresh()
+        restore_data(target, doc)
+        assert audit.verify(target) == []
+        with Session(target) as session:
+            entries = audit.entries(session, assessment_id)
+            assert assessment_data(session, assessment_id) == _with_audited_values(
+                imported, entries
+            )
+
+
+# -- across engines ---------------------------------------------------------------------------
+def _upload(path: Path) -> Any:
+    """An assessment file as the JSON a client sends (read as nsra reads files)."""
+    return json.loads(json.dumps(load(path.read_text(encoding="utf-8")), default=str))
+
+
+def _comparable(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """Rows with every timestamp in UTC without its zone: SQLite gives them back naive (as
+    stored, UTC), PostgreSQL with the zone of the session; the instant is what must survive."""
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, dt.datetime) and v.tzinfo is not None:
+            return v.astimezone(dt.UTC).replace(tzinfo=None)
+        return v
+
+    return {name: [tuple(plain(v) for v in r) for r in table] for name, table in rows.items()}
+
+
+@pytest.mark.parametrize("direction", ["sqlite-to-postgresql", "postgresql-to-sqlite"])
+def test_a_backup_restores_into_the_other_engine(direction: str, tmp_path: Path) -> None:
+    """``nsra backup`` on one engine, ``nsra restore`` on the other: the same rows (every
+    table), the same exports, the users' tokens still sign in, the chain verifies and the next
+    write continues the ids and the chain."""
+    postgres = reset_postgres()  # skips without PostgreSQL
+    lite = make_engine(f"sqlite:///{tmp_path / 'nsra.db'}")
+    source, target = (lite, postgres) if direction.startswith("sqlite") else (postgres, lite)
+    try:
+        upgrade(source)
+        for path in EXAMPLES:
+            import_file(source, str(path))
+        tokens: dict[str, str] = {}
+        with Session(source) as session, session.begin():
+            for name, role, member in [("root", "admin", None), ("ana", "viewer", "viewer")]:
+                user = add_user(session, name, role, "secret")
+                if member:
+                    session.add(MembershipRow(user_id=user.id, assessment_id=2, role=member))
+                tokens[name] = new_token(session, user)
+        headers = {name: {"Authorization": f"Bearer {t}"} for name, t in tokens.items()}
+        with TestClient(create_app(source)) as client:  # one audited write through the API
+            path = "/api/assessments/1/scenarios"
+            scenario = client.get(path, headers=headers["root"]).json()["scenarios"][0]
+            estimate = scenario["estimates"][0]
+            slot_path = f"{path}/{scenario['id']}/estimates/{estimate['analyst']}/likelihood"
+            params = {"level": estimate["level"]} if "level" in estimate else {}
+            seen = client.get(slot_path, params=params, headers=headers["root"]).json()
+            put = client.put(
+                slot_path,
+                params=params,
+                json={"estimate": seen["estimate"], "version": seen["version"], "rationale": "é"},
+                headers=headers["root"],
+            )
+            assert put.status_code == 200, put.text
+            listed = {
+                n: client.get("/api/assessments", headers=h).json() for n, h in headers.items()
+            }
+        rows, exports = _comparable(snapshot(source)), _exports(source)
+        assert audit.verify(source) == []
+
+        file = tmp_path / "backup.json"
+        runner = CliRunner()
+        url_of = {id(e): e.url.render_as_string(hide_password=False) for e in (lite, postgres)}
+        result = runner.invoke(app, ["backup", str(file), "--url", url_of[id(source)]])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(app, ["restore", str(file), "--url", url_of[id(target)]])
+        assert result.exit_code == 0, result.output
+
+        assert _comparable(snapshot(target)) == rows
+        assert _exports(target) == exports
+        assert audit.verify(target) == []
+        with TestClient(create_app(target)) as client:
+            for name, h in headers.items():
+                response = client.get("/api/assessments", headers=h)
+                assert response.status_code == 200, response.text
+                assert response.json() == listed[name]
+            # the next write: new ids from the sequences (PostgreSQL), the chain goes on
+            created = client.post(
+                "/api/assessments", json=_upload(EXAMPLES[0]), headers=headers["root"]
+            )
+            assert created.status_code == 201, created.text
+            assert created.json()["id"] == len(EXAMPLES) + 1
+        assert audit.verify(target) == []
+        assert audit.count(target) == len(rows["audit_entries"]) + 1
+    finally:
+        lite.dispose()
+        postgres.dispose()
