@@ -176,6 +176,15 @@ def test_demo_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                 (found,) = response.json()
                 assert found["id"] == info.assessment_id
                 assert found["role"] == ("admin" if user.role == "admin" else user.role)
+            # the printed password signs every demo user in with a browser session
+            for user in info.users:
+                login = {"user": user.name, "password": info.password}
+                signed = client.post("/api/session", json=login)
+                assert signed.status_code == 200, signed.text
+                assert signed.json()["user"] == user.name
+                client.cookies.clear()
+            wrong = client.post("/api/session", json={"user": "demo-admin", "password": "x"})
+            assert wrong.status_code == 401
     finally:
         engine.dispose()
     with pytest.raises(FileExistsError):

@@ -122,6 +122,7 @@ def test_compute_csv(example: Path) -> None:
         assert col in rows[0]
     for row, sc in zip(rows, doc["scenarios"], strict=True):
         assert row["title"] == sc["title"]
+        assert row["classification"] == doc["assessment"]["classification"]
         if sc["risk"] is not None:
             assert float(row["risk"]) == pytest.approx(sc["risk"], rel=1e-5)
 

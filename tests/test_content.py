@@ -248,3 +248,56 @@ def test_concurrent_edits_of_one_estimate_one_wins_the_others_get_409(api: Api) 
     stored = api.ok("coord", "GET", path)
     assert stored["estimate"] == winner["estimate"] and stored["version"] == version + 1
     assert audit.verify(api.engine) == []
+
+
+def test_scenario_fields_change_while_its_estimates_stay(api: Api) -> None:
+    base = f"/api/assessments/{api.nl}/scenarios"
+    before = next(s for s in api.data()["scenarios"] if s["id"] == SEA)
+    got = api.ok("vera", "GET", f"{base}/{SEA}")
+    assert "estimates" not in got["item"] and got["item"]["title"] == before["title"]
+    item = {**got["item"], "title": {"en": "Pandemic (revised)"}, "domain": "both"}
+    r = api.ok("coord", "PUT", f"{base}/{SEA}", json={"item": item, "version": got["version"]})
+    assert r["version"] == got["version"] + 1
+    after = next(s for s in api.data()["scenarios"] if s["id"] == SEA)
+    assert after == {**before, "title": {"en": "Pandemic (revised)"}, "domain": "both"}
+    # estimates and consensus are not written here
+    r = api.call(
+        "coord",
+        "PUT",
+        f"{base}/{SEA}",
+        json={"item": {**item, "estimates": []}, "version": r["version"]},
+    )
+    assert r.status_code == 422 and r.json()["field"] == "item.estimates"
+
+
+def test_a_new_scenario_is_estimated_and_ranked(api: Api) -> None:
+    base = f"/api/assessments/{api.nl}"
+    item = {
+        "title": {"en": "Drone swarm over an airport"},
+        "theme": "terrorism",
+        "domain": "internal",
+        "malicious": True,
+        "owner": "jenv",
+        "reinforces": [SEA],
+    }
+    made = api.ok("coord", "PUT", f"{base}/scenarios/drones", json={"item": item})
+    assert made["item"] == {"id": "drones", **item} and made["version"] == 1
+    analyst = api.data()["analysts"][0]["id"]
+    est = f"{base}/scenarios/drones/estimates/{analyst}"
+    assert api.call("coord", "PUT", f"{est}/likelihood", json={"estimate": "C"}).status_code == 200
+    crit = next(iter(api.data()["scenarios"][0]["estimates"][0]["impact"]))
+    assert api.call("coord", "PUT", f"{est}/{crit}", json={"estimate": "D"}).status_code == 200
+    ranked = {s["id"]: s for s in api.ok("vera", "GET", f"{base}/results")["scenarios"]}
+    assert ranked["drones"]["likelihood"]["class"] == "C" and ranked["drones"]["rank"] >= 1
+    # the pandemic is referenced by cascades and measures: it cannot go
+    version = api.ok("vera", "GET", f"{base}/scenarios/{SEA}")["version"]
+    r = api.call("coord", "DELETE", f"{base}/scenarios/{SEA}", params={"version": version})
+    assert r.status_code == 422
+    # the new one can; its estimates go with it and stay in the audit trail
+    gone = api.ok("coord", "DELETE", f"{base}/scenarios/drones", params={"version": 1})
+    assert gone["item"] is None and "drones" not in {s["id"] for s in api.data()["scenarios"]}
+    with Session(api.engine) as s:
+        last = [e for e in audit.entries(s, api.nl) if e.entity_key == "drones"][-1]
+    assert last.action == "scenarios.delete"
+    assert json.loads(last.old_value or "{}")["estimates"][0]["likelihood"] == "C"
+    _valid(api, api.nl)

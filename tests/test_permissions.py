@@ -132,6 +132,13 @@ def _put_item(item: dict[str, Any]) -> Kw:
 
 A = "/api/assessments/{assessment_id}"
 EST = A + "/scenarios/{scenario}/estimates/{analyst}/{slot}"
+SCENARIO = {
+    "title": {"en": "Perm"},
+    "theme": "t",
+    "domain": "internal",
+    "malicious": False,
+    "owner": "jenv",
+}
 STRATEGY = {"title": {"en": "Perm"}, "scope": "national", "owner": "jenv"}
 MEASURE = {
     "title": {"en": "Perm"},
@@ -160,6 +167,9 @@ STEPS: tuple[Step, ...] = (
         lambda w: {"json": {"estimate": "D", "version": w.versions.get("estimate")}},
         fill=EST_FILL,
     ),
+    Step("GET", A + "/scenarios/{key}", read(), fill={"key": OWN}),
+    Step("PUT", A + "/scenarios/{key}", coordinate(), _put_item(SCENARIO), {"key": "perm"}, "sc"),
+    Step("DELETE", A + "/scenarios/{key}", coordinate(), _version("sc"), {"key": "perm"}),
     Step("GET", A + "/strategies", read()),
     Step("GET", A + "/strategies/{key}", read(), fill={"key": "defence-policy"}),
     Step("PUT", A + "/strategies/{key}", coordinate(), _put_item(STRATEGY), {"key": "perm"}, "s"),

@@ -791,6 +791,10 @@ def serve(
                 out.print(f"Demo assessment {info.assessment_id}; users (role: name token):")
                 for user in info.users:
                     out.print(f"  {user.role:<12} {user.name:<18} {user.token}")
+                out.print(
+                    f"Every demo user's password (browser sign-in, POST /api/session): "
+                    f"{info.password}"
+                )
                 out.print("Example:")
                 out.print(
                     f"  curl -H 'Authorization: Bearer {info.users[0].token}' "

@@ -236,10 +236,13 @@ CSV_COLUMNS = [
 
 
 def results_csv(doc: dict[str, Any], interests: list[str]) -> str:
-    """One row per scenario (in rank order), impact per interest as extra columns."""
+    """One row per scenario (in rank order), impact per interest as extra columns, and the
+    assessment's classification label as the last column of every row (a spreadsheet keeps it
+    with any row copied out of the file)."""
+    label = doc["assessment"]["classification"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, *(f"impact_{i}" for i in interests)])
+    writer.writerow([*CSV_COLUMNS, *(f"impact_{i}" for i in interests), "classification"])
     for sc in doc["scenarios"]:
         writer.writerow(
             [
@@ -256,6 +259,7 @@ def results_csv(doc: dict[str, Any], interests: list[str]) -> str:
                 _fmt(sc["impact"]["total"]),
                 _fmt(sc["risk"]),
                 *(_fmt(sc["impact"]["interests"][i]) for i in interests),
+                label,
             ]
         )
     return out.getvalue()

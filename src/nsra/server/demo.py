@@ -2,11 +2,13 @@
 user per role and an API token for each (``nsra serve --demo``).
 
 Everything is written in the folder given (nothing else is touched, ``nsra.db`` least of all);
-the tokens are printed once and exist only in this throw-away database.
+the tokens and the one password of the demo users (for signing in with a browser) are printed
+once and exist only in this throw-away database.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -15,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from nsra.io.validate import read_assessment
-from nsra.server.db.access import MembershipRow, add_user, new_token
+from nsra.server.db.access import MembershipRow, add_user, hash_password, new_token
 from nsra.server.db.engine import make_engine, upgrade
 from nsra.server.db.importing import record_import, store_assessment
 from nsra.server.db.methods import method_text, register, register_shipped
@@ -43,6 +45,7 @@ class DemoInfo:
     url: str
     assessment_id: int
     users: tuple[DemoUser, ...]
+    password: str  # every demo user's password, for signing in with a browser
 
 
 def demo_database(folder: Path) -> DemoInfo:
@@ -54,12 +57,13 @@ def demo_database(folder: Path) -> DemoInfo:
     engine = make_engine(url)
     try:
         upgrade(engine)
-        return DemoInfo(url, *_fill(engine))
+        password = secrets.token_urlsafe(9)
+        return DemoInfo(url, *_fill(engine, password), password)
     finally:
         engine.dispose()
 
 
-def _fill(engine: Engine) -> tuple[int, tuple[DemoUser, ...]]:
+def _fill(engine: Engine, password: str | None = None) -> tuple[int, tuple[DemoUser, ...]]:
     res = resources.files("nsra.examples") / DEMO_FILE
     with resources.as_file(res) as file:
         loaded = read_assessment(str(file))
@@ -70,8 +74,11 @@ def _fill(engine: Engine) -> tuple[int, tuple[DemoUser, ...]]:
         method_row = register(session, text, source, shipped)
         row = store_assessment(session, loaded.assessment, method_row)
         record_import(session, row, loaded.assessment, f"nsra.examples/{DEMO_FILE}", user=None)
+        # one password for all demo users, hashed once (argon2 is slow on purpose)
+        digest = hash_password(password) if password else None
         for name, role, member_role in DEMO_USERS:
             user = add_user(session, name, role, None)
+            user.password_hash = digest
             if member_role is not None:
                 session.add(MembershipRow(user_id=user.id, assessment_id=row.id, role=member_role))
             users.append(DemoUser(name, role, new_token(session, user)))

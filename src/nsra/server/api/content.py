@@ -41,9 +41,17 @@ from nsra.server.db.exporting import (
     cascade_item,
     consensus_item,
     measure_item,
+    scenario_item,
     strategy_item,
 )
-from nsra.server.db.importing import fill_cascade, fill_consensus, fill_measure, fill_strategy
+from nsra.server.db.importing import (
+    fill_cascade,
+    fill_consensus,
+    fill_measure,
+    fill_reinforces,
+    fill_scenario,
+    fill_strategy,
+)
 from nsra.server.db.methods import method_of
 from nsra.server.db.models import (
     AssessmentRow,
@@ -195,12 +203,45 @@ def _record(
 class Keyed:
     section: str  # the file's list
     one: str  # one item, in messages
-    cls: type[StrategyRow] | type[MeasureRow]
+    cls: type[StrategyRow] | type[MeasureRow] | type[ScenarioRow]
     export: Callable[[Any], Json]
+    fill: Callable[[Any, Any, Lookups], object]
+    managed: tuple[str, ...] = ()  # fields written through their own endpoints, kept as they are
+    list_route: bool = True
 
 
-STRATEGIES = Keyed("strategies", "strategy", StrategyRow, strategy_item)
-MEASURES = Keyed("measures", "measure", MeasureRow, measure_item)
+def _fill_scenario(row: ScenarioRow, model: Any, look: Lookups) -> None:
+    # links first: their old rows are flushed away before the scenario's own fields change,
+    # so that the scenario's row gets one UPDATE (one version) for the whole change
+    fill_reinforces(row, model, {**look.scenarios, row.key: row})
+    fill_scenario(row, model, look.orgs)
+
+
+STRATEGIES = Keyed(
+    "strategies",
+    "strategy",
+    StrategyRow,
+    strategy_item,
+    lambda r, m, k: fill_strategy(r, m, k.orgs),
+)
+MEASURES = Keyed(
+    "measures",
+    "measure",
+    MeasureRow,
+    measure_item,
+    lambda r, m, k: fill_measure(r, m, k.orgs, k.strategies, k.scenarios),
+)
+# The scenario's own fields; its estimates and consensus have their own endpoints, and the
+# list of scenarios with them is GET .../scenarios (app.py).
+SCENARIOS = Keyed(
+    "scenarios",
+    "scenario",
+    ScenarioRow,
+    lambda sc: scenario_item(sc, judgements=False),
+    _fill_scenario,
+    managed=("estimates", "consensus"),
+    list_route=False,
+)
 
 
 def _keyed_row(s: Session, kind: Keyed, assessment_id: AssessmentId, key: str) -> Any:
@@ -250,11 +291,19 @@ def _keyed_write(
         raise ApiError(404, f"assessment {assessment_id} has no {kind.one} {key!r}")
     if new is not None and new.setdefault("id", key) != key:
         raise ApiError(422, f"the item's id must be the one in the path ({key!r})", "item.id")
+    for field in kind.managed:
+        if new is not None and field in new:
+            raise ApiError(
+                422, f"{field} are written through their own endpoints, not here", f"item.{field}"
+            )
 
     def change(data: Json) -> None:
-        data[kind.section] = _replace(
-            data.get(kind.section, []), lambda it: it.get("id") == key, new
-        )
+        items = data.get(kind.section, [])
+        whole = new
+        if new is not None and kind.managed:
+            stored: Json = next((it for it in items if it.get("id") == key), {})
+            whole = {**new, **{f: stored[f] for f in kind.managed if f in stored}}
+        data[kind.section] = _replace(items, lambda it: it.get("id") == key, whole)
 
     def item_at(data: Json) -> tuple[str | int, ...] | None:
         ids = [it.get("id") for it in data.get(kind.section, [])]
@@ -262,6 +311,8 @@ def _keyed_write(
 
     loaded = _checked(s, row, change, item_at)
     if new is None:
+        if kind is SCENARIOS:  # its estimates and consensus go with it: keep them in the trail
+            old = scenario_item(existing)
         s.delete(existing)
         s.flush()
         seq = _record(s, user, row, kind.section, key, old, None, rationale)
@@ -272,10 +323,7 @@ def _keyed_write(
     if target is None:
         position = 1 + max((r.position for r in getattr(row, kind.section)), default=-1)
         target = kind.cls(key=key, position=position, assessment_id=assessment_id)
-    if kind is STRATEGIES:
-        fill_strategy(target, model, look.orgs)
-    else:
-        fill_measure(target, model, look.orgs, look.strategies, look.scenarios)
+    kind.fill(target, model, look)
     s.add(target)
     _touch(s, target)
     value = kind.export(target)
@@ -287,13 +335,15 @@ def _keyed_routes(kind: Keyed) -> None:
     name = kind.one
     base = f"/api/assessments/{{assessment_id}}/{kind.section}"
 
-    @router.get(base, name=f"list_{kind.section}", summary=f"The {kind.section}")
-    def list_items(
-        assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
-    ) -> Json:
-        result = _keyed_list(kind, s, user, assessment_id)
-        classified(response, result["classification"])
-        return result
+    if kind.list_route:
+
+        @router.get(base, name=f"list_{kind.section}", summary=f"The {kind.section}")
+        def list_items(
+            assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+        ) -> Json:
+            result = _keyed_list(kind, s, user, assessment_id)
+            classified(response, result["classification"])
+            return result
 
     @router.get(f"{base}/{{key}}", name=f"get_{name}", summary=f"One {name}")
     def get_item(
@@ -339,6 +389,7 @@ def _keyed_routes(kind: Keyed) -> None:
         return result
 
 
+_keyed_routes(SCENARIOS)
 _keyed_routes(STRATEGIES)
 _keyed_routes(MEASURES)
 

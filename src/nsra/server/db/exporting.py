@@ -84,6 +84,28 @@ _EAGER = (
 )
 
 
+def scenario_item(sc: ScenarioRow, judgements: bool = True) -> dict[str, Any]:
+    """A scenario as in the file; without its estimates and consensus when ``judgements`` is
+    false (the API writes those through their own endpoints)."""
+    s: dict[str, Any] = {
+        "id": sc.key,
+        "title": sc.title,
+        "theme": sc.theme,
+        "domain": sc.domain,
+        "malicious": sc.malicious,
+    }
+    if sc.actor:
+        s["actor"] = True
+    s["owner"] = sc.owner.key
+    _put(s, "description", sc.description)
+    _put(s, "sources", _sources(sc.sources))
+    _put(s, "reinforces", [r.target.key for r in sc.reinforces])
+    if judgements:
+        _put(s, "estimates", [_judgement(e, {"analyst": e.analyst.key}) for e in sc.estimates])
+        _put(s, "consensus", [consensus_item(c) for c in sc.consensus])
+    return s
+
+
 def consensus_item(c: ConsensusRow) -> dict[str, Any]:
     item = _judgement(c, {})
     _put(item, "date", c.date.isoformat() if c.date else None)
@@ -145,24 +167,7 @@ def assessment_data(session: Session, assessment_id: int) -> dict[str, Any]:
         item["organisation"] = x.organisation.key
         analysts.append(item)
     out["analysts"] = analysts
-    scenarios = []
-    for sc in a.scenarios:
-        s: dict[str, Any] = {
-            "id": sc.key,
-            "title": sc.title,
-            "theme": sc.theme,
-            "domain": sc.domain,
-            "malicious": sc.malicious,
-        }
-        if sc.actor:
-            s["actor"] = True
-        s["owner"] = sc.owner.key
-        _put(s, "description", sc.description)
-        _put(s, "sources", _sources(sc.sources))
-        _put(s, "reinforces", [r.target.key for r in sc.reinforces])
-        _put(s, "estimates", [_judgement(e, {"analyst": e.analyst.key}) for e in sc.estimates])
-        _put(s, "consensus", [consensus_item(c) for c in sc.consensus])
-        scenarios.append(s)
+    scenarios = [scenario_item(sc) for sc in a.scenarios]
     out["scenarios"] = scenarios
     _put(out, "cascades", [cascade_item(cz) for cz in a.cascades])
     _put(out, "strategies", [strategy_item(st) for st in a.strategies])

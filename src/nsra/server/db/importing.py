@@ -18,6 +18,7 @@ from nsra.model.assessment import (
     Cascade,
     Consensus,
     Measure,
+    Scenario,
     ScenarioEstimate,
     Source,
     Strategy,
@@ -118,6 +119,25 @@ def _clear(row: Any, *collections: str) -> None:
         session.flush()
 
 
+def fill_scenario(row: ScenarioRow, sc: Scenario, orgs: dict[str, OrganisationRow]) -> ScenarioRow:
+    """The scenario's own fields and sources (its estimates, consensus and "reinforces" links
+    are filled apart: the links need every scenario's row)."""
+    _clear(row, "sources")
+    row.title, row.theme, row.domain = sc.title, sc.theme, sc.domain
+    row.malicious, row.actor, row.owner = sc.malicious, sc.actor, orgs[sc.owner]
+    row.description = sc.description
+    row.sources = _sources(sc.sources, ScenarioSourceRow)
+    return row
+
+
+def fill_reinforces(row: ScenarioRow, sc: Scenario, scenarios: dict[str, ScenarioRow]) -> None:
+    _clear(row, "reinforces")
+    row.reinforces = [
+        ReinforcementRow(position=k, target=scenarios[other])
+        for k, other in enumerate(sc.reinforces)
+    ]
+
+
 def fill_consensus(row: ConsensusRow, c: Consensus) -> ConsensusRow:
     _clear(row, "entries")
     row.level, row.rationale, row.date = c.level, c.rationale, c.date
@@ -199,39 +219,32 @@ def store_assessment(session: Session, a: Assessment, method_row: MethodRow) -> 
     session.flush()
 
     row.scenarios = [
-        ScenarioRow(
-            key=sc.id,
-            position=n,
-            title=sc.title,
-            theme=sc.theme,
-            domain=sc.domain,
-            malicious=sc.malicious,
-            actor=sc.actor,
-            owner=orgs[sc.owner],
-            description=sc.description,
-            sources=_sources(sc.sources, ScenarioSourceRow),
-            estimates=[
-                EstimateRow(
-                    position=k,
-                    analyst=analysts[e.analyst],
-                    level=e.level,
-                    rationale=e.rationale,
-                    entries=_entries(e, EstimateEntryRow),
-                )
-                for k, e in enumerate(sc.estimates)
-            ],
-            consensus=[
-                fill_consensus(ConsensusRow(position=k), c) for k, c in enumerate(sc.consensus)
-            ],
+        fill_scenario(
+            ScenarioRow(
+                key=sc.id,
+                position=n,
+                estimates=[
+                    EstimateRow(
+                        position=k,
+                        analyst=analysts[e.analyst],
+                        level=e.level,
+                        rationale=e.rationale,
+                        entries=_entries(e, EstimateEntryRow),
+                    )
+                    for k, e in enumerate(sc.estimates)
+                ],
+                consensus=[
+                    fill_consensus(ConsensusRow(position=k), c) for k, c in enumerate(sc.consensus)
+                ],
+            ),
+            sc,
+            orgs,
         )
         for n, sc in enumerate(a.scenarios)
     ]
     scenarios = {s.key: s for s in row.scenarios}
     for sc, sc_row in zip(a.scenarios, row.scenarios, strict=True):
-        sc_row.reinforces = [
-            ReinforcementRow(position=k, target=scenarios[other])
-            for k, other in enumerate(sc.reinforces)
-        ]
+        fill_reinforces(sc_row, sc, scenarios)
     session.flush()
 
     row.cascades = [
