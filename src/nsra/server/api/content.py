@@ -32,9 +32,10 @@ from sqlalchemy.orm import Session
 from nsra.io.problems import InputError
 from nsra.io.validate import Loaded, parse_assessment
 from nsra.server.api.access import assessment_for
-from nsra.server.api.deps import AssessmentId, SessionDep, UserDep, classified, engine_of, write
+from nsra.server.api.deps import AssessmentId, SessionDep, UserDep, classified, write_answer
 from nsra.server.api.errors import ApiError
 from nsra.server.db import audit
+from nsra.server.db import workflow as wf
 from nsra.server.db.access import UserRow
 from nsra.server.db.exporting import (
     assessment_data,
@@ -362,14 +363,13 @@ def _keyed_routes(kind: Keyed) -> None:
         request: Request,
         response: Response,
     ) -> Json:
-        result = write(
-            engine_of(request),
+        return write_answer(
+            request,
+            response,
             lambda w: _keyed_write(
                 kind, w, user, assessment_id, key, dict(body.item), body.version, body.rationale
             ),
         )
-        classified(response, result["classification"])
-        return result
 
     @router.delete(f"{base}/{{key}}", name=f"delete_{name}", summary=f"Remove a {name}")
     def delete_item(
@@ -381,12 +381,11 @@ def _keyed_routes(kind: Keyed) -> None:
         response: Response,
         rationale: Annotated[str | None, Query()] = None,
     ) -> Json:
-        result = write(
-            engine_of(request),
+        return write_answer(
+            request,
+            response,
             lambda w: _keyed_write(kind, w, user, assessment_id, key, None, version, rationale),
         )
-        classified(response, result["classification"])
-        return result
 
 
 _keyed_routes(SCENARIOS)
@@ -502,14 +501,13 @@ def put_cascade(
     request: Request,
     response: Response,
 ) -> Json:
-    result = write(
-        engine_of(request),
+    return write_answer(
+        request,
+        response,
         lambda w: _cascade_write(
             w, user, assessment_id, cause, effect, dict(body.item), body.version, body.rationale
         ),
     )
-    classified(response, result["classification"])
-    return result
 
 
 @router.delete(CASCADE + "/{cause}/{effect}", summary="Remove a cascade")
@@ -523,12 +521,11 @@ def delete_cascade(
     response: Response,
     rationale: Annotated[str | None, Query()] = None,
 ) -> Json:
-    result = write(
-        engine_of(request),
+    return write_answer(
+        request,
+        response,
         lambda w: _cascade_write(w, user, assessment_id, cause, effect, None, version, rationale),
     )
-    classified(response, result["classification"])
-    return result
 
 
 # -- consensus: per scenario and level -------------------------------------------------------
@@ -537,14 +534,7 @@ CONSENSUS = "/api/assessments/{assessment_id}/scenarios/{scenario}/consensus"
 
 
 def _scenario(s: Session, assessment_id: AssessmentId, key: str) -> ScenarioRow:
-    found = s.scalars(
-        select(ScenarioRow).where(
-            ScenarioRow.assessment_id == assessment_id, ScenarioRow.key == key
-        )
-    ).one_or_none()
-    if found is None:
-        raise ApiError(404, f"assessment {assessment_id} has no scenario {key!r}")
-    return found
+    return wf.scenario_by_key(s, assessment_id, key)
 
 
 def _consensus_row(sc: ScenarioRow, level: str | None) -> ConsensusRow | None:
@@ -647,14 +637,13 @@ def put_consensus(
     response: Response,
     level: Level = None,
 ) -> Json:
-    result = write(
-        engine_of(request),
+    return write_answer(
+        request,
+        response,
         lambda w: _consensus_write(
             w, user, assessment_id, scenario, level, dict(body.item), body.version, body.rationale
         ),
     )
-    classified(response, result["classification"])
-    return result
 
 
 @router.delete(CONSENSUS, summary="Remove the consensus of a scenario")
@@ -668,11 +657,10 @@ def delete_consensus(
     level: Level = None,
     rationale: Annotated[str | None, Query()] = None,
 ) -> Json:
-    result = write(
-        engine_of(request),
+    return write_answer(
+        request,
+        response,
         lambda w: _consensus_write(
             w, user, assessment_id, scenario, level, None, version, rationale
         ),
     )
-    classified(response, result["classification"])
-    return result

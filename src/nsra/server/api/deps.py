@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, Path, Request, Response
@@ -39,6 +39,7 @@ AssessmentId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="The assessm
 Number = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="Its number, from 1.")]
 ATTEMPTS = 8
 T = TypeVar("T")
+Json = dict[str, Any]
 
 
 def engine_of(request: Request) -> Engine:
@@ -71,6 +72,14 @@ def classified(response: Response, *labels: str) -> None:
     if not value.isascii():
         value = quote(value, safe=" /()-,.:;'")
     response.headers[CLASSIFICATION_HEADER] = value
+
+
+def write_answer(request: Request, response: Response, work: Callable[[Session], Json]) -> Json:
+    """:func:`write` for an endpoint: the answer of ``work`` (which carries the assessment's
+    ``classification``), with the ``X-Classification`` header set."""
+    result = write(engine_of(request), work)
+    classified(response, result["classification"])
+    return result
 
 
 def _retryable(exc: Exception) -> bool:

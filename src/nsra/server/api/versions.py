@@ -33,8 +33,7 @@ from nsra.server.api.deps import (
     SessionDep,
     UserDep,
     classified,
-    engine_of,
-    write,
+    write_answer,
 )
 from nsra.server.api.errors import ApiError
 from nsra.server.db import versions as vs
@@ -90,9 +89,7 @@ def publish(
             )
         return out
 
-    result = write(engine_of(request), change)
-    classified(response, result["classification"])
-    return result
+    return write_answer(request, response, change)
 
 
 @router.get(BASE, summary="The published versions")

@@ -34,6 +34,7 @@ from nsra.server.api.deps import (
     classified,
     engine_of,
     write,
+    write_answer,
 )
 from nsra.server.api.errors import ApiError
 from nsra.server.db import audit
@@ -118,9 +119,7 @@ def add_organisation(
         seq = _record(w, user, row, "organisations.create", body.id, new=body.model_dump())
         return {"classification": row.classification, "item": body.model_dump(), "audit": seq}
 
-    result = write(engine_of(request), change)
-    classified(response, result["classification"])
-    return result
+    return write_answer(request, response, change)
 
 
 def _analyst_item(a: AnalystRow) -> Json:
@@ -210,9 +209,7 @@ def put_analyst(
         )
         return {"classification": row.classification, "item": new, "audit": seq}
 
-    result = write(engine_of(request), change)
-    classified(response, result["classification"])
-    return result
+    return write_answer(request, response, change)
 
 
 # -- assignments -----------------------------------------------------------------------------
@@ -343,9 +340,7 @@ def open_round(
         _record(w, user, row, "rounds.open", str(r.number), new={"note": body.note})
         return {"classification": row.classification, **_round_summary(w, r)}
 
-    result = write(engine_of(request), change)
-    classified(response, result["classification"])
-    return result
+    return write_answer(request, response, change)
 
 
 def _estimates_now(s: Session, assessment_id: AssessmentId) -> dict[str, list[Any]]:
@@ -366,9 +361,7 @@ def close_round(
         _record(w, user, row, "rounds.close", str(number))
         return {"classification": row.classification, **_round_summary(w, r)}
 
-    result = write(engine_of(request), change)
-    classified(response, result["classification"])
-    return result
+    return write_answer(request, response, change)
 
 
 @router.post(BASE + "/scenarios/{scenario}/submit", status_code=201, summary="Submit a scenario")
@@ -427,9 +420,7 @@ def submit(
             "audit": seq,
         }
 
-    result = write(engine_of(request), change)
-    classified(response, result["classification"])
-    return result
+    return write_answer(request, response, change)
 
 
 def round_view(s: Session, row: AssessmentRow, r: wf.RoundRow) -> Json:
