@@ -170,8 +170,11 @@ def test_who_may_write(world: World) -> None:
     assert w.put("co-analyst", own, {"estimate": "3", "version": 1}).status_code == 200
     assert w.put("coordinator", own, {"estimate": "1", "version": 2}).status_code == 200
     assert w.put("admin", own, {"estimate": "2", "version": 3}).status_code == 200
+    # the same value again is still a write (audited); its versioned UPDATE guards against a
+    # concurrent change (tests/test_write_race.py), so the version goes up
     unchanged = w.put("admin", own, {"estimate": "2", "version": 4})
-    assert unchanged.status_code == 200 and unchanged.json()["version"] == 4  # nothing changed
+    assert unchanged.status_code == 200 and unchanged.json()["version"] == 5
+    assert unchanged.json()["estimate"] == "2"
     r = w.put("admin", w.path("pandemic", "nccn-analyst", "Ha", w.be), {"estimate": "2"})
     is_error(r, 422)
     assert r.json()["field"] == "level"
