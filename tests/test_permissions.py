@@ -251,8 +251,7 @@ STEPS: tuple[Step, ...] = (
         {"scenario": OWN},
     ),
     Step("POST", A + "/rounds/{number}/close", coordinate(), fill={"number": "2"}),
-    Step("POST", A + "/rounds", coordinate(201), _json({"note": "next"})),
-    Step("POST", A + "/members", coordinate(201), _json({"user": "viewer", "role": "viewer"})),
+    # versions: published with no round open (rounds 1 and 2 are closed now)
     Step("POST", A + "/versions", coordinate(201), _json({"label": "v1"})),
     Step("GET", A + "/versions", read()),
     Step("GET", A + "/versions/{number}", read(), fill={"number": "1"}),
@@ -265,6 +264,8 @@ STEPS: tuple[Step, ...] = (
         read(),
         lambda _w: {"params": {"from": 1, "to": "live"}},
     ),
+    Step("POST", A + "/rounds", coordinate(201), _json({"note": "next"})),
+    Step("POST", A + "/members", coordinate(201), _json({"user": "viewer", "role": "viewer"})),
     Step("GET", "/api/session", everyone()),
     Step(
         "POST",

@@ -654,20 +654,24 @@ def test_report_and_export_of_a_version(world: World) -> None:
 
 
 def test_analysts_read_versions_during_an_open_round(world: World) -> None:
-    """A version is what the coordinator published: every member reads it, also while a round
-    is open (the live assessment then hides other analysts' estimates from an analyst)."""
+    """A version is what the coordinator published before the round: every member reads it
+    while a round is open, and no version can be published during the round (it would show
+    the other analysts' estimates)."""
     w = world
+    w.publish()
     r = w.post("coordinator", f"/api/assessments/{w.uk}/rounds", {"note": "round 1"})
     assert r.status_code == 201, r.text
-    published = w.publish()
-    assert "round 1 is open" in published["warning"]
+    refused = w.post("coordinator", w.base(), {"label": "mid-round"})
+    is_error(refused, 409)
+    assert "round 1 is open" in refused.json()["error"] and refused.json()["field"] == "round"
     live = w.get("analyst", f"/api/assessments/{w.uk}").json()
     assert live.get("hidden"), "the analyst does not see the others' estimates live"
     version = w.get("analyst", f"{w.base()}/1").json()
     full = w.get("coordinator", f"/api/assessments/{w.uk}").json()["assessment"]
-    assert version["data"] == full
+    assert version["data"] == full  # nothing changed since it was published
     r = w.get("analyst", f"{w.base()}/compare", **{"from": 1, "to": "live"})
     assert r.status_code == 200 and r.json()["hidden"]["scenarios"]
+    assert [v["number"] for v in w.get("analyst", w.base()).json()["versions"]] == [1]
 
 
 def test_the_method_registry_is_not_used_to_reproduce(world: World) -> None:

@@ -5,9 +5,9 @@ The rules are those of :mod:`nsra.server.db.versions`. Decisions (read before ch
 * Only the coordinators of the assessment and administrators publish. A version is what the
   coordinator sees: the whole assessment, every analyst's estimates included.
 * Every member reads the versions (list, version, reproduce, report, export, compare), also
-  analysts during an open Delphi round: publishing is a deliberate act of the coordinator, who
-  decides what the members see. Publishing while a round is open therefore shows the round's
-  estimates to every member; the answer to the publish request says so (``warning``).
+  analysts during an open Delphi round. A version shows every estimate to every member, so it
+  cannot be published while a round is open (409): the analysts' estimates stay independent
+  until the round is closed, whatever the coordinator does.
   Comparing a version with ``live`` uses the live assessment as the caller may see it (as
   ``GET /results``): for an analyst during an open round without the hidden estimates, which
   the answer names (``hidden``).
@@ -75,19 +75,21 @@ def publish(
 
     def change(w: Session) -> Json:
         row, _role = assessment_for(w, user, assessment_id, roles=("coordinator",))
+        current = wf.open_round_of(w, row.id)
+        if current is not None:
+            raise ApiError(
+                409,
+                f"round {current.number} is open: close it first (a version shows every "
+                "estimate to every member, and the analysts' estimates are independent until "
+                "the round is closed)",
+                "round",
+            )
         version = vs.publish(w, row, user.name, body.label, body.note, body.seed)
-        out: Json = {
+        return {
             "classification": version.classification,
             **vs.summary(version),
             "seed": version.seed,
         }
-        current = wf.open_round_of(w, row.id)
-        if current is not None:
-            out["warning"] = (
-                f"round {current.number} is open: every member who reads this version sees "
-                "all the estimates in it"
-            )
-        return out
 
     return write_answer(request, response, change)
 
