@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from helpers import NL_BASE
-from nsra.server.api import create_app, estimates
+from nsra.server.api import create_app, deps, estimates
 from nsra.server.db import audit, import_file
 from nsra.server.db.access import add_user, new_token
 
@@ -43,6 +43,8 @@ def test_a_write_overtaken_by_another_is_refused(
     path = f"/api/assessments/{a}/scenarios/{SCENARIO}/estimates/{ANALYST}/{SLOT}"
     headers = {"Authorization": f"Bearer {token}"}
 
+    if engine.dialect.name == "sqlite":
+        monkeypatch.setattr(deps, "ATTEMPTS", 1)  # the other write waits once (5 s), not 8 times
     with TestClient(create_app(engine)) as client:
         version = client.get(path, headers=headers).json()["version"]
         check = estimates.estimate_problem
@@ -61,12 +63,20 @@ def test_a_write_overtaken_by_another_is_refused(
 
         monkeypatch.setattr(estimates, "estimate_problem", meanwhile)
         first = client.put(path, json={"estimate": value, "version": version}, headers=headers)
-        monkeypatch.undo()
+        monkeypatch.setattr(estimates, "estimate_problem", check)
         stored = client.get(path, headers=headers).json()["estimate"]
 
-    assert overtaken == [200]
     with Session(engine) as s:
         key = f"{SCENARIO}/{ANALYST}//{SLOT}"
         newest = [e for e in audit.entries(s, a) if e.entity_key == key][-1]
+    if engine.dialect.name == "sqlite":
+        # SQLite: a write holds the database's write lock from its first read (BEGIN
+        # IMMEDIATE), so the other write cannot get in between: it waits, gives up (one
+        # attempt here) with 409, and the first write stands.
+        assert overtaken == [409]
+        assert first.status_code == 200, first.text
+        assert json.loads(newest.new_value or "null") == stored == value
+        return
+    assert overtaken == [200]
     assert json.loads(newest.new_value or "null") == stored == "D"  # the trail matches the data
     assert first.status_code == 409, first.text  # the overtaken write was refused

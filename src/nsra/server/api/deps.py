@@ -4,7 +4,7 @@ header, and writes as one retried transaction.
 Decisions (read before changing):
 
 * Reads use one session per request (:data:`SessionDep`). Every write runs in its own
-  transaction through :func:`write`: all of it is committed or none of it.
+  transaction through :func:`write` (:func:`write_session`): all of it is committed or none.
 * A write that collides with a concurrent one at the database (a versioned UPDATE of a row
   changed meanwhile, a unique number taken meanwhile, SQLite's "database is locked") is run
   again from the start, up to :data:`ATTEMPTS` times: it then re-reads what it checks, so a real
@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
@@ -88,6 +89,33 @@ def _retryable(exc: Exception) -> bool:
     return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
 
 
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session in one write transaction, committed at the end unless an exception leaves.
+
+    On SQLite the transaction begins with ``BEGIN IMMEDIATE``: it takes the database's write
+    lock before its first read (waiting for another writer, up to the driver's timeout), so
+    two writers never both read and then both ask for the lock, which SQLite can only resolve
+    by failing one ("database is locked"). Writes on SQLite are one at a time anyway; this way
+    they queue instead of failing and being retried. PostgreSQL locks rows, not the database:
+    a normal transaction there.
+    """
+    if engine.dialect.name != "sqlite":
+        with Session(engine, expire_on_commit=False) as s, s.begin():
+            yield s
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            with Session(bind=conn, expire_on_commit=False) as s:
+                yield s
+                s.flush()
+        except BaseException:
+            conn.exec_driver_sql("ROLLBACK")
+            raise
+        conn.exec_driver_sql("COMMIT")
+
+
 def write(engine: Engine, work: Callable[[Session], T]) -> T:
     """Run ``work`` in one transaction, again from the start after a collision (see above).
 
@@ -97,7 +125,7 @@ def write(engine: Engine, work: Callable[[Session], T]) -> T:
     """
     for attempt in range(ATTEMPTS):
         try:
-            with Session(engine, expire_on_commit=False) as s, s.begin():
+            with write_session(engine) as s:
                 return work(s)
         except WorkflowError as exc:
             raise ApiError(exc.status, exc.message, exc.field) from None
