@@ -374,7 +374,7 @@ def test_an_internal_error_is_json_without_traceback(
     def broken(*_args: Any) -> Any:
         raise RuntimeError("boom in the engine")
 
-    monkeypatch.setattr("nsra.server.api.app.compute", broken)
+    monkeypatch.setattr("nsra.server.api.views.compute", broken)
     client = TestClient(create_app(world.engine), raise_server_exceptions=False)
     r = client.get(f"/api/assessments/{world.mine}/results", headers=world.auth("admin"))
     is_error(r, 500)

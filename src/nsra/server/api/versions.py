@@ -36,6 +36,7 @@ from nsra.server.api.deps import (
     write_answer,
 )
 from nsra.server.api.errors import ApiError
+from nsra.server.api.views import View
 from nsra.server.db import versions as vs
 from nsra.server.db import workflow as wf
 from nsra.server.db.exporting import file_text
@@ -120,8 +121,6 @@ def compare_versions(
     """What changed from version ``from`` to version ``to`` (or ``live``, the assessment as it
     is now): scenarios, estimates, consensus, cascades, strategies, measures, the method, and
     which ranks moved (the largest move first)."""
-    from nsra.server.api.app import View  # here: the app module includes this router
-
     row, role = assessment_for(s, user, assessment_id)
     old = _version(s, row, first)
     extra: Json = {}
