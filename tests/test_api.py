@@ -388,3 +388,36 @@ def test_a_label_outside_ascii_is_percent_encoded_in_the_header(world: World) ->
     assert r.status_code == 201, r.text
     assert r.json()["classification"] == "ДСП / Ü"
     assert r.headers["X-Classification"] == quote("ДСП / Ü", safe=" /")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kw"),
+    [
+        ("GET", "/api/assessments/{a}/scenarios/a%00b/consensus", {}),
+        ("GET", "/api/assessments/{a}/audit", {"params": {"scenario": "x\x00y"}}),
+        (
+            "PUT",
+            "/api/assessments/{a}/strategies/s1",
+            {"json": {"item": {"title": {"en": "a\x00"}, "scope": "national", "owner": "x"}}},
+        ),
+        (
+            "POST",
+            "/api/session",
+            {
+                "content": b"user=demo%00&password=x",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+        ),
+    ],
+)
+def test_a_nul_character_is_refused_the_same_on_both_engines(
+    world: World, method: str, path: str, kw: dict[str, Any]
+) -> None:
+    """PostgreSQL cannot store or compare text with NUL; the server refuses it everywhere."""
+    before = snapshot(world.engine)
+    kw = dict(kw)  # the parameters are shared by the SQLite and PostgreSQL runs
+    headers = {**world.auth("admin"), **kw.pop("headers", {})}
+    r = world.client.request(method, path.format(a=world.mine), headers=headers, **kw)
+    is_error(r, 422)
+    assert "NUL" in r.json()["error"]
+    assert snapshot(world.engine) == before

@@ -96,7 +96,7 @@ class Analyst(Strict):
     """One analyst (or a department speaking as one)."""
 
     id: Identifier
-    name: str | None = None
+    name: str | None = Field(default=None, max_length=200)
     organisation: Identifier
 
 
@@ -128,7 +128,7 @@ class Scenario(Strict):
 
     id: Identifier
     title: TextOrStr
-    theme: str = Field(min_length=1)
+    theme: str = Field(min_length=1, max_length=200)
     domain: Domain
     malicious: bool
     actor: bool = Field(
@@ -190,7 +190,7 @@ class Assessment(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     title: TextOrStr
-    method: str = Field(min_length=1)
+    method: str = Field(min_length=1, max_length=500)
     date: IsoDate
     classification: str = Field(min_length=1, max_length=120)
     description: TextOrStr | None = None

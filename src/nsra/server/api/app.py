@@ -36,6 +36,7 @@ from nsra.server.api.deps import (
 )
 from nsra.server.api.errors import ApiError
 from nsra.server.api.estimates import EstimateWrite, read_estimate, write_estimate
+from nsra.server.api.nul import RefuseNul
 from nsra.server.api.views import ResultsCache, View
 from nsra.server.db import audit
 from nsra.server.db.access import MemberRole, MembershipRow, user_by_name
@@ -94,6 +95,7 @@ def create_app(engine: Engine) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.engine = engine
+    app.add_middleware(RefuseNul)
     cache = ResultsCache()
     app.state.results_cache = cache
     errors.install(app)

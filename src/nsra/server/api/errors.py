@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nsra.io.problems import InputError, format_path
@@ -87,6 +88,15 @@ def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(message, None), exc.status_code, headers=exc.headers)
 
 
+def _data_error(_request: Request, exc: Exception) -> JSONResponse:
+    """A value the database refused (too long for its column, out of range): the request's
+    fault, not the server's. The checks before the database should catch these first."""
+    log.warning("value refused by the database: %s", exc)
+    return JSONResponse(
+        error_body("a value is too long or out of range for the database", None), 422
+    )
+
+
 def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("internal error", exc_info=exc)
     return JSONResponse(error_body("internal error of the nsra server", None), 500)
@@ -98,4 +108,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(WorkflowError, _workflow_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(Exception, _unexpected)

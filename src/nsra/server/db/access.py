@@ -152,6 +152,8 @@ def add_user(session: Session, name: str, role: str, password: str | None) -> Us
         raise InputError([Problem(f"unknown role {role!r}; roles: {allowed}", ("role",))])
     if not name.strip():
         raise InputError([Problem("a user needs a name", ("name",))])
+    if len(name) > 120 or any(not ch.isprintable() for ch in name):
+        raise InputError([Problem("a user name has at most 120 printable characters", ("name",))])
     if user_by_name(session, name) is not None:
         raise InputError([Problem(f"there is already a user named {name!r}", ("name",))])
     user = UserRow(

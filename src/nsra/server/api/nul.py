@@ -1,0 +1,66 @@
+"""Requests with a NUL character are refused (422) before they reach an endpoint.
+
+PostgreSQL cannot store or even compare text containing NUL (``\\x00``): a scenario id
+``a%00b`` in a path, or ``"\\u0000"`` in a rationale, made the query fail there (a 500, found by
+the fuzz run) while SQLite accepted it. No id, name or text of an assessment needs NUL, so the
+server refuses it everywhere, the same on both engines: in the path, the query string and the
+body (raw, or as the JSON escape ``\\u0000``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nsra.server.api.errors import error_body
+
+MESSAGE = "the request contains a NUL character (\\u0000): ids, names and text may not contain it"
+
+
+def _has_nul(data: bytes) -> bool:
+    lowered = data.lower()
+    return b"\x00" in data or b"%00" in lowered or b"\\u0000" in lowered
+
+
+class RefuseNul:
+    """ASGI middleware: 422 for a request with NUL in its path, query string or body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        head = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+        if _has_nul(head) or "\x00" in scope["path"] or _has_nul(scope.get("query_string", b"")):
+            await self._refuse(scope, receive, send)
+            return
+        messages: list[Message] = []
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+        form = any(
+            k == b"content-type" and v.lower().startswith(b"application/x-www-form-urlencoded")
+            for k, v in scope.get("headers", [])
+        )
+        if b"\x00" in body or b"\\u0000" in body.lower() or (form and b"%00" in body):
+            await self._refuse(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            if messages:
+                return messages.pop(0)
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        response: Any = JSONResponse(error_body(MESSAGE, None), status_code=422)
+        await response(scope, receive, send)
