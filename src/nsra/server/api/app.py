@@ -20,7 +20,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from nsra import __version__
-from nsra.io.analysis_results import AnalysisOptions, run_analyses
 from nsra.io.methods import shipped_method_ids
 from nsra.io.problems import InputError, Problem
 from nsra.io.validate import parse_assessment
@@ -34,13 +33,13 @@ from nsra.server.api.deps import (
     classified,
     write,
 )
+from nsra.server.api.downloads import analysis_options, file_response, report_response
 from nsra.server.api.errors import ApiError
 from nsra.server.api.estimates import EstimateWrite, read_estimate, write_estimate
 from nsra.server.api.nul import RefuseNul
 from nsra.server.api.views import ResultsCache, View
 from nsra.server.db import audit
 from nsra.server.db.access import MemberRole, MembershipRow, user_by_name
-from nsra.server.db.exporting import file_text
 from nsra.server.db.importing import record_import, store_assessment
 from nsra.server.db.methods import method_text, register, register_shipped
 from nsra.server.db.models import AssessmentRow, MethodRow
@@ -206,22 +205,17 @@ def create_app(engine: Engine) -> FastAPI:
     ) -> HTMLResponse:
         """The self-contained HTML report (as ``nsra report``), to save and open offline; its
         classification is in its banners and in the ``X-Classification`` header."""
-        from nsra.report.html import render_report
-
         row, role = assessment_for(s, user, assessment_id)
         view = View(s, user, row, role)
         loaded, results, _doc = cache.get(s, view)
-        extra = None
-        if analysis:
-            options = AnalysisOptions(samples=samples, seed=seed, years=2_000)
-            extra = run_analyses(loaded, results, options)
-        html = render_report(loaded, results, lang, extra)
-        response = HTMLResponse(html)
-        classified(response, row.classification)
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="nsra-assessment-{assessment_id}-{lang}.html"'
+        return report_response(
+            loaded,
+            results,
+            lang,
+            analysis_options(analysis, samples, seed),
+            f"nsra-assessment-{assessment_id}-{lang}.html",
+            row.classification,
         )
-        return response
 
     @app.get(
         "/api/assessments/{assessment_id}/export",
@@ -237,13 +231,9 @@ def create_app(engine: Engine) -> FastAPI:
         and in the ``X-Classification`` header."""
         row, role = assessment_for(s, user, assessment_id)
         view = View(s, user, row, role)
-        name = f"nsra-assessment-{assessment_id}.{format}"
-        text = file_text(view.data(s), name)
-        media = "application/json" if format == "json" else "application/yaml"
-        response = Response(text.encode("utf-8"), media_type=f"{media}; charset=utf-8")
-        classified(response, row.classification)
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return file_response(
+            view.data(s), f"nsra-assessment-{assessment_id}", format, row.classification
+        )
 
     @app.post("/api/assessments/{assessment_id}/members", status_code=201)
     def add_member(

@@ -533,10 +533,6 @@ def delete_cascade(
 CONSENSUS = "/api/assessments/{assessment_id}/scenarios/{scenario}/consensus"
 
 
-def _scenario(s: Session, assessment_id: AssessmentId, key: str) -> ScenarioRow:
-    return wf.scenario_by_key(s, assessment_id, key)
-
-
 def _consensus_row(sc: ScenarioRow, level: str | None) -> ConsensusRow | None:
     return next((c for c in sc.consensus if c.level == level), None)
 
@@ -546,7 +542,7 @@ def get_consensus(
     assessment_id: AssessmentId, scenario: str, s: SessionDep, user: UserDep, response: Response
 ) -> Json:
     row, _ = assessment_for(s, user, assessment_id)
-    sc = _scenario(s, assessment_id, scenario)
+    sc = wf.scenario_by_key(s, assessment_id, scenario)
     classified(response, row.classification)
     return {
         "classification": row.classification,
@@ -566,7 +562,7 @@ def _consensus_write(
     rationale: str | None,
 ) -> Json:
     row, _ = assessment_for(s, user, assessment_id, roles=("coordinator",))
-    sc = _scenario(s, assessment_id, scenario)
+    sc = wf.scenario_by_key(s, assessment_id, scenario)
     existing = _consensus_row(sc, level)
     old = None if existing is None else consensus_item(existing)
     _conflict(version, old, None if existing is None else existing.version)

@@ -55,14 +55,6 @@ class EstimateWrite(BaseModel):
     version: int | None = None
 
 
-def _one_of_assessment(
-    session: Session, cls: type[ScenarioRow] | type[AnalystRow], assessment_id: int, key: str
-) -> Any:
-    return session.scalars(
-        select(cls).where(cls.assessment_id == assessment_id, cls.key == key)
-    ).one_or_none()
-
-
 @dataclass
 class _Slot:
     """Where one estimate lives, and what checks it."""
@@ -90,14 +82,8 @@ def _slot(
     row, role = assessment_for(session, user, assessment_id)
     if write and role == "viewer":
         raise ApiError(403, f"your role in assessment {assessment_id} (viewer) does not allow this")
-    scenario: ScenarioRow | None = _one_of_assessment(
-        session, ScenarioRow, assessment_id, scenario_key
-    )
-    if scenario is None:
-        raise ApiError(404, f"assessment {assessment_id} has no scenario {scenario_key!r}")
-    analyst: AnalystRow | None = _one_of_assessment(session, AnalystRow, assessment_id, analyst_key)
-    if analyst is None:
-        raise ApiError(404, f"assessment {assessment_id} has no analyst {analyst_key!r}")
+    scenario = workflow.scenario_by_key(session, assessment_id, scenario_key)
+    analyst = workflow.analyst_by_key(session, assessment_id, analyst_key)
     if role == "analyst":
         if write:
             try:

@@ -24,7 +24,6 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from nsra.io.analysis_results import AnalysisOptions, run_analyses
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import (
     DB_INT_MAX,
@@ -35,11 +34,11 @@ from nsra.server.api.deps import (
     classified,
     write_answer,
 )
+from nsra.server.api.downloads import analysis_options, file_response, report_response
 from nsra.server.api.errors import ApiError
 from nsra.server.api.views import View
 from nsra.server.db import versions as vs
 from nsra.server.db import workflow as wf
-from nsra.server.db.exporting import file_text
 from nsra.server.db.models import AssessmentRow
 
 router = APIRouter()
@@ -186,22 +185,18 @@ def version_report(
 ) -> HTMLResponse:
     """The self-contained HTML report of the frozen version; the Monte Carlo analyses use the
     version's stored seed."""
-    from nsra.report.html import render_report
-
     row, _role = assessment_for(s, user, assessment_id)
     version = _version(s, row, number)
     loaded = vs.version_loaded(version)
     results, _doc = vs.results_of(loaded)
-    extra = None
-    if analysis:
-        options = AnalysisOptions(samples=samples, seed=version.seed, years=2_000)
-        extra = run_analyses(loaded, results, options)
-    response = HTMLResponse(render_report(loaded, results, lang, extra))
-    classified(response, version.classification)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="nsra-assessment-{assessment_id}-v{number}-{lang}.html"'
+    return report_response(
+        loaded,
+        results,
+        lang,
+        analysis_options(analysis, samples, version.seed),
+        f"nsra-assessment-{assessment_id}-v{number}-{lang}.html",
+        version.classification,
     )
-    return response
 
 
 @router.get(
@@ -219,10 +214,6 @@ def export_version(
     """The frozen assessment file (its classification is in it, and in the header)."""
     row, _role = assessment_for(s, user, assessment_id)
     version = _version(s, row, number)
-    name = f"nsra-assessment-{assessment_id}-v{number}.{format}"
-    text = file_text(version.data, name)
-    media = "application/json" if format == "json" else "application/yaml"
-    response = Response(text.encode("utf-8"), media_type=f"{media}; charset=utf-8")
-    classified(response, version.classification)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(
+        version.data, f"nsra-assessment-{assessment_id}-v{number}", format, version.classification
+    )

@@ -3,6 +3,7 @@ cached per worker (:class:`ResultsCache`)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import OrderedDict
 from threading import Lock
@@ -37,15 +38,16 @@ class View:
             if hidden:
                 self.hidden = hidden
                 self.own = {a.key for a in own_analysts(s, user.id, row.id)}
-        # every change to an assessment has an audit entry: its newest one names the content
-        self.revision = (
-            s.scalar(
-                select(func.max(audit.AuditEntryRow.seq)).where(
-                    audit.AuditEntryRow.assessment_id == row.id
-                )
-            )
-            or 0
+        self._session = s
+
+    @functools.cached_property
+    def revision(self) -> int:
+        """Every change to an assessment has an audit entry: its newest one names the content
+        (read only by the results cache)."""
+        newest = select(func.max(audit.AuditEntryRow.seq)).where(
+            audit.AuditEntryRow.assessment_id == self.row.id
         )
+        return self._session.scalar(newest) or 0
 
     @property
     def view_key(self) -> tuple[Any, ...]:

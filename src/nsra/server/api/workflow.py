@@ -343,8 +343,8 @@ def open_round(
     return write_answer(request, response, change)
 
 
-def _estimates_now(s: Session, assessment_id: AssessmentId) -> dict[str, list[Any]]:
-    data = assessment_data(s, assessment_id)
+def _estimates_of(data: Json) -> dict[str, list[Any]]:
+    """The estimates per scenario id of an assessment's data."""
     return {sc["id"]: sc.get("estimates", []) for sc in data.get("scenarios", [])}
 
 
@@ -357,7 +357,7 @@ def close_round(
     def change(w: Session) -> Json:
         row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
         r = wf.round_by_number(w, assessment_id, number)
-        wf.close_round(w, r, user.name, _estimates_now(w, assessment_id))
+        wf.close_round(w, r, user.name, _estimates_of(assessment_data(w, assessment_id)))
         _record(w, user, row, "rounds.close", str(number))
         return {"classification": row.classification, **_round_summary(w, r)}
 
@@ -427,7 +427,7 @@ def round_view(s: Session, row: AssessmentRow, r: wf.RoundRow) -> Json:
     """Per scenario: each analyst's estimates, the spread and the median per slot, and the
     risk and rank of the analysts' estimates alone (no consensus); who has submitted."""
     data = assessment_data(s, row.id)
-    estimates = r.snapshot if r.snapshot is not None else _estimates_now(s, row.id)
+    estimates = r.snapshot if r.snapshot is not None else _estimates_of(data)
     scenarios = []
     for sc in data.get("scenarios", []):
         sc = {k: v for k, v in sc.items() if k != "consensus"}
