@@ -1,21 +1,42 @@
-"""Multilingual labels. Dutch and English are both first-class."""
+"""Multilingual texts: one language type for the whole package, open to more languages.
+
+A language is an ISO 639-1 code (``en``, ``nl``, ``fr``, ``de``, ...), optionally with a region
+(``nl-BE``). Texts in method and assessment files may carry any such language; the words of nsra
+itself (report, pages) exist in the languages of its catalogues (:data:`nsra.i18n.LANGS`),
+and a text missing in the language asked for falls back to English, then to any language given.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import re
+from typing import Annotated, Any, TypeAlias
 
 from pydantic import AfterValidator, PlainValidator, WithJsonSchema
 
-Lang = Literal["en", "nl"]
-LANGS: tuple[Lang, ...] = ("en", "nl")
+Lang: TypeAlias = str
+"""A language code such as ``"en"``, ``"nl"``, ``"fr"`` or ``"nl-BE"`` (see :func:`is_lang`)."""
+
+DEFAULT_LANG: Lang = "en"
+"""The language every text falls back to."""
+
+LANG_PATTERN = r"^[a-z]{2}(-[A-Z]{2})?$"
+_LANG_RE = re.compile(LANG_PATTERN)
+
+
+def is_lang(code: object) -> bool:
+    """Whether ``code`` is a well-formed language code (``en``, ``fr``, ``nl-BE``)."""
+    return isinstance(code, str) and _LANG_RE.match(code) is not None
 
 
 def _check_text(value: dict[str, str]) -> dict[str, str]:
     if not value:
-        raise ValueError("give the text in at least one language (en or nl)")
-    unknown = sorted(set(value) - set(LANGS))
-    if unknown:
-        raise ValueError(f"unknown language {', '.join(unknown)}; allowed: {', '.join(LANGS)}")
+        raise ValueError("give the text in at least one language (for example en or nl)")
+    bad = sorted(k for k in value if not is_lang(k))
+    if bad:
+        raise ValueError(
+            f"not a language code: {', '.join(map(repr, bad))}; use a two-letter code such as "
+            "en, nl, fr or de (optionally with a region: nl-BE)"
+        )
     return value
 
 
@@ -23,16 +44,16 @@ Text = Annotated[dict[str, str], AfterValidator(_check_text)]
 """A text in one or more languages, e.g. ``{"en": "fatalities", "nl": "doden"}``."""
 
 
-def tr(text: dict[str, str] | str | None, lang: str = "en") -> str:
-    """The text in ``lang``, falling back to English, then to any language given."""
+def tr(text: dict[str, str] | str | None, lang: Lang = DEFAULT_LANG) -> str:
+    """The text in ``lang``; else in its base language (``nl`` for ``nl-BE``); else in English;
+    else in any language given."""
     if text is None:
         return ""
     if isinstance(text, str):
         return text
-    if lang in text:
-        return text[lang]
-    if "en" in text:
-        return text["en"]
+    for code in (lang, lang.split("-")[0], DEFAULT_LANG):
+        if code in text:
+            return text[code]
     return next(iter(text.values()), "")
 
 
@@ -57,7 +78,7 @@ TextOrStr = Annotated[
                 {"type": "string", "minLength": 1},
                 {
                     "type": "object",
-                    "properties": {"en": {"type": "string"}, "nl": {"type": "string"}},
+                    "patternProperties": {LANG_PATTERN: {"type": "string"}},
                     "additionalProperties": False,
                     "minProperties": 1,
                 },

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from nsra import i18n
 from nsra.model.text import tr
-from nsra.report import i18n
 from nsra.report.charts import (
     NetEdge,
     NetNode,

@@ -15,8 +15,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
+from nsra.i18n import t
 from nsra.report.diagram import DOMAIN_COLOURS, DOMAINS, FONT, _a, _f, _halo, shape
-from nsra.report.i18n import t
 
 # robustness of a rank: firm, moderate, uncertain
 STATE_COLOURS = {"firm": "#2E7D32", "moderate": "#B7791F", "uncertain": "#B3261E"}

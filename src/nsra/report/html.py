@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from nsra import __version__
+from nsra import __version__, i18n
 from nsra.analysis.coherence import PHASES, coherence
 from nsra.engine.compute import Results
 from nsra.io.results import results_document
@@ -26,7 +26,6 @@ from nsra.io.validate import Loaded
 from nsra.model.assessment import Assessment, Scenario
 from nsra.model.method import Method
 from nsra.model.text import tr
-from nsra.report import i18n
 from nsra.report.analyses import analysis_context, box_texts, uncertainty_boxes
 from nsra.report.diagram import DOMAINS, Axis, AxisClass, icon, mini_diagram, risk_diagram
 

@@ -15,31 +15,16 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES_DIR
 from nsra.cli import app as cli_app
 from nsra.server.api import create_app
 from nsra.server.db import ENV_VAR, import_file, make_engine
 from nsra.server.db.access import MembershipRow, add_user, new_token, user_by_name
-from test_db import snapshot
-
-UK = EXAMPLES_DIR / "uk-nsra.yaml"
-BE = EXAMPLES_DIR / "be-bnra.yaml"
-UK_LABEL = "OFFICIAL (illustrative example)"
-BE_LABEL = "NIET GECLASSIFICEERD / UNCLASSIFIED (illustrative example)"
-
-
-def upload_body(path: Path) -> dict[str, Any]:
-    """An example file as the JSON a client sends."""
-    data: dict[str, Any] = json.loads(
-        json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str)
-    )
-    return data
+from tests.server.common import BE, BE_LABEL, UK, UK_LABEL, is_error, snapshot, upload_body
 
 
 @dataclass
@@ -84,16 +69,6 @@ def world(engine: Engine) -> Iterator[World]:
                 s.add(MembershipRow(user_id=user.id, assessment_id=ids[which], role=member_role))
     with TestClient(create_app(engine)) as client:
         yield World(client, engine, mine, other, tokens)
-
-
-def is_error(response: Any, status: int) -> None:
-    """An error response: the status, JSON ``{"error": message, "field": ...}``."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert isinstance(body["error"], str) and body["error"]
-    assert "field" in body
-    assert "Traceback" not in response.text
 
 
 def is_classified(response: Any, label: str) -> None:

@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 
 from nsra.engine.compute import compute
+from nsra.i18n import LABELS, check_complete, euros, percent
 from nsra.io.analysis_results import AnalysisOptions, run_analyses
 from nsra.io.results import results_document
 from nsra.io.validate import Loaded, parse_assessment, read_assessment
 from nsra.model.text import tr
 from nsra.report.analyses import robustness_state
 from nsra.report.html import css_string, file_name, render_report
-from nsra.report.i18n import LABELS, check_complete, euros, percent
 
 EXAMPLES = sorted(Path("examples").glob("*.yaml"))
 SVG_NS = "{http://www.w3.org/2000/svg}"

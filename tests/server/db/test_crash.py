@@ -65,7 +65,7 @@ from helpers import EXAMPLES, ROOT
 from nsra.io.safeyaml import load
 from nsra.server.db import assessment_data, audit, import_file, make_engine
 from nsra.server.db.models import AssessmentRow, Base
-from test_db import snapshot
+from tests.server.common import snapshot
 
 SCENARIOS = 200
 HEAD = "audit_head"  # its one row changes with every audit entry (checked by audit.verify)

@@ -1,7 +1,9 @@
-"""The report's own words in English and Dutch, and how numbers and dates are written.
+"""nsra's own words (report, analyses' summaries, later the web pages) in the languages it
+speaks, and how numbers and dates are written in each.
 
-Every label exists in both languages (``check_complete`` says which do not); texts of the
-assessment and the method come from their files through :func:`nsra.model.text.tr`.
+:data:`LANGS` is the set of languages of nsra's own words; every label exists in each of them
+(``check_complete`` says which do not). Texts of the assessment and the method come from their
+files through :func:`nsra.model.text.tr`, in any language the file carries.
 """
 
 from __future__ import annotations

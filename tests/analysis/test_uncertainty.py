@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from helpers import ROOT
 from nsra.analysis.chunks import Plan, block_stream, run_blocks, streams
 from nsra.analysis.profiles import compare_profiles
 from nsra.analysis.uncertainty import PositionSampler, position_sampler, propagate
@@ -19,7 +20,6 @@ from nsra.engine.compute import Results, compute
 from nsra.engine.evaluate import RiskModel
 from nsra.io.validate import Loaded, read_assessment
 
-ROOT = Path(__file__).resolve().parent.parent
 NL = ROOT / "examples" / "nl-integrated.yaml"
 BNRA = ROOT / "examples" / "be-bnra.yaml"
 

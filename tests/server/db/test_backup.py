@@ -28,7 +28,7 @@ from nsra.server.db import assessment_data, audit, import_file, make_engine, upg
 from nsra.server.db.access import MembershipRow, UserRow, add_user, new_token
 from nsra.server.db.backup import FORMAT, backup_data, restore_data
 from nsra.server.demo import DEMO_USERS, demo_database
-from test_db import snapshot
+from tests.server.common import snapshot
 
 Fresh = Callable[[], Engine]
 

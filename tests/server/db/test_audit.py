@@ -22,8 +22,7 @@ from nsra.io.validate import parse_assessment
 from nsra.server.api import create_app
 from nsra.server.db import audit, import_file
 from nsra.server.db.access import MembershipRow, add_user, new_token
-from test_api import BE, UK, UK_LABEL, is_error, upload_body
-from test_db import snapshot
+from tests.server.common import BE, UK, UK_LABEL, is_error, snapshot, upload_body
 
 TERROR = "terrorist-attack-crowded-places"  # UK example, malicious; co-analyst gave estimates
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, METHOD_IDS, example_id
+from helpers import EXAMPLES, METHOD_IDS, ROOT, example_id
 from nsra.cli import app
 from nsra.engine.compute import compute
 from nsra.io.problems import InputError
@@ -37,20 +37,12 @@ from nsra.server.db.engine import alembic_config, schema_is_current
 from nsra.server.db.methods import method_of, register_shipped
 from nsra.server.db.models import Base, MethodRow, OrganisationRow, ScenarioRow
 from nsra.server.db.specs import from_spec, to_spec
+from tests.server.common import snapshot
 
 
 @pytest.fixture(scope="module")
 def loaded_examples() -> dict[str, Loaded]:
     return {example_id(p): read_assessment(str(p)) for p in EXAMPLES}
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, to compare the database before and after."""
-    with engine.connect() as conn:
-        return {
-            name: [tuple(r) for r in conn.execute(table.select().order_by(*table.primary_key))]
-            for name, table in Base.metadata.tables.items()
-        }
 
 
 def results_of(loaded: Loaded) -> dict[str, Any]:
@@ -193,7 +185,7 @@ def test_a_duplicate_id_is_refused_and_nothing_is_stored(
 
 def test_method_file_registered_by_id_and_version(engine: Engine, tmp_path: Path) -> None:
     example = next(p for p in EXAMPLES if "uk-nsra-2023" in p.read_text(encoding="utf-8"))
-    shipped = Path(__file__).parent.parent / "src/nsra/methods/uk-nsra-2023.yaml"
+    shipped = ROOT / "src/nsra/methods/uk-nsra-2023.yaml"
     text = shipped.read_text(encoding="utf-8")
     (tmp_path / "own.yaml").write_text(text.replace('version: "2023"', 'version: "2023-own"'))
     assessment = tmp_path / "a.yaml"

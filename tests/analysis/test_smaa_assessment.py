@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from helpers import ROOT
 from nsra.analysis.smaa import smaa
 from nsra.analysis.smaa_inputs import EffectiveValues, effective_values, weights_matter
 from nsra.analysis.uncertainty import position_sampler
@@ -17,7 +18,6 @@ from nsra.io.problems import InputError
 from nsra.io.smaa_section import smaa_document, weight_sampler
 from nsra.io.validate import read_assessment
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
