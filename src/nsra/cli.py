@@ -19,18 +19,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from nsra import __version__
+import nsra
+from nsra.analysis.pipeline import Analyses, AnalysisOptions
 from nsra.analysis.uncertainty import DEFAULT_SAMPLES
-from nsra.engine.compute import compute
+from nsra.engine.compute import Results
 from nsra.engine.scales import ScaleKernel
-from nsra.io.analysis_results import AnalysisOptions
+from nsra.io.contract import ResultsDoc
 from nsra.io.methods import load_method, shipped_method_ids
 from nsra.io.problems import InputError, Problem
-from nsra.io.results import results_csv, results_document
+from nsra.io.results import results_csv
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES, Limits
 from nsra.io.validate import Loaded, read_assessment
 from nsra.model.method import Method
 from nsra.model.text import tr
+from nsra.version import __version__
 
 app = typer.Typer(
     name="nsra",
@@ -99,8 +101,12 @@ def _show_problems(problems: list[Problem]) -> None:
         err.print(f"{n} problem{'s' if n != 1 else ''} found; nothing was computed or written.")
 
 
+DEMO_SEED = 1
+"""The seed of the demo report's analyses."""
+
+
 def _load(path: Path, max_size: int) -> Loaded:
-    loaded = read_assessment(str(path), Limits(max_bytes=max_size))
+    loaded = nsra.read(str(path), max_size=max_size)
     if loaded.warnings:
         _show_problems(loaded.warnings)
     return loaded
@@ -320,15 +326,6 @@ def _is_method_file(file: Path, max_size: int) -> bool:
     return isinstance(data, dict) and "criteria" in data and "scenarios" not in data
 
 
-def _check_profile(method: Method, profile: str | None) -> None:
-    if profile is None:
-        return
-    known = [p.id for p in method.profiles]
-    if profile not in known:
-        allowed = ", ".join(known) if known else "none (this method has no weights)"
-        raise InputError([Problem(f"unknown weight profile {profile!r}; profiles: {allowed}")])
-
-
 @app.command("compute")
 def compute_cmd(
     file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
@@ -342,9 +339,8 @@ def compute_cmd(
 ) -> None:
     """Compute impact, likelihood, risk and ranking."""
     loaded = _load(file, max_size)
-    _check_profile(loaded.method, profile)
-    results = compute(loaded.inputs, loaded.method, profile)
-    doc = results_document(loaded, results, lang.value)
+    results = nsra.compute(loaded, profile)
+    doc = nsra.results_document(loaded, results, lang.value)
     if fmt == Fmt.json:
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     elif fmt == Fmt.csv:
@@ -362,7 +358,7 @@ def compute_cmd(
         sys.stdout.write(text)
 
 
-def _print_table(doc: dict[str, Any], loaded: Loaded, lang: str) -> None:
+def _print_table(doc: ResultsDoc, loaded: Loaded, lang: str) -> None:
     m = loaded.method
     unit = doc["method"]["impact_unit"] or "score"
     years = m.likelihood.time_basis_months / 12
@@ -404,12 +400,10 @@ def _print_table(doc: dict[str, Any], loaded: Loaded, lang: str) -> None:
 
 
 def _run_analyses(
-    loaded: Loaded, results: Any, options: Any, workers: int, dask: str | None
-) -> dict[str, Any]:
-    """All analyses with a progress bar on the chosen executor (the analysis document)."""
+    loaded: Loaded, results: Results, options: AnalysisOptions, workers: int, dask: str | None
+) -> Analyses:
+    """All analyses with a progress bar on the chosen executor."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from nsra.io.analysis_results import run_analyses
 
     with (
         _executor(workers, dask) as executor,
@@ -428,9 +422,7 @@ def _run_analyses(
         def tick(stage: str, done: int, total: int) -> None:
             bar.update(task, description=stage, completed=done, total=total)
 
-        doc = run_analyses(loaded, results, options, executor=executor, progress=tick)
-    doc["options"].update({"workers": workers, "dask": dask})
-    return doc
+        return nsra.analyse(loaded, results, options, executor=executor, progress=tick)
 
 
 @contextmanager
@@ -509,16 +501,18 @@ def analyse(
             [Problem(f"unknown distribution {distribution!r}; allowed: uniform, triangular")]
         )
     loaded = _load(file, max_size)
-    _check_profile(loaded.method, profile)
-    results = compute(loaded.inputs, loaded.method, profile)
+    results = nsra.compute(loaded, profile)
     options = AnalysisOptions(
-        samples=samples,
         seed=seed,
+        samples=samples,
         years=years,
         distribution="triangular" if distribution == "triangular" else "uniform",
         weights=weights,
     )
-    doc = _run_analyses(loaded, results, options, workers, dask)
+    analyses = _run_analyses(loaded, results, options, workers, dask)
+    doc = nsra.analysis_document(loaded, results, analyses)
+    doc["options"]["workers"] = workers
+    doc["options"]["dask"] = dask
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if output is not None:
         _write_atomic(output, text)
@@ -558,16 +552,13 @@ def report(
 ) -> None:
     """Write a self-contained HTML report (opens offline), with the analyses unless
     --no-analysis."""
-    from nsra.report.html import render_report
-
     loaded = _load(file, max_size)
-    _check_profile(loaded.method, profile)
-    results = compute(loaded.inputs, loaded.method, profile)
-    analysis = None
+    results = nsra.compute(loaded, profile)
+    analyses = None
     if not no_analysis:
-        options = AnalysisOptions(samples=samples, seed=seed, years=years)
-        analysis = _run_analyses(loaded, results, options, workers, dask)
-    html = render_report(loaded, results, lang.value, analysis)
+        options = AnalysisOptions(seed=seed, samples=samples, years=years)
+        analyses = _run_analyses(loaded, results, options, workers, dask)
+    html = nsra.report_html(loaded, results, analyses, lang.value)
     _write_atomic(output, html)
     out.print(f"Report written: {output.resolve()}")
 
@@ -580,14 +571,12 @@ def demo(
     lang: LangOpt = Lang.en,
 ) -> None:
     """Build the report of the integrated Dutch example, with its analyses, and say where it is."""
-    from nsra.report.html import render_report
-
     res = resources.files("nsra.examples") / "nl-integrated.yaml"
     with resources.as_file(res) as path:
-        loaded = read_assessment(str(path))
-    results = compute(loaded.inputs, loaded.method, None)
-    analysis = _run_analyses(loaded, results, AnalysisOptions(), 1, None)
-    html = render_report(loaded, results, lang.value, analysis)
+        loaded = nsra.read(str(path))
+    results = nsra.compute(loaded)
+    analyses = _run_analyses(loaded, results, AnalysisOptions(seed=DEMO_SEED), 1, None)
+    html = nsra.report_html(loaded, results, analyses, lang.value)
     _write_atomic(output, html)
     n = len(loaded.assessment.scenarios)
     out.print(f"Integrated example: {n} scenarios, method {loaded.method.id}.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 
 LANGS = ("en", "nl")
 
@@ -1113,6 +1114,14 @@ def t(key: str, lang: str, **values: object) -> str:
 
 
 # -- numbers and dates ------------------------------------------------------------------------
+def listing(items: Sequence[str], lang: str) -> str:
+    """Items as a sentence lists them: ``a``, ``a and b``, ``a, b and c`` (empty ones left out)."""
+    shown = [x for x in items if x]
+    if len(shown) <= 1:
+        return shown[0] if shown else ""
+    return ", ".join(shown[:-1]) + " " + t("and", lang) + " " + shown[-1]
+
+
 def number(x: float, lang: str, decimals: int = 0) -> str:
     """``1,234.5`` in English, ``1.234,5`` in Dutch."""
     text = f"{x:,.{decimals}f}"

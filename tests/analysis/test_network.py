@@ -17,11 +17,11 @@ from nsra.analysis.network import (
     cascade_weights,
     domain_link,
     level_weights,
-    network_document,
     threat_network,
 )
 from nsra.engine.compute import compute
 from nsra.engine.inputs import CascadeRows
+from nsra.io.network_section import network_section
 from nsra.io.validate import read_assessment
 
 
@@ -151,7 +151,7 @@ def test_crossing_links_are_flagged_for_both_kinds() -> None:
     assert by_pair["c", "a", "reinforces"].domain_link == "bridging"
     assert [(lk.cause, lk.effect) for lk in net.crossing] == [("a", "b"), ("b", "d")]
     assert net.metrics["b"].crossing_links == 2 and net.metrics["c"].crossing_links == 0
-    doc = network_document(net)
+    doc = network_section(net)
     assert doc["summary"]["crossing_links"] == 2
     assert doc["summary"]["domain_links"] == {
         "internal": 1,
@@ -264,7 +264,7 @@ def example(request: pytest.FixtureRequest) -> tuple[Path, ThreatNetwork]:
 
 def test_example_export_is_json(example: tuple[Path, ThreatNetwork]) -> None:
     _, net = example
-    doc = network_document(net)
+    doc = network_section(net)
     back = json.loads(json.dumps(doc, allow_nan=False))
     assert back == doc
     assert [n["id"] for n in doc["nodes"]] == [n.id for n in net.nodes]

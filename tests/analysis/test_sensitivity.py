@@ -27,15 +27,17 @@ from nsra.analysis.sensitivity import (
     restricted_model,
     scenario_sobol,
     sensitivity,
-    sensitivity_document,
     sobol_indices,
 )
 from nsra.analysis.uncertainty import PositionSampler, position_sampler
 from nsra.engine.compute import Results, compute
 from nsra.engine.evaluate import RiskModel
+from nsra.io.contract import SensitivitySection
 from nsra.io.methods import load_method
+from nsra.io.sensitivity_section import sensitivity_section
 from nsra.io.validate import Loaded, parse_assessment, read_assessment
 from nsra.model.method import Method
+from nsra.model.text import tr
 
 FAST = SensitivityOptions(sobol_samples=256, morris_trajectories=10, resamples=20)
 
@@ -313,9 +315,13 @@ def test_whole_analysis_document_and_determinism() -> None:
     model, sampler, results = _setup(loaded)
     args = (model, sampler, results.cells.central, results.level)
     ids = _ids(loaded)
-    a = sensitivity_document(sensitivity(*args, scenario_ids=ids, options=FAST, seed=11))
-    b = sensitivity_document(sensitivity(*args, scenario_ids=ids, options=FAST, seed=11))
-    c = sensitivity_document(sensitivity(*args, scenario_ids=ids, options=FAST, seed=12))
+    titles = {sc.id: tr(sc.title) for sc in loaded.assessment.scenarios}
+
+    def document(seed: int) -> SensitivitySection:
+        result = sensitivity(*args, scenario_ids=ids, options=FAST, seed=seed)
+        return sensitivity_section(result, loaded.method, titles)
+
+    a, b, c = document(11), document(11), document(12)
     text = json.dumps(a, allow_nan=False)
     assert text == json.dumps(b, allow_nan=False)
     assert text != json.dumps(c, allow_nan=False)
@@ -323,8 +329,9 @@ def test_whole_analysis_document_and_determinism() -> None:
     flood = a["scenarios"][0]
     names = [i["input"] for i in flood["sobol"]["risk"]["indices"]]
     assert "weight 2.1" in names and "score 2.1" in names and "likelihood" in names
-    assert flood["summary"].startswith("Its position depends most on")
-    assert "Its rank" in flood["summary"]
+    # the summary says what its risk depends on and what moves its rank, in words
+    assert flood["summary"].startswith("Its risk depends most on")
+    assert "Its place in the ranking" in flood["summary"]
 
 
 @pytest.mark.parametrize("name", ["nl-integrated", "be-bnra"])
@@ -334,7 +341,8 @@ def test_examples_run_with_the_defaults(name: str) -> None:
     res = sensitivity(
         model, sampler, results.cells.central, results.level, scenario_ids=_ids(loaded), seed=0
     )
-    doc = sensitivity_document(res)
+    titles = {sc.id: tr(sc.title) for sc in loaded.assessment.scenarios}
+    doc = sensitivity_section(res, loaded.method, titles)
     json.dumps(doc, allow_nan=False)
     assert len(doc["scenarios"]) == len(loaded.assessment.scenarios)
     for sc in doc["scenarios"]:

@@ -9,13 +9,18 @@ import pytest
 
 from helpers import ROOT
 from nsra.analysis.smaa import smaa
-from nsra.analysis.smaa_inputs import EffectiveValues, effective_values, weights_matter
+from nsra.analysis.smaa_inputs import (
+    EffectiveValues,
+    PreferenceError,
+    effective_values,
+    weight_preferences,
+    weights_matter,
+)
 from nsra.analysis.uncertainty import position_sampler
 from nsra.analysis.weights import FixedWeights, IntervalWeights, OrdinalWeights, UniformWeights
 from nsra.engine.compute import compute
 from nsra.engine.evaluate import RiskModel
-from nsra.io.problems import InputError
-from nsra.io.smaa_section import smaa_document, weight_sampler
+from nsra.io.smaa_section import smaa_section
 from nsra.io.validate import read_assessment
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -41,6 +46,10 @@ def test_effective_values_follow_other_weights_too() -> None:
     assert np.allclose(e @ w, np.nan_to_num(risk), rtol=1e-12)
 
 
+def weight_sampler(spec: str, model: RiskModel) -> object:
+    return weight_preferences(spec, model).sampler
+
+
 def test_weight_preferences_are_parsed() -> None:
     loaded = read_assessment(str(ROOT / "examples" / "nl-integrated.yaml"))
     model = RiskModel.of(loaded.method, loaded.inputs)
@@ -54,7 +63,7 @@ def test_weight_preferences_are_parsed() -> None:
     interval = weight_sampler("interval:0.5", model)
     assert isinstance(interval, IntervalWeights)
     for bad in ("ordinal:9.9", "ordinal:2.1>2.1", "interval:x", "triangle"):
-        with pytest.raises(InputError):
+        with pytest.raises(PreferenceError):
             weight_sampler(bad, model)
 
 
@@ -64,8 +73,9 @@ def test_monetised_method_ranks_risk_under_estimate_uncertainty_only() -> None:
     model = RiskModel.of(loaded.method, loaded.inputs)
     assert isinstance(weight_sampler("uniform", model), FixedWeights)
     sampler = position_sampler(loaded.inputs, loaded.method, results.cells)
-    res = smaa(EffectiveValues(model, sampler), weight_sampler("uniform", model), n=2000, seed=2)
-    doc = smaa_document(loaded, model, res, "uniform")
+    prefs = weight_preferences("uniform", model)
+    res = smaa(EffectiveValues(model, sampler), prefs.sampler, n=2000, seed=2)
+    doc = smaa_section(loaded.assessment, loaded.method, res, "uniform", prefs.varied)
     acc = np.array([s["rank_acceptability"] for s in doc["scenarios"]])
     assert np.allclose(acc.sum(axis=0), 1) and np.allclose(acc.sum(axis=1), 1)
     assert doc["criteria"] == [] and doc["weights"].startswith("fixed")

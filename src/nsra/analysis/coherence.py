@@ -2,13 +2,15 @@
 
 Which serious risks does no measure address (gaps)? Which threats do the national and the
 international strategy both address (where they meet)? Which measures are owned by several
-ministries? Pure: takes the typed assessment and the serious flags, returns plain data.
+ministries? Pure: takes the typed assessment and the engine's serious flags
+(:attr:`nsra.engine.compute.Results.serious`), returns plain data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nsra.engine.inputs import BoolArray
 from nsra.model.assessment import Assessment, Phase
 
 PHASES: tuple[Phase, ...] = ("prevent", "prepare", "respond", "recover")
@@ -58,11 +60,17 @@ class Coherence:
         raise KeyError(scenario_id)
 
 
-def coherence(assessment: Assessment, serious: dict[str, bool]) -> Coherence:
-    """Coverage of each scenario; ``serious`` maps scenario id -> serious risk or not."""
+def coherence(assessment: Assessment, serious: BoolArray) -> Coherence:
+    """Coverage of each scenario; ``serious`` (S,): whether each scenario (in the assessment's
+    order) is a serious risk, as the engine's results say."""
+    if len(serious) != len(assessment.scenarios):
+        raise ValueError(
+            f"one serious flag per scenario: {len(assessment.scenarios)} scenarios, "
+            f"{len(serious)} flags"
+        )
     strategies = {s.id: s for s in assessment.strategies}
     rows: list[ScenarioCoverage] = []
-    for sc in assessment.scenarios:
+    for i, sc in enumerate(assessment.scenarios):
         measures = [m for m in assessment.measures if sc.id in m.scenarios]
         strat_ids = sorted({m.strategy for m in measures})
         scopes: list[str] = sorted({strategies[s].scope for s in strat_ids if s in strategies})
@@ -71,7 +79,7 @@ def coherence(assessment: Assessment, serious: dict[str, bool]) -> Coherence:
         rows.append(
             ScenarioCoverage(
                 scenario=sc.id,
-                serious=bool(serious.get(sc.id, False)),
+                serious=bool(serious[i]),
                 measures=[m.id for m in measures],
                 strategies=strat_ids,
                 scopes=scopes,

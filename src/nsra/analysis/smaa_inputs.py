@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nsra.analysis.uncertainty import PositionSampler
+from nsra.analysis.weights import FixedWeights, IntervalWeights, OrdinalWeights, UniformWeights
 from nsra.engine.cascade import through
 from nsra.engine.evaluate import RiskModel
 from nsra.engine.inputs import FloatArray
@@ -71,3 +72,81 @@ class EffectiveValues:
 
     def __call__(self, n: int, rng: np.random.Generator) -> FloatArray:
         return effective_values(self.model, self.sampler.sample(n, rng))
+
+
+WeightSampler = UniformWeights | OrdinalWeights | IntervalWeights | FixedWeights
+
+
+class PreferenceError(ValueError):
+    """Weight preferences that do not fit the method (the message says why, for people)."""
+
+
+@dataclass(frozen=True)
+class WeightPreferences:
+    """The weight space SMAA explores: its sampler, whether weights vary at all (not for a
+    monetised method), and the preference text it came from (recorded in the results)."""
+
+    sampler: WeightSampler
+    varied: bool
+    text: str
+
+
+def weight_preferences(spec: str, model: RiskModel) -> WeightPreferences:
+    """The weight space a preference text asks for.
+
+    * ``uniform``: uniform on the simplex (Dirichlet(1));
+    * ``ordinal:2.1>3.1=5.2>1.1``: a ranking of criteria, most important first; ``=`` puts
+      criteria in one group (not ordered among themselves); criteria not named come last;
+    * ``interval:0.5``: each weight within +-50% of the method's default profile.
+
+    A monetised method has fixed weights whatever the text. Raises a ``ValueError`` with a
+    message for people (:class:`PreferenceError`) when the text does not fit the method.
+    """
+    ids = [c.id for c in model.method.criteria]
+    k = len(ids)
+    if not weights_matter(model):
+        return WeightPreferences(FixedWeights((1.0,)), False, spec)
+    kind, _, arg = spec.partition(":")
+    if kind == "uniform" and not arg:
+        return WeightPreferences(UniformWeights(k), True, spec)
+    if kind == "ordinal" and arg:
+        groups: list[list[int]] = []
+        seen: set[int] = set()
+        for part in arg.split(">"):
+            group = []
+            for raw in part.split("="):
+                name = raw.strip()
+                if name not in ids:
+                    raise PreferenceError(
+                        f"unknown criterion {name!r} in --weights; criteria: {', '.join(ids)}"
+                    )
+                if ids.index(name) in seen:
+                    raise PreferenceError(f"criterion {name} appears twice in --weights")
+                seen.add(ids.index(name))
+                group.append(ids.index(name))
+            groups.append(group)
+        rest = [i for i in range(k) if i not in seen]
+        if rest:
+            groups.append(rest)
+        return WeightPreferences(OrdinalWeights.of(groups, k), True, spec)
+    if kind == "interval" and arg:
+        try:
+            spread = float(arg)
+        except ValueError:
+            raise PreferenceError(
+                f"--weights interval:{arg}: give a fraction such as interval:0.5"
+            ) from None
+        if not 0 <= spread <= 10:
+            raise PreferenceError("--weights interval: the fraction must be between 0 and 10")
+        w = model.impact.weights
+        try:
+            sampler = IntervalWeights(
+                tuple(float(x) for x in w * (1 - min(spread, 1.0))),
+                tuple(float(x) for x in np.minimum(1.0, w * (1 + spread))),
+            )
+        except ValueError as exc:
+            raise PreferenceError(f"--weights {spec}: {exc}") from None
+        return WeightPreferences(sampler, True, spec)
+    raise PreferenceError(
+        f"unknown --weights {spec!r}; use uniform, ordinal:2.1>3.1=5.2 or interval:0.5"
+    )

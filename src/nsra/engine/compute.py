@@ -2,7 +2,8 @@
 
 ``compute(inputs, method, profile)`` aggregates the analysts, converts positions into impact and
 probability, adds first-order cascades where the method counts them in risk, takes the risk per
-intensity level and per scenario, ranks, and places every scenario in the risk diagram.
+intensity level and per scenario, ranks, places every scenario in the risk diagram, reads the
+classes of every position, and says which risks are serious.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from nsra.engine.aggregate import Cells, aggregate
+from nsra.engine.classes import ClassIndices, result_classes, serious
 from nsra.engine.evaluate import RiskModel
-from nsra.engine.inputs import AssessmentInput, FloatArray, IntArray
+from nsra.engine.inputs import AssessmentInput, BoolArray, FloatArray, IntArray
 from nsra.engine.ranking import competition_rank
 from nsra.model.method import Method
 
@@ -43,6 +45,14 @@ class Results:
     likelihood_position: FloatArray  # (S, L)
     likelihood_low: FloatArray  # (S, L)
     likelihood_high: FloatArray  # (S, L)
+    classes: ClassIndices  # class of every central, lowest and highest position
+    serious: BoolArray  # (S,) serious risk at the level shown (nsra.engine.classes.serious)
+
+    @property
+    def shown(self) -> tuple[IntArray, IntArray]:
+        """Index pair ``(scenarios, levels)`` picking each scenario's shown level from an
+        (S, L) array: ``results.level_risk[results.shown]``."""
+        return np.arange(self.level.shape[0]), self.level
 
 
 def _fill(low: FloatArray, central: FloatArray) -> FloatArray:
@@ -68,6 +78,16 @@ def compute(inputs: AssessmentInput, method: Method, profile: str | None = None)
     impact_low = impact.total_position(impact.total(impact.criterion_values(low_pos)) + extra)
     impact_high = impact.total_position(impact.total(impact.criterion_values(high_pos)) + extra)
     lik_pos = cells.central[:, :, k]
+    impact_position = impact.total_position(ev.total_impact)
+    classes = result_classes(
+        method,
+        inputs.malicious,
+        (crit_pos, cells.low[:, :, :k], cells.high[:, :, :k]),
+        (lik_pos, cells.low[:, :, k], cells.high[:, :, k]),
+        impact_position,
+    )
+    at = np.arange(level.shape[0])
+    diagram = method.diagram
     return Results(
         method=method,
         profile_id=impact.profile_id,
@@ -84,10 +104,17 @@ def compute(inputs: AssessmentInput, method: Method, profile: str | None = None)
         risk=ev.risk,
         rank=rank,
         level=level.astype(np.int64),
-        impact_position=impact.total_position(ev.total_impact),
+        impact_position=impact_position,
         impact_low=np.where(assessed_impact, impact_low, np.nan),
         impact_high=np.where(assessed_impact, impact_high, np.nan),
         likelihood_position=lik_pos,
         likelihood_low=_fill(cells.low[:, :, k], lik_pos),
         likelihood_high=_fill(cells.high[:, :, k], lik_pos),
+        classes=classes,
+        serious=serious(
+            classes.likelihood[at, level],
+            classes.impact[at, level],
+            diagram.serious_from,
+            diagram.serious_sum_from,
+        ),
     )

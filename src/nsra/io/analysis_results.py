@@ -1,47 +1,67 @@
-"""Analyses as a JSON document (``format: nsra-analysis/1``).
+"""Analyses as a JSON document (``format: nsra-analysis/1``, typed in :mod:`nsra.io.contract`).
 
-Each section comes from one analysis and records the options and the seed it ran with, so that
-a result can be reproduced.
+:func:`analysis_document` writes the typed results of :func:`nsra.analysis.pipeline.analyse`.
+Each section records the options and the seed it ran with, so that a result can be reproduced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
-from nsra import __version__
-from nsra.analysis.cascade_sim import CascadeStats, FirstOrder, FirstOrderComparison
+from nsra.analysis.pipeline import Analyses, CascadeAnalysis
 from nsra.analysis.profiles import ProfileComparison
-from nsra.analysis.uncertainty import DEFAULT_SAMPLES, Distribution, UncertaintyResult
+from nsra.analysis.uncertainty import UncertaintyResult
 from nsra.engine.compute import Results
-from nsra.io.results import json_numbers
+from nsra.io.contract import (
+    ANALYSIS_FORMAT,
+    AnalysisDoc,
+    CascadeCause,
+    CascadeLevel,
+    CascadeRisk,
+    CascadesSection,
+    ProfilesSection,
+    UncertaintyScenario,
+    UncertaintySection,
+)
+from nsra.io.jsondoc import json_numbers, num
+from nsra.io.network_section import network_section
+from nsra.io.sensitivity_section import sensitivity_section
+from nsra.io.smaa_section import smaa_section
 from nsra.io.validate import Loaded
-from nsra.model.text import tr
+from nsra.model.text import DEFAULT_LANG, tr
+from nsra.version import __version__
 
-FORMAT = "nsra-analysis/1"
 
-
-def uncertainty_section(loaded: Loaded, results: Results, u: UncertaintyResult) -> dict[str, Any]:
+def uncertainty_section(
+    loaded: Loaded, results: Results, u: UncertaintyResult
+) -> UncertaintySection:
     """Per scenario the quantile intervals of risk, rank, impact and likelihood."""
     iv = u.intervals
-    fields = {
-        "risk": json_numbers(iv.risk.T),
-        "rank": json_numbers(iv.rank.T),
-        "impact": json_numbers(iv.impact.T),
-        "probability": json_numbers(iv.probability.T),
-        "impact_position": json_numbers(iv.impact_position.T),
-        "likelihood_position": json_numbers(iv.likelihood_position.T),
-    }
-    scenarios = []
-    for i, sc in enumerate(loaded.assessment.scenarios):
-        entry: dict[str, Any] = {"id": sc.id, "central_rank": int(results.rank[i]) or None}
-        for key, rows in fields.items():
-            entry[key] = rows[i]
-        entry["rank_change_share"] = float(u.rank_changes[i])
-        scenarios.append(entry)
+    risk, rank, impact, probability, imp_pos, lik_pos = (
+        json_numbers(x.T)
+        for x in (
+            iv.risk,
+            iv.rank,
+            iv.impact,
+            iv.probability,
+            iv.impact_position,
+            iv.likelihood_position,
+        )
+    )
+    scenarios: list[UncertaintyScenario] = [
+        {
+            "id": sc.id,
+            "central_rank": int(results.rank[i]) or None,
+            "risk": risk[i],
+            "rank": rank[i],
+            "impact": impact[i],
+            "probability": probability[i],
+            "impact_position": imp_pos[i],
+            "likelihood_position": lik_pos[i],
+            "rank_change_share": float(u.rank_changes[i]),
+        }
+        for i, sc in enumerate(loaded.assessment.scenarios)
+    ]
     return {
         "samples": u.samples,
         "seed": u.seed,
@@ -51,7 +71,7 @@ def uncertainty_section(loaded: Loaded, results: Results, u: UncertaintyResult) 
     }
 
 
-def profiles_section(loaded: Loaded, comparison: ProfileComparison) -> dict[str, Any]:
+def profiles_section(loaded: Loaded, comparison: ProfileComparison) -> ProfilesSection:
     """Risk and rank under every weight profile, and which scenarios change rank."""
     ids = [sc.id for sc in loaded.assessment.scenarios]
     ranges = comparison.rank_range.tolist()
@@ -75,53 +95,34 @@ def profiles_section(loaded: Loaded, comparison: ProfileComparison) -> dict[str,
     }
 
 
-def analysis_document(
-    loaded: Loaded, results: Results, sections: dict[str, Any], options: dict[str, Any]
-) -> dict[str, Any]:
-    """The whole analysis output."""
-    return {
-        "format": FORMAT,
-        "nsra_version": __version__,
-        "assessment": {
-            "title": tr(loaded.assessment.title, "en"),
-            "classification": loaded.assessment.classification,
-            "method": {"id": loaded.method.id, "version": loaded.method.version},
-        },
-        "options": options,
-        **sections,
-    }
-
-
-def cascades_section(
-    loaded: Loaded, stats: CascadeStats, comparison: FirstOrderComparison, analytic: FirstOrder
-) -> dict[str, Any]:
+def cascades_section(loaded: Loaded, cascades: CascadeAnalysis) -> CascadesSection:
     """Simulated yearly frequencies, attribution and impact per risk and level, and how far the
     first-order estimate is from the simulation."""
+    stats, analytic, comparison = cascades.stats, cascades.first_order, cascades.comparison
     ids = [sc.id for sc in loaded.assessment.scenarios]
     levels = [lv.id for lv in loaded.method.intensity_levels] or [""]
     root, trig = stats.root_frequency, stats.triggered_frequency
-    risks = []
+    risks: list[CascadeRisk] = []
     for r, rid in enumerate(ids):
-        per_level = []
-        for lv, lid in enumerate(levels):
-            per_level.append(
-                {
-                    "level": lid or None,
-                    "root_per_year": float(root[r, lv]),
-                    "triggered_per_year": float(trig[r, lv]),
-                    "first_order_root_per_year": float(analytic.root_frequency[r, lv]),
-                    "first_order_triggered_per_year": float(analytic.triggered_frequency[r, lv]),
-                    "triggered_difference": json_numbers(comparison.triggered_abs[r, lv]),
-                    "triggered_relative_difference": json_numbers(comparison.triggered_rel[r, lv]),
-                    "impact_of_events_started_here": {
-                        "mean": json_numbers(stats.impact_mean[r, lv]),
-                        "p5": json_numbers(stats.impact_p5[r, lv]),
-                        "p50": json_numbers(stats.impact_p50[r, lv]),
-                        "p95": json_numbers(stats.impact_p95[r, lv]),
-                    },
-                }
-            )
-        causes = [
+        per_level: list[CascadeLevel] = [
+            {
+                "level": lid or None,
+                "root_per_year": float(root[r, lv]),
+                "triggered_per_year": float(trig[r, lv]),
+                "first_order_root_per_year": float(analytic.root_frequency[r, lv]),
+                "first_order_triggered_per_year": float(analytic.triggered_frequency[r, lv]),
+                "triggered_difference": num(comparison.triggered_abs[r, lv]),
+                "triggered_relative_difference": num(comparison.triggered_rel[r, lv]),
+                "impact_of_events_started_here": {
+                    "mean": num(stats.impact_mean[r, lv]),
+                    "p5": num(stats.impact_p5[r, lv]),
+                    "p50": num(stats.impact_p50[r, lv]),
+                    "p95": num(stats.impact_p95[r, lv]),
+                },
+            }
+            for lv, lid in enumerate(levels)
+        ]
+        causes: list[CascadeCause] = [
             {"cause": ids[c], "per_year": float(stats.attribution[c, r])}
             for c in np.argsort(-stats.attribution[:, r], kind="stable")
             if stats.attribution_count[c, r] > 0
@@ -132,119 +133,42 @@ def cascades_section(
         "seed": stats.seed,
         "events": stats.n_events,
         "triggered_occurrences": stats.n_triggered,
-        "annual_impact_mean": json_numbers(stats.annual_impact_mean),
+        "annual_impact_mean": num(stats.annual_impact_mean),
         "options": stats.options,
         "risks": risks,
     }
 
 
-@dataclass(frozen=True)
-class AnalysisOptions:
-    """What to run and with which sizes and seed."""
-
-    samples: int = DEFAULT_SAMPLES
-    seed: int = 1
-    years: int = 10_000
-    distribution: Distribution = "uniform"
-    sensitivity: bool = True
-    smaa: bool = True
-    weights: str = "uniform"  # SMAA weight preferences: uniform, ordinal:..., interval:...
-    sensitivity_top: int = 50  # Sobol indices for this many of the highest ranked scenarios
-
-
-Stage = Callable[[str, int, int], None]
-
-
-def _quiet(stage: str, done: int, total: int) -> None:
-    return None
-
-
-def run_analyses(
-    loaded: Loaded,
-    results: Results,
-    options: AnalysisOptions,
-    executor: Any = None,
-    progress: Stage = _quiet,
-) -> dict[str, Any]:
-    """Every analysis the assessment allows, as one ``nsra-analysis/1`` document.
-
-    Monte Carlo uncertainty and weight profiles always; sensitivity (Sobol, Morris) and SMAA
-    where asked; the threat network where there are cascades or "reinforces" links; the cascade
-    simulation where there are cascades. Each section records its seed and options.
-    """
-    from nsra.analysis.cascade_sim import (
-        CascadeCatalogue,
-        compare_first_order,
-        first_order,
-        simulate,
-    )
-    from nsra.analysis.network import network_document, threat_network
-    from nsra.analysis.profiles import compare_profiles
-    from nsra.analysis.sensitivity import sensitivity, sensitivity_document
-    from nsra.analysis.uncertainty import position_sampler, propagate
-    from nsra.engine.evaluate import RiskModel
-
-    seed = options.seed
-    profile = results.profile_id
-    model = RiskModel.of(loaded.method, loaded.inputs, profile)
-    sampler = position_sampler(loaded.inputs, loaded.method, results.cells, options.distribution)
-    sections: dict[str, Any] = {}
-    u = propagate(
-        model,
-        sampler,
-        results.level,
-        results.rank,
-        samples=options.samples,
-        seed=seed,
-        executor=executor,
-        progress=lambda d, t: progress("Monte Carlo", d, t),
-    )
-    sections["uncertainty"] = uncertainty_section(loaded, results, u)
-    progress("Weight profiles", 0, 1)
-    sections["profiles"] = profiles_section(
-        loaded, compare_profiles(loaded.inputs, loaded.method, results.cells)
-    )
-    if options.smaa:
-        from nsra.io.smaa_section import smaa_section
-
-        progress("SMAA", 0, 1)
-        sections["smaa"] = smaa_section(loaded, results, model, sampler, options, executor)
-    if options.sensitivity:
-        progress("Sensitivity", 0, 1)
-        ranked = np.argsort(np.where(results.rank > 0, results.rank, np.iinfo(np.int64).max))
-        top = sorted(int(i) for i in ranked[: options.sensitivity_top])
-        doc = sensitivity_document(
-            sensitivity(
-                model,
-                sampler,
-                results.cells.central,
-                results.level,
-                scenario_ids=[sc.id for sc in loaded.assessment.scenarios],
-                seed=seed,
-                only=top,
-            )
-        )
-        doc["scenarios_analysed"] = (
-            "all" if len(top) == len(ranked) else f"the {len(top)} highest ranked"
-        )
-        sections["sensitivity"] = doc
-    has_links = any(sc.reinforces for sc in loaded.assessment.scenarios)
-    if len(loaded.inputs.cascades) or has_links:
-        progress("Threat network", 0, 1)
-        sections["network"] = network_document(threat_network(loaded, results, seed=seed))
-    if len(loaded.inputs.cascades):
-        progress("Cascade simulation", 0, 1)
-        catalogue = CascadeCatalogue.from_results(results, loaded.inputs)
-        stats = simulate(catalogue, options.years, seed, executor)
-        analytic = first_order(catalogue)
-        sections["cascades"] = cascades_section(
-            loaded, stats, compare_first_order(stats, analytic), analytic
-        )
-    opts = {
-        "samples": options.samples,
-        "years": options.years,
-        "seed": seed,
-        "distribution": options.distribution,
-        "profile": profile,
+def analysis_document(loaded: Loaded, results: Results, analyses: Analyses) -> AnalysisDoc:
+    """The whole analysis output of ``analyses`` (computed for ``loaded`` and ``results``)."""
+    a, m, opts = loaded.assessment, loaded.method, analyses.options
+    doc: AnalysisDoc = {
+        "format": ANALYSIS_FORMAT,
+        "nsra_version": __version__,
+        "assessment": {
+            "title": tr(a.title, DEFAULT_LANG),
+            "classification": a.classification,
+            "method": {"id": m.id, "version": m.version},
+        },
+        "options": {
+            "samples": opts.samples,
+            "years": opts.years,
+            "seed": opts.seed,
+            "distribution": opts.distribution,
+            "profile": analyses.profile,
+        },
+        "uncertainty": uncertainty_section(loaded, results, analyses.uncertainty),
+        "profiles": profiles_section(loaded, analyses.profiles),
     }
-    return analysis_document(loaded, results, sections, opts)
+    if analyses.smaa is not None:
+        doc["smaa"] = smaa_section(a, m, analyses.smaa, opts.weights, analyses.weights_varied)
+    if analyses.sensitivity is not None:
+        scope, n = analyses.sensitivity_scope, len(a.scenarios)
+        titles = {sc.id: tr(sc.title, DEFAULT_LANG) for sc in a.scenarios}
+        analysed = "all" if len(scope) == n else f"the {len(scope)} highest ranked"
+        doc["sensitivity"] = sensitivity_section(analyses.sensitivity, m, titles, analysed)
+    if analyses.network is not None:
+        doc["network"] = network_section(analyses.network)
+    if analyses.cascades is not None:
+        doc["cascades"] = cascades_section(loaded, analyses.cascades)
+    return doc

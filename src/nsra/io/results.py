@@ -1,109 +1,101 @@
 """Computed results as a stable JSON contract, a CSV table and a text table.
 
-The JSON contract (``format: nsra-results/1``), per scenario at least: ``id``, ``title``,
-``impact`` (``criteria``, ``interests``, ``total``), ``likelihood`` (``class``, ``probability``),
-``risk``, ``rank`` and the analysts' ``spread``. Numbers are plain JSON numbers; a value that
-could not be computed (nothing estimated) is ``null``.
+The JSON contract (``format: nsra-results/1``, typed in :mod:`nsra.io.contract`), per scenario
+at least: ``id``, ``title``, ``impact`` (``criteria``, ``interests``, ``total``), ``likelihood``
+(``class``, ``probability``), ``risk``, ``rank``, ``serious`` and the analysts' ``spread``.
+Numbers are plain JSON numbers; a value that could not be computed (nothing estimated) is
+``null``. Every number and class comes from the engine's results; this module only writes them.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 from typing import Any
 
 import numpy as np
 
-from nsra import __version__
+from nsra.engine.classes import NO_CLASS
 from nsra.engine.compute import Results
-from nsra.engine.scales import ScaleKernel
+from nsra.engine.inputs import IntArray
+from nsra.io.contract import (
+    RESULTS_FORMAT,
+    LevelBlock,
+    ResultsDoc,
+    ScenarioResult,
+)
 from nsra.io.gcpause import gc_paused
+from nsra.io.jsondoc import json_numbers, num
 from nsra.io.validate import Loaded
-from nsra.model.text import tr
-
-FORMAT = "nsra-results/1"
-
-
-def _num(x: Any) -> float | None:
-    v = float(x)
-    return None if math.isnan(v) or math.isinf(v) else v
+from nsra.model.method import ClassScale
+from nsra.model.text import DEFAULT_LANG, Lang, tr
+from nsra.version import __version__
 
 
-def json_numbers(a: Any) -> Any:
-    """A numpy array (or number) as nested lists of floats, None where not finite."""
-    arr = np.asarray(a, dtype=float)
-    out = arr.astype(object)
-    out[~np.isfinite(arr)] = None
-    return out.tolist()
+def _codes(scale: ClassScale, indices: IntArray) -> Any:
+    """Class codes of class indices as nested lists, None where there is no class."""
+    idx = np.asarray(indices, dtype=np.int64)
+    table = np.array([*scale.codes, None], dtype=object)
+    missing = idx == NO_CLASS
+    return table[np.where(missing, len(scale.codes), idx - scale.first_index)].tolist()
 
 
-_nums = json_numbers
-
-
-def _codes(kernel: ScaleKernel, positions: Any) -> Any:
-    """Class codes of positions as nested lists, None where a position is missing."""
-    pos = np.asarray(positions, dtype=float)
-    missing = np.isnan(pos)
-    idx = kernel.classes(np.where(missing, 0.0, pos)) - kernel.first_index
-    table = np.array([*kernel.scale.codes, None], dtype=object)
-    return table[np.where(missing, len(kernel.scale.codes), idx)].tolist()
-
-
-def results_document(loaded: Loaded, results: Results, lang: str = "en") -> dict[str, Any]:
+def results_document(loaded: Loaded, results: Results, lang: Lang = DEFAULT_LANG) -> ResultsDoc:
     """The whole result as plain data (JSON-ready)."""
     with gc_paused():
         return _document(loaded, results, lang)
 
 
-def _document(loaded: Loaded, results: Results, lang: str) -> dict[str, Any]:
+def _document(loaded: Loaded, results: Results, lang: Lang) -> ResultsDoc:
     a, m = loaded.assessment, loaded.method
-    total_kernel = ScaleKernel.of(m.scale(m.aggregation.total_scale))
-    crit_kernels = [ScaleKernel.of(m.scale(c.scale)) for c in m.criteria]
-    lik_kernels = {
-        flag: ScaleKernel.of(m.scale(m.likelihood.scale_for(flag).scale)) for flag in (True, False)
-    }
+    total_scale = m.scale(m.aggregation.total_scale)
+    crit_scales = [m.scale(c.scale) for c in m.criteria]
+    lik_scales = {flag: m.scale(m.likelihood.scale_for(flag).scale) for flag in (True, False)}
     cells = results.cells
+    cls = results.classes
     k = len(m.criteria)
     has_levels = bool(m.intensity_levels)
     crit_ids = [c.id for c in m.criteria]
     interest_ids = [i.id for i in m.interests]
 
     # everything converted once, as whole arrays (a per-number loop is 10x slower)
-    c_central, c_low, c_high = (_nums(x[:, :, :k]) for x in (cells.central, cells.low, cells.high))
-    c_median = _nums(cells.median)
-    c_class = [_codes(crit_kernels[j], cells.central[:, :, j]) for j in range(k)]
-    c_min = [_codes(crit_kernels[j], cells.low[:, :, j]) for j in range(k)]
-    c_max = [_codes(crit_kernels[j], cells.high[:, :, j]) for j in range(k)]
+    c_central, c_low, c_high = (
+        json_numbers(x[:, :, :k]) for x in (cells.central, cells.low, cells.high)
+    )
+    c_median = json_numbers(cells.median)
+    c_class = [_codes(crit_scales[j], cls.criterion[:, :, j]) for j in range(k)]
+    c_min = [_codes(crit_scales[j], cls.criterion_low[:, :, j]) for j in range(k)]
+    c_max = [_codes(crit_scales[j], cls.criterion_high[:, :, j]) for j in range(k)]
     analysts = cells.analysts.tolist()
     consensus = cells.consensus.tolist()
-    values = _nums(results.criterion_values)
-    interests = _nums(results.interest_impact)
+    values = json_numbers(results.criterion_values)
+    interests = json_numbers(results.interest_impact)
     direct_i, indirect_i, total_i = (
-        _nums(x) for x in (results.direct_impact, results.indirect_impact, results.total_impact)
+        json_numbers(x)
+        for x in (results.direct_impact, results.indirect_impact, results.total_impact)
     )
     direct_p, indirect_p, total_p = (
-        _nums(x)
+        json_numbers(x)
         for x in (
             results.direct_probability,
             results.indirect_probability,
             results.total_probability,
         )
     )
-    level_risk = _nums(results.level_risk)
+    level_risk = json_numbers(results.level_risk)
     lik_pos, imp_pos = (
-        _nums(results.likelihood_position),
-        _nums(results.impact_position),
+        json_numbers(results.likelihood_position),
+        json_numbers(results.impact_position),
     )
-    x_low, x_high = _nums(results.likelihood_low), _nums(results.likelihood_high)
-    y_low, y_high = _nums(results.impact_low), _nums(results.impact_high)
-    imp_class = _codes(total_kernel, results.impact_position)
-    lik_class = {f: _codes(kn, results.likelihood_position) for f, kn in lik_kernels.items()}
-    lik_min = {f: _codes(kn, cells.low[:, :, k]) for f, kn in lik_kernels.items()}
-    lik_max = {f: _codes(kn, cells.high[:, :, k]) for f, kn in lik_kernels.items()}
+    x_low, x_high = json_numbers(results.likelihood_low), json_numbers(results.likelihood_high)
+    y_low, y_high = json_numbers(results.impact_low), json_numbers(results.impact_high)
+    imp_class = _codes(total_scale, cls.impact)
+    lik_class = {f: _codes(sc, cls.likelihood) for f, sc in lik_scales.items()}
+    lik_min = {f: _codes(sc, cls.likelihood_low) for f, sc in lik_scales.items()}
+    lik_max = {f: _codes(sc, cls.likelihood_high) for f, sc in lik_scales.items()}
     basis = m.likelihood.time_basis_months
 
-    def level_block(s: int, lv: int, malicious: bool) -> dict[str, Any]:
+    def level_block(s: int, lv: int, malicious: bool) -> LevelBlock:
         cen, lo, hi = c_central[s][lv], c_low[s][lv], c_high[s][lv]
         n_an, cons, med = analysts[s][lv], consensus[s][lv], c_median[s][lv]
         return {
@@ -140,8 +132,8 @@ def _document(loaded: Loaded, results: Results, lang: str) -> dict[str, Any]:
                 "likelihood": {
                     "min": lik_min[malicious][s][lv],
                     "max": lik_max[malicious][s][lv],
-                    "min_position": _num(cells.low[s, lv, k]),
-                    "max_position": _num(cells.high[s, lv, k]),
+                    "min_position": num(cells.low[s, lv, k]),
+                    "max_position": num(cells.high[s, lv, k]),
                     "median_position": med[k],
                     "analysts": n_an[k],
                     "consensus": cons[k],
@@ -165,12 +157,7 @@ def _document(loaded: Loaded, results: Results, lang: str) -> dict[str, Any]:
     for s, sc in enumerate(a.scenarios):
         lv = int(results.level[s])
         main = level_block(s, lv, sc.malicious)
-        ip, lp = main["impact"]["position"], main["likelihood"]["position"]
-        serious = m.diagram.serious(
-            None if lp is None else int(lik_kernels[sc.malicious].classes(lp)),
-            None if ip is None else int(total_kernel.classes(ip)),
-        )
-        entry: dict[str, Any] = {
+        entry: ScenarioResult = {
             "id": sc.id,
             "title": tr(sc.title, lang),
             "theme": sc.theme,
@@ -178,8 +165,8 @@ def _document(loaded: Loaded, results: Results, lang: str) -> dict[str, Any]:
             "malicious": sc.malicious,
             "owner": sc.owner,
             "rank": int(results.rank[s]) or None,
-            "risk": _num(results.risk[s]),
-            "serious": serious,
+            "risk": num(results.risk[s]),
+            "serious": bool(results.serious[s]),
             "impact": main["impact"],
             "likelihood": main["likelihood"],
             "spread": main["spread"],
@@ -196,7 +183,7 @@ def _document(loaded: Loaded, results: Results, lang: str) -> dict[str, Any]:
         np.where(results.rank > 0, results.rank, np.iinfo(np.int64).max), kind="stable"
     )
     return {
-        "format": FORMAT,
+        "format": RESULTS_FORMAT,
         "nsra_version": __version__,
         "assessment": {
             "title": tr(a.title, lang),
@@ -235,7 +222,7 @@ CSV_COLUMNS = [
 ]
 
 
-def results_csv(doc: dict[str, Any], interests: list[str]) -> str:
+def results_csv(doc: ResultsDoc, interests: list[str]) -> str:
     """One row per scenario (in rank order), impact per interest as extra columns, and the
     assessment's classification label as the last column of every row (a spreadsheet keeps it
     with any row copied out of the file)."""

@@ -1,8 +1,9 @@
 """The risk diagram as inline SVG: likelihood class against aggregated impact class.
 
-Pure: scenario entries of the results document (``nsra-results/1``) and the two axes in, an SVG
-string out. Class ``k`` spans ``[k - 0.5, k + 0.5]`` on both axes; markers sit at the continuous
-``diagram.x`` / ``diagram.y`` positions, whiskers show the analysts' spread (``x_low..x_high``,
+Pure: :class:`Marker` objects (made from the scenario entries of the results document,
+``nsra-results/1``, by :func:`marker_of`) and the two axes in, an SVG string out. Class ``k``
+spans ``[k - 0.5, k + 0.5]`` on both axes; markers sit at the continuous ``diagram.x`` /
+``diagram.y`` positions, whiskers show the analysts' spread (``x_low..x_high``,
 ``y_low..y_high``). Internal, external and mixed threats differ in shape *and* colour
 (colour-blind safe); malicious threats are filled, non-malicious ones hollow. Markers that would
 overlap are moved apart, with a thin line to their exact position.
@@ -13,12 +14,12 @@ from __future__ import annotations
 import itertools
 import math
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from nsra.i18n import t
+from nsra.io.contract import ScenarioResult
 
 FONT = (
     'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
@@ -62,6 +63,51 @@ class Axis:
     @property
     def high(self) -> float:
         return self.classes[-1].index + 0.5
+
+
+Box = tuple[float, float, float, float]
+"""An uncertainty box: (x_low, x_high, y_low, y_high) positions, the Monte Carlo 5-95% interval
+of a scenario's place in the diagram."""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One scenario placed in the diagram: where (class positions), its spread, its box."""
+
+    id: str
+    title: str
+    rank: int
+    domain: str
+    malicious: bool
+    x: float
+    y: float
+    x_low: float | None = None
+    x_high: float | None = None
+    y_low: float | None = None
+    y_high: float | None = None
+    box: Box | None = None
+
+
+def marker_of(entry: ScenarioResult, box: Box | None = None) -> Marker | None:
+    """The marker of a scenario entry; None for a scenario without a rank or a position."""
+    d = entry["diagram"]
+    rank, x, y = entry["rank"], d["x"], d["y"]
+    if rank is None or x is None or y is None:
+        return None
+    return Marker(
+        id=entry["id"],
+        title=entry["title"],
+        rank=rank,
+        domain=entry["domain"],
+        malicious=entry["malicious"],
+        x=x,
+        y=y,
+        x_low=d["x_low"],
+        x_high=d["x_high"],
+        y_low=d["y_low"],
+        y_high=d["y_high"],
+        box=box,
+    )
 
 
 def _a(value: object) -> str:
@@ -144,14 +190,6 @@ def _wrap(text: str, width_px: float, font_px: float = 11.0) -> list[str]:
     return textwrap.wrap(text, chars) or [""]
 
 
-def _num(entry: Mapping[str, Any], key: str) -> float | None:
-    v = entry.get(key)
-    if v is None:
-        return None
-    f = float(v)
-    return None if math.isnan(f) else f
-
-
 def _spread_place(
     points: list[tuple[float, float]], boxes: list[tuple[float, float, float, float]]
 ) -> list[tuple[float, float]]:
@@ -207,7 +245,7 @@ def _spread_place(
 
 
 def risk_diagram(
-    scenarios: Sequence[Mapping[str, Any]],
+    scenarios: Sequence[Marker],
     x_axis: Axis,
     y_axis: Axis,
     lang: str = "en",
@@ -217,12 +255,11 @@ def risk_diagram(
 ) -> str:
     """The SVG of one risk diagram.
 
-    ``scenarios``: entries of ``doc["scenarios"]`` (id, title, rank, domain, malicious,
-    diagram); entries without a rank or a position are left out. ``serious_cells``: the
-    (likelihood class index, impact class index) cells that hold serious risks; the zone gets
-    a dashed outline. ``boxes``: instead of the analysts' spread (whiskers), draw each entry's
-    ``box`` (x_low, x_high, y_low, y_high: the Monte Carlo 5-95% interval of its position) as a
-    translucent rectangle; the marker stays at the central value.
+    ``scenarios``: the markers (see :func:`marker_of`). ``serious_cells``: the (likelihood class
+    index, impact class index) cells that hold serious risks; the zone gets a dashed outline.
+    ``boxes``: instead of the analysts' spread (whiskers), draw each marker's ``box`` (the Monte
+    Carlo 5-95% interval of its position) as a translucent rectangle; the marker stays at the
+    central value.
     """
     top = 40.0 if title else 14.0
     plot_l, plot_t = float(MARGIN_L), top
@@ -316,20 +353,12 @@ def risk_diagram(
     )
 
     # scenarios: highest rank number first, so the top risks are drawn on top
-    placed = [
-        s
-        for s in scenarios
-        if s.get("rank") is not None
-        and _num(s["diagram"], "x") is not None
-        and _num(s["diagram"], "y") is not None
-    ]
-    placed.sort(key=lambda s: -int(s["rank"]))
-    true_pts = [(px(_num(s["diagram"], "x") or 0.0), py(_num(s["diagram"], "y") or 0.0))
-                for s in placed]  # fmt: skip
+    placed = sorted(scenarios, key=lambda s: -s.rank)
+    true_pts = [(px(s.x), py(s.y)) for s in placed]
     cells = []
     for s in placed:
-        i = math.floor((_num(s["diagram"], "x") or 0.0) + 0.5) - x_axis.classes[0].index
-        j = math.floor((_num(s["diagram"], "y") or 0.0) + 0.5) - y_axis.classes[0].index
+        i = math.floor(s.x + 0.5) - x_axis.classes[0].index
+        j = math.floor(s.y + 0.5) - y_axis.classes[0].index
         i, j = min(max(i, 0), nx - 1), min(max(j, 0), ny - 1)
         cells.append(
             (plot_l + i * cw, plot_b - (j + 1) * ch, plot_l + (i + 1) * cw, plot_b - j * ch)
@@ -346,7 +375,7 @@ def risk_diagram(
     for s, (tx, ty_), (sx, sy) in zip(placed, true_pts, shown, strict=True):
         if math.hypot(sx - tx, sy - ty_) > 2.5:
             any_moved = True
-            colour = DOMAIN_COLOURS.get(str(s.get("domain")), "#555555")
+            colour = DOMAIN_COLOURS.get(s.domain, "#555555")
             out.append(
                 f'<line x1="{_f(tx)}" y1="{_f(ty_)}" x2="{_f(sx)}" y2="{_f(sy)}" '
                 'stroke="#1B2430" stroke-width="0.9" stroke-opacity="0.75"/>'
@@ -357,14 +386,12 @@ def risk_diagram(
 
     out.append('<g class="markers" text-anchor="middle" font-weight="700">')
     for s, (sx, sy) in zip(placed, shown, strict=True):
-        domain = str(s.get("domain"))
-        malicious = bool(s.get("malicious"))
+        domain, malicious, rank = s.domain, s.malicious, s.rank
         colour = DOMAIN_COLOURS.get(domain, "#555555")
-        rank = int(s["rank"])
         font = 11 if rank < 100 else 9
-        tooltip = f"{rank}. {s.get('title', '')}"
+        tooltip = f"{rank}. {s.title}"
         out.append(
-            f'<g class="marker" data-rank="{rank}" data-id={_a(s.get("id", ""))}>'
+            f'<g class="marker" data-rank="{rank}" data-id={_a(s.id)}>'
             f"<title>{escape(tooltip)}</title>"
             # a white halo keeps the marker readable on any background
             + _halo(domain, sx, sy, MARKER_R + 1.8)
@@ -410,7 +437,7 @@ def _zone_outline(
 
 
 def _whiskers(
-    placed: Sequence[Mapping[str, Any]],
+    placed: Sequence[Marker],
     true_pts: Sequence[tuple[float, float]],
     px: Callable[[float], float],
     py: Callable[[float], float],
@@ -418,10 +445,8 @@ def _whiskers(
     """The analysts' spread: whiskers through each central position."""
     out = ['<g class="whiskers" stroke-width="1.6" stroke-linecap="round">']
     for s, (tx, ty_) in zip(placed, true_pts, strict=True):
-        d = s["diagram"]
-        colour = DOMAIN_COLOURS.get(str(s.get("domain")), "#555555")
-        x_lo, x_hi = _num(d, "x_low"), _num(d, "x_high")
-        y_lo, y_hi = _num(d, "y_low"), _num(d, "y_high")
+        colour = DOMAIN_COLOURS.get(s.domain, "#555555")
+        x_lo, x_hi, y_lo, y_hi = s.x_low, s.x_high, s.y_low, s.y_high
         if x_lo is not None and x_hi is not None and px(x_hi) - px(x_lo) > 1:
             a, b = px(x_lo), px(x_hi)
             out.append(
@@ -441,17 +466,16 @@ def _whiskers(
 
 
 def _uncertainty_boxes(
-    placed: Sequence[Mapping[str, Any]],
+    placed: Sequence[Marker],
     px: Callable[[float], float],
     py: Callable[[float], float],
 ) -> str:
     """Translucent 5-95% boxes, widest first so that small boxes stay visible on top."""
     items = []
     for s in placed:
-        box = s.get("box")
-        if not box or any(b is None for b in box):
+        if s.box is None:
             continue
-        x0, x1, y0, y1 = (float(b) for b in box)
+        x0, x1, y0, y1 = s.box
         a, b = px(min(x0, x1)), px(max(x0, x1))
         top, bottom = py(max(y0, y1)), py(min(y0, y1))
         # a box without width or height (no uncertainty) still shows as a thin line
@@ -463,9 +487,9 @@ def _uncertainty_boxes(
     items.sort(key=lambda it: -it[0])
     parts = ['<g class="boxes">']
     for _, s, x, y, w, h in items:
-        colour = DOMAIN_COLOURS.get(str(s.get("domain")), "#555555")
+        colour = DOMAIN_COLOURS.get(s.domain, "#555555")
         parts.append(
-            f'<rect class="box" data-id={_a(s.get("id", ""))} x="{_f(x)}" y="{_f(y)}" '
+            f'<rect class="box" data-id={_a(s.id)} x="{_f(x)}" y="{_f(y)}" '
             f'width="{_f(w)}" height="{_f(h)}" rx="3" fill="{colour}" fill-opacity="0.07" '
             f'stroke="{colour}" stroke-opacity="0.6" stroke-width="1.3"/>'
         )
@@ -536,8 +560,8 @@ MINI_H = 150.0
 
 
 def mini_diagram(
-    entry: Mapping[str, Any],
-    others: Sequence[Mapping[str, Any]],
+    entry: Marker,
+    others: Sequence[Marker],
     x_axis: Axis,
     y_axis: Axis,
     serious_cells: frozenset[tuple[int, int]] = frozenset(),
@@ -545,8 +569,8 @@ def mini_diagram(
 ) -> str:
     """One scenario's uncertainty box on a small risk diagram, the others as grey dots.
 
-    ``entry`` and ``others``: entries of ``doc["scenarios"]``; ``entry["box"]`` is (x_low,
-    x_high, y_low, y_high), the Monte Carlo 5-95% interval of its position.
+    ``entry`` and ``others``: markers; ``entry.box`` is the Monte Carlo 5-95% interval of its
+    position.
     """
     plot_l, plot_t = 20.0, 4.0
     plot_w, plot_h = MINI_W - plot_l - 4, MINI_H - plot_t - 18
@@ -559,7 +583,7 @@ def mini_diagram(
     out = [
         f'<svg class="mini-diagram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 '
         f'{_f(MINI_W)} {_f(MINI_H)}" width="100%" role="img" font-family={_a(FONT)} '
-        f'font-size="9" aria-label={_a(label)} data-id={_a(entry.get("id", ""))}>'
+        f'font-size="9" aria-label={_a(label)} data-id={_a(entry.id)}>'
     ]
     span = max(nx + ny - 2, 1)
     for i in range(nx):
@@ -590,18 +614,16 @@ def mini_diagram(
             f'text-anchor="end" fill="#3A4452">{escape(c.code)}</text>'
         )
     for s in others:
-        x, y = _num(s["diagram"], "x"), _num(s["diagram"], "y")
-        if s is entry or x is None or y is None or s.get("rank") is None:
+        if s.id == entry.id:
             continue
         out.append(
-            f'<circle cx="{_f(px(x))}" cy="{_f(py(y))}" r="2.2" fill="#5A6472" '
+            f'<circle cx="{_f(px(s.x))}" cy="{_f(py(s.y))}" r="2.2" fill="#5A6472" '
             'fill-opacity="0.45"/>'
         )
-    domain = str(entry.get("domain"))
+    domain = entry.domain
     colour = DOMAIN_COLOURS.get(domain, "#555555")
-    box = entry.get("box")
-    if box and not any(b is None for b in box):
-        x0, x1, y0, y1 = (float(b) for b in box)
+    if entry.box is not None:
+        x0, x1, y0, y1 = entry.box
         a, b = px(min(x0, x1)), px(max(x0, x1))
         top, bottom = py(max(y0, y1)), py(min(y0, y1))
         if b - a < 3:
@@ -613,9 +635,7 @@ def mini_diagram(
             f'height="{_f(bottom - top)}" rx="2" fill="{colour}" fill-opacity="0.16" '
             f'stroke="{colour}" stroke-width="1.4"/>'
         )
-    x, y = _num(entry["diagram"], "x"), _num(entry["diagram"], "y")
-    if x is not None and y is not None:
-        out.append(_halo(domain, px(x), py(y), 7.6))
-        out.append(shape(domain, px(x), py(y), 6.0, bool(entry.get("malicious")), 1.8))
+    out.append(_halo(domain, px(entry.x), py(entry.y), 7.6))
+    out.append(shape(domain, px(entry.x), py(entry.y), 6.0, entry.malicious, 1.8))
     out.append("</svg>")
     return "".join(out)

@@ -1,9 +1,10 @@
 """The HTML report: one self-contained file (inline CSS and SVG, no requests, no scripts).
 
 :func:`render_report` turns a loaded assessment and its computed results into the report. All
-numbers come from :func:`nsra.io.results.results_document`; this module only arranges them into
-plain view data for the Jinja2 template (autoescaped) and the SVG diagram. With an analysis
-document (``nsra-analysis/1``, :func:`nsra.io.analysis_results.run_analyses`) the report adds its
+numbers come from :func:`nsra.io.results.results_document` (typed ``nsra-results/1``), read
+through :class:`nsra.report.view.View`; this module only arranges them into plain view data for
+the Jinja2 template (autoescaped) and the SVG diagram. With an analysis document
+(``nsra-analysis/1``, :func:`nsra.io.analysis_results.analysis_document`) the report adds its
 sections, arranged by :mod:`nsra.report.analyses`.
 """
 
@@ -18,16 +19,28 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from nsra import __version__, i18n
+from nsra import i18n
 from nsra.analysis.coherence import PHASES, coherence
 from nsra.engine.compute import Results
+from nsra.io.contract import AnalysisDoc, LevelBlock, ScenarioResult, Spread
 from nsra.io.results import results_document
 from nsra.io.validate import Loaded
-from nsra.model.assessment import Assessment, Scenario
-from nsra.model.method import Method
-from nsra.model.text import tr
+from nsra.model.assessment import Scenario
+from nsra.model.text import DEFAULT_LANG, Lang, tr
 from nsra.report.analyses import analysis_context, box_texts, uncertainty_boxes
-from nsra.report.diagram import DOMAINS, Axis, AxisClass, icon, mini_diagram, risk_diagram
+from nsra.report.diagram import (
+    DOMAINS,
+    Axis,
+    AxisClass,
+    Box,
+    Marker,
+    icon,
+    marker_of,
+    mini_diagram,
+    risk_diagram,
+)
+from nsra.report.view import RankingRow, View
+from nsra.version import __version__
 
 # Colour-blind safe qualitative palette (Paul Tol, "muted"), one colour per interest.
 INTEREST_COLOURS = (
@@ -35,9 +48,6 @@ INTEREST_COLOURS = (
     "#882255", "#6699CC",
 )  # fmt: skip
 _DARK_TEXT = {"#DDCC77", "#88CCEE", "#44AA99", "#999933", "#6699CC"}
-
-Doc = dict[str, Any]
-Entry = Mapping[str, Any]
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,74 +80,7 @@ def file_name(source: str) -> str:
     return PurePath(PureWindowsPath(source).name).name or source
 
 
-# -- helpers ----------------------------------------------------------------------------------
-class _View:
-    """Look-ups and number formats of one report, in one language."""
-
-    def __init__(self, loaded: Loaded, doc: Doc, lang: str) -> None:
-        self.loaded = loaded
-        self.a: Assessment = loaded.assessment
-        self.m: Method = loaded.method
-        self.doc = doc
-        self.lang = lang
-        self.monetised = self.m.aggregation.kind == "monetised"
-        self.orgs = {o.id: tr(o.name, lang) for o in self.a.organisations}
-        self.analysts = {a.id: a for a in self.a.analysts}
-        self.scenarios = {s.id: s for s in self.a.scenarios}
-        self.entries: dict[str, Entry] = {e["id"]: e for e in doc["scenarios"]}
-        self.levels = {lv.id: lv for lv in self.m.intensity_levels}
-        self.time_basis = self.m.likelihood.time_basis_months
-
-    # texts
-    def t(self, key: str, **values: object) -> str:
-        return i18n.t(key, self.lang, **values)
-
-    def class_label(self, scale_id: str, code: str | None) -> str:
-        if code is None:
-            return ""
-        for c in self.m.scale(scale_id).classes:
-            if c.code == code:
-                return tr(c.label, self.lang) if c.label else ""
-        return ""
-
-    def lik_scale(self, malicious: bool) -> str:
-        return self.m.likelihood.scale_for(malicious).scale
-
-    def level_label(self, level_id: str | None) -> str:
-        if not level_id or level_id not in self.levels:
-            return level_id or ""
-        return tr(self.levels[level_id].label, self.lang)
-
-    def domain(self, domain: str) -> str:
-        return self.t(f"domain_{domain}")
-
-    def org(self, org_id: str) -> str:
-        return self.orgs.get(org_id, org_id)
-
-    # numbers
-    def impact(self, x: float | None) -> str:
-        if x is None:
-            return "–"
-        return i18n.euros(x, self.lang) if self.monetised else i18n.score(x, self.lang)
-
-    def risk(self, x: float | None) -> str:
-        if x is None:
-            return "–"
-        return i18n.euros(x, self.lang) if self.monetised else i18n.score(x, self.lang)
-
-    def prob(self, p: float | None) -> str:
-        return "–" if p is None else i18n.percent(p, self.lang)
-
-    def period(self, bare: bool = False) -> str:
-        return i18n.period(self.time_basis, self.lang, bare)
-
-    def spread(self, lo: str | None, hi: str | None) -> str:
-        if lo is None or hi is None:
-            return "–"
-        return lo if lo == hi else f"{lo}–{hi}"
-
-
-def _consensus_state(spread: Mapping[str, Any]) -> str:
+def _consensus_state(spread: Spread) -> str:
     flags = [bool(spread["likelihood"]["consensus"])]
     flags += [bool(c["consensus"]) for c in spread["impact"].values()]
     if all(flags):
@@ -150,7 +93,7 @@ def _n_analysts(sc: Scenario) -> int:
 
 
 # -- header and summary -----------------------------------------------------------------------
-def _header(v: _View) -> dict[str, Any]:
+def _header(v: View) -> dict[str, Any]:
     m = v.m
     profile = m.profile(v.doc["method"]["profile"]) if not v.monetised else None
     illustrative: list[str] = []
@@ -176,13 +119,13 @@ def _header(v: _View) -> dict[str, Any]:
     }
 
 
-def _serious_class(v: _View) -> tuple[str, str]:
+def _serious_class(v: View) -> tuple[str, str]:
     scale = v.m.scale(v.m.diagram.impact_classes)
     code = scale.code_of(math.ceil(v.m.diagram.serious_from))
     return code, v.class_label(scale.id, code)
 
 
-def _summary(v: _View, rows: list[dict[str, Any]], coh: dict[str, Any]) -> dict[str, Any]:
+def _summary(v: View, rows: list[RankingRow], coh: dict[str, Any]) -> dict[str, Any]:
     doc_sc = v.doc["scenarios"]
     counts = {d: sum(1 for e in doc_sc if e["domain"] == d) for d in DOMAINS}
     n = len(doc_sc)
@@ -238,9 +181,9 @@ def _summary(v: _View, rows: list[dict[str, Any]], coh: dict[str, Any]) -> dict[
 
 
 # -- ranking rows -----------------------------------------------------------------------------
-def _rows(v: _View) -> list[dict[str, Any]]:
+def _rows(v: View) -> list[RankingRow]:
     impact_scale = v.m.diagram.impact_classes
-    rows = []
+    rows: list[RankingRow] = []
     for e in v.doc["scenarios"]:
         sc = v.scenarios[e["id"]]
         lik_scale = v.lik_scale(sc.malicious)
@@ -274,16 +217,14 @@ def _rows(v: _View) -> list[dict[str, Any]]:
                 "consensus_state": state,
                 "serious": e["serious"],
                 "level": v.level_label(e.get("level")),
-                "level_colour": (
-                    v.levels[e["level"]].colour if e.get("level") in v.levels else None
-                ),
+                "level_colour": v.level_colour(e.get("level")),
             }
         )
     return rows
 
 
 # -- diagram ----------------------------------------------------------------------------------
-def _axis(v: _View, scale_id: str, title: str, needed_low: float | None) -> Axis:
+def _axis(v: View, scale_id: str, title: str, needed_low: float | None) -> Axis:
     scale = v.m.scale(scale_id)
     classes = [
         AxisClass(i + scale.first_index, c.code, tr(c.label, v.lang) if c.label else "")
@@ -298,59 +239,70 @@ def _axis(v: _View, scale_id: str, title: str, needed_low: float | None) -> Axis
     return Axis(title, tuple(classes))
 
 
-def _lowest(entries: Sequence[Entry], key: str, low_key: str) -> float | None:
+def _lowest(markers: Sequence[Marker], axis: str) -> float | None:
+    """The lowest position (central or lowest estimate) any marker has on an axis ("x", "y")."""
     values = [
-        float(x)
-        for e in entries
-        if e["rank"] is not None
-        for x in (e["diagram"][key], e["diagram"][low_key])
+        x
+        for m in markers
+        for x in ((m.x, m.x_low) if axis == "x" else (m.y, m.y_low))
         if x is not None
     ]
     return min(values) if values else None
 
 
+def _serious_zone(v: View, x_axis: Axis, y_axis: Axis) -> frozenset[tuple[int, int]]:
+    """The (likelihood class, impact class) cells of the diagram that hold serious risks."""
+    cells = [(x.index, y.index) for x in x_axis.classes for y in y_axis.classes]
+    flags = v.serious_cells([c[0] for c in cells], [c[1] for c in cells])
+    return frozenset(c for c, on in zip(cells, flags, strict=True) if on)
+
+
 def _diagrams(
-    v: _View,
-    rows: list[dict[str, Any]],
-    boxes: Mapping[str, tuple[float, float, float, float]] | None = None,
+    v: View,
+    rows: list[RankingRow],
+    boxes: Mapping[str, Box] | None = None,
 ) -> dict[str, Any]:
     """The risk diagram panels; with ``boxes`` (per scenario id) the uncertainty diagram."""
-    entries: list[Entry] = v.doc["scenarios"]
-    if boxes is not None:
-        entries = [{**e, "box": boxes.get(e["id"])} for e in entries]
+    entries = v.doc["scenarios"]
+    markers = [
+        m
+        for e in entries
+        for m in [marker_of(e, None if boxes is None else boxes.get(e["id"]))]
+        if m is not None
+    ]
     y_axis = _axis(
-        v, v.m.diagram.impact_classes, tr(v.m.diagram.impact_label, v.lang),
-        _lowest(entries, "y", "y_low"),
-    )  # fmt: skip
+        v, v.m.diagram.impact_classes, tr(v.m.diagram.impact_label, v.lang), _lowest(markers, "y")
+    )
     # one diagram, unless malicious and non-malicious threats use scales with other classes
-    groups: dict[tuple[str, ...], list[Entry]] = {}
+    groups: dict[tuple[str, ...], list[Marker]] = {}
     scale_of: dict[tuple[str, ...], str] = {}
     for e in entries:
-        scale_id = v.lik_scale(bool(e["malicious"]))
+        scale_id = v.lik_scale(e["malicious"])
         codes = tuple(v.m.scale(scale_id).codes)
-        groups.setdefault(codes, []).append(e)
+        groups.setdefault(codes, [])
         scale_of.setdefault(codes, scale_id)
+    for mk in markers:
+        codes = tuple(v.m.scale(v.lik_scale(mk.malicious)).codes)
+        groups[codes].append(mk)
+    malicious_of = {
+        codes: next(e["malicious"] for e in entries if v.lik_scale(e["malicious"]) == sid)
+        for codes, sid in scale_of.items()
+    }
     panels: list[dict[str, Any]] = []
     minis: list[dict[str, Any]] = []
     split = len(groups) > 1
-    diagram = v.m.diagram
     for codes, group in groups.items():
         scale_id = scale_of[codes]
+        malicious = malicious_of[codes]
         if split:
-            malicious = bool(group[0]["malicious"])
             scale = v.m.scale(scale_id)
             x_title = tr(scale.label, v.lang) if scale.label else scale_id
             title: str | None = v.t("panel_malicious" if malicious else "panel_non_malicious")
         else:
             x_title = tr(v.m.diagram.likelihood_label, v.lang)
             title = None
-        x_axis = _axis(v, scale_id, x_title, _lowest(group, "x", "x_low"))
-        zone = frozenset(
-            (x.index, y.index)
-            for x in x_axis.classes
-            for y in y_axis.classes
-            if diagram.serious(x.index, y.index)
-        )
+        x_axis = _axis(v, scale_id, x_title, _lowest(group, "x"))
+        zone = _serious_zone(v, x_axis, y_axis)
         panels.append(
             {
                 "svg": Markup(
@@ -359,7 +311,7 @@ def _diagrams(
                     )
                 ),
                 "title": title,
-                "malicious": bool(group[0]["malicious"]),
+                "malicious": malicious,
             }
         )
         if boxes is not None:
@@ -370,16 +322,13 @@ def _diagrams(
     code, _ = _serious_class(v)
     serious = [f"{r['rank']} {r['title']}" for r in ranked if r["serious"]]
     widths = []
-    for e in entries:
-        if e["rank"] is None:
-            continue
-        d = e["diagram"]
+    for mk in markers:
         w = 0.0
-        if d["x_low"] is not None and d["x_high"] is not None:
-            w = max(w, d["x_high"] - d["x_low"])
-        if d["y_low"] is not None and d["y_high"] is not None:
-            w = max(w, d["y_high"] - d["y_low"])
-        widths.append((w, e["rank"], e["title"]))
+        if mk.x_low is not None and mk.x_high is not None:
+            w = max(w, mk.x_high - mk.x_low)
+        if mk.y_low is not None and mk.y_high is not None:
+            w = max(w, mk.y_high - mk.y_low)
+        widths.append((w, mk.rank, mk.title))
     widths.sort(key=lambda x: (-x[0], x[1]))
     uncertain = [f"{rank} {title}" for w, rank, title in widths[:3] if w >= 1.0]
     minis.sort(key=lambda m: int(m["rank"]))
@@ -411,27 +360,28 @@ def _class_span(axis: Axis, low: float, high: float) -> str:
 
 
 def _minis(
-    v: _View, group: Sequence[Entry], x_axis: Axis, y_axis: Axis, zone: frozenset[tuple[int, int]]
+    v: View,
+    group: Sequence[Marker],
+    x_axis: Axis,
+    y_axis: Axis,
+    zone: frozenset[tuple[int, int]],
 ) -> list[dict[str, Any]]:
     """Small diagrams, one scenario's uncertainty box each."""
     out = []
-    for e in group:
-        box = e.get("box")
-        if e["rank"] is None or not box or e["diagram"]["x"] is None or e["diagram"]["y"] is None:
+    for mk in group:
+        if mk.box is None:
             continue
-        lik = _class_span(x_axis, box[0], box[1])
-        imp = _class_span(y_axis, box[2], box[3])
+        lik = _class_span(x_axis, mk.box[0], mk.box[1])
+        imp = _class_span(y_axis, mk.box[2], mk.box[3])
         text = v.t("mini_span", lik=lik, imp=imp)
         out.append(
             {
-                "rank": e["rank"],
-                "title": e["title"],
-                "anchor": f"sc-{e['id']}",
+                "rank": mk.rank,
+                "title": mk.title,
+                "anchor": f"sc-{mk.id}",
                 "span": text,
                 "svg": Markup(
-                    mini_diagram(
-                        e, group, x_axis, y_axis, zone, f"{e['rank']}. {e['title']}: {text}"
-                    )
+                    mini_diagram(mk, group, x_axis, y_axis, zone, f"{mk.rank}. {mk.title}: {text}")
                 ),
             }
         )
@@ -439,7 +389,7 @@ def _minis(
 
 
 # -- impact per interest ----------------------------------------------------------------------
-def _interest_bars(v: _View) -> dict[str, Any]:
+def _interest_bars(v: View) -> dict[str, Any]:
     interests = [
         {
             "id": i.id,
@@ -461,7 +411,7 @@ def _interest_bars(v: _View) -> dict[str, Any]:
             val = imp["interests"].get(i["id"])
             if val is not None and val > 0:
                 parts.append((i["label"], i["colour"], i["text"], float(val)))
-        indirect = (imp.get("indirect") or 0.0) if counted else 0.0
+        indirect = (imp["indirect"] or 0.0) if counted else 0.0
         if indirect > 0:
             any_indirect = True
             parts.append((v.t("indirect_part"), "indirect", "#1B2430", float(indirect)))
@@ -494,7 +444,7 @@ def _interest_bars(v: _View) -> dict[str, Any]:
 
 # -- scenario sections ------------------------------------------------------------------------
 def _given(
-    v: _View, spec: Any, unit: str, value_text: Callable[[float], str] | None = None
+    v: View, spec: Any, unit: str, value_text: Callable[[float], str] | None = None
 ) -> tuple[str, str | None]:
     """What an analyst wrote, for people, and its rationale."""
     if spec is None:
@@ -527,7 +477,7 @@ def _given(
     return str(spec), None
 
 
-def _block(v: _View, sc: Scenario, entry_block: Entry, level: str | None) -> dict[str, Any]:
+def _block(v: View, sc: Scenario, entry_block: LevelBlock, level: str | None) -> dict[str, Any]:
     """The criterion table of one scenario at one level (or the scenario without levels)."""
     m = v.m
     lik_spec = m.likelihood.scale_for(sc.malicious)
@@ -650,7 +600,7 @@ def _block(v: _View, sc: Scenario, entry_block: Entry, level: str | None) -> dic
     }
 
 
-def _cascade_prob(v: _View, spec: Any) -> str:
+def _cascade_prob(v: View, spec: Any) -> str:
     if v.m.cascades is None:
         return ""
     text, _ = _given(v, spec, "")
@@ -668,7 +618,7 @@ def _cascade_prob(v: _View, spec: Any) -> str:
     return text
 
 
-def _cascades(v: _View, sc: Scenario) -> dict[str, list[dict[str, Any]]]:
+def _cascades(v: View, sc: Scenario) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {"effects": [], "causes": []}
     for cz in v.a.cascades:
         if sc.id not in (cz.cause, cz.effect):
@@ -697,15 +647,15 @@ def _cascades(v: _View, sc: Scenario) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _levels_table(v: _View, e: Entry) -> list[dict[str, Any]]:
+def _levels_table(v: View, e: ScenarioResult) -> list[dict[str, Any]]:
     rows = []
-    lik_scale = v.lik_scale(bool(e["malicious"]))
+    lik_scale = v.lik_scale(e["malicious"])
     for lv in e.get("levels", []):
         imp, lik = lv["impact"], lv["likelihood"]
         rows.append(
             {
                 "label": v.level_label(lv["id"]),
-                "colour": v.levels[lv["id"]].colour if lv["id"] in v.levels else None,
+                "colour": v.level_colour(lv["id"]),
                 "shown": lv["id"] == e.get("level"),
                 "lik_class": lik["class"] or "–",
                 "lik_label": v.class_label(lik_scale, lik["class"]),
@@ -723,14 +673,13 @@ def _levels_table(v: _View, e: Entry) -> list[dict[str, Any]]:
 
 
 def _scenario_sections(
-    v: _View, rows: list[dict[str, Any]], coh: dict[str, Any]
+    v: View, rows: list[RankingRow], coh: dict[str, Any]
 ) -> list[dict[str, Any]]:
     sections = []
     by_id = {r["id"]: r for r in rows}
     for e in v.doc["scenarios"]:
         sc = v.scenarios[e["id"]]
-        levels = [lv.id for lv in v.m.intensity_levels]
-        if levels:
+        if "levels" in e:
             blocks = [_block(v, sc, lv_block, lv_block["id"]) for lv_block in e["levels"]]
         else:
             blocks = [_block(v, sc, e, None)]
@@ -771,10 +720,9 @@ def _scenario_sections(
 
 
 # -- coherence --------------------------------------------------------------------------------
-def _coherence(v: _View, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _coherence(v: View, rows: list[RankingRow], results: Results) -> dict[str, Any]:
     a = v.a
-    serious = {e["id"]: bool(e["serious"]) for e in v.doc["scenarios"]}
-    c = coherence(a, serious)
+    c = coherence(a, results.serious)
     strategies = {s.id: s for s in a.strategies}
     measures = {m.id: m for m in a.measures}
     by_rank = {r["id"]: r for r in rows}
@@ -881,21 +829,22 @@ def _coherence(v: _View, rows: list[dict[str, Any]]) -> dict[str, Any]:
 def report_context(
     loaded: Loaded,
     results: Results,
-    lang: str = "en",
-    analysis: Mapping[str, Any] | None = None,
+    lang: Lang = DEFAULT_LANG,
+    analysis: AnalysisDoc | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain data (useful for tests and other outputs).
 
     ``analysis``: the ``nsra-analysis/1`` document of the same assessment and results
-    (:func:`nsra.io.analysis_results.run_analyses`), or None for a report without analyses.
+    (:func:`nsra.io.analysis_results.analysis_document`), or None for a report without
+    analyses. A language nsra has no words for falls back to English.
     """
-    lang = lang if lang in i18n.LANGS else "en"
+    lang = lang if lang in i18n.LANGS else DEFAULT_LANG
     doc = results_document(loaded, results, lang)
-    v = _View(loaded, doc, lang)
+    v = View(loaded, doc, lang)
     rows = _rows(v)
-    coh = _coherence(v, rows)
+    coh = _coherence(v, rows, results)
     extra = analysis_context(v, rows, analysis)
-    if extra.get("uncertainty") and analysis is not None:
+    if extra["uncertainty"] and analysis is not None:
         boxes = uncertainty_boxes(analysis["uncertainty"])
         extra["box_diagram"] = _diagrams(v, rows, boxes)
         extra["box_texts"] = box_texts(v, rows, boxes)
@@ -935,14 +884,14 @@ def report_context(
 def render_report(
     loaded: Loaded,
     results: Results,
-    lang: str = "en",
-    analysis: Mapping[str, Any] | None = None,
+    lang: Lang = DEFAULT_LANG,
+    analysis: AnalysisDoc | None = None,
 ) -> str:
     """The whole report as one self-contained HTML page.
 
-    With ``analysis`` (the ``nsra-analysis/1`` document of :func:`run_analyses` for the same
-    results) the report adds the robustness of the ranking, what drives each risk, the threat
-    network and the cascade simulation, each where the document has it.
+    With ``analysis`` (the ``nsra-analysis/1`` document of the same results) the report adds
+    the robustness of the ranking, what drives each risk, the threat network and the cascade
+    simulation, each where the document has it.
     """
     context = report_context(loaded, results, lang, analysis)
     return _environment().get_template("report.html.j2").render(**context)

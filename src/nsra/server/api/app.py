@@ -19,7 +19,6 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from nsra import __version__
 from nsra.io.methods import shipped_method_ids
 from nsra.io.problems import InputError, Problem
 from nsra.io.validate import parse_assessment
@@ -43,6 +42,7 @@ from nsra.server.db.access import MemberRole, MembershipRow, user_by_name
 from nsra.server.db.importing import record_import, store_assessment
 from nsra.server.db.methods import method_text, register, register_shipped
 from nsra.server.db.models import AssessmentRow, MethodRow
+from nsra.version import __version__
 
 Json = dict[str, Any]
 __all__ = ["CLASSIFICATION_HEADER", "create_app"]

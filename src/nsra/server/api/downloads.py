@@ -8,8 +8,9 @@ from typing import Any, Literal
 from fastapi import Response
 from fastapi.responses import HTMLResponse
 
+import nsra
+from nsra.analysis.pipeline import AnalysisOptions
 from nsra.engine.compute import Results
-from nsra.io.analysis_results import AnalysisOptions, run_analyses
 from nsra.io.validate import Loaded
 from nsra.server.api.deps import classified
 from nsra.server.db.exporting import file_text
@@ -28,17 +29,15 @@ def report_response(
     classification: str,
 ) -> HTMLResponse:
     """The self-contained HTML report (as ``nsra report``), with the analyses when asked."""
-    from nsra.report.html import render_report
-
-    extra = None if analysis is None else run_analyses(loaded, results, analysis)
-    response = HTMLResponse(render_report(loaded, results, lang, extra))
+    analyses = None if analysis is None else nsra.analyse(loaded, results, analysis)
+    response = HTMLResponse(nsra.report_html(loaded, results, analyses, lang))
     classified(response, classification)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 def analysis_options(wanted: bool, samples: int, seed: int) -> AnalysisOptions | None:
-    return AnalysisOptions(samples=samples, seed=seed, years=REPORT_YEARS) if wanted else None
+    return AnalysisOptions(seed=seed, samples=samples, years=REPORT_YEARS) if wanted else None
 
 
 def file_response(data: dict[str, Any], stem: str, fmt: Format, classification: str) -> Response:

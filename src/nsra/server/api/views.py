@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from nsra.engine.compute import compute
+from nsra.engine.compute import Results, compute
+from nsra.io.contract import ResultsDoc
 from nsra.io.results import results_document
 from nsra.io.validate import Loaded, parse_assessment
 from nsra.server.db import audit
@@ -81,14 +82,14 @@ class ResultsCache:
     """
 
     def __init__(self, size: int = 32) -> None:
-        Entry = tuple[int, Loaded, Any, Json]
+        Entry = tuple[int, Loaded, Results, ResultsDoc]
         self._items: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self._size = size
         self._lock = Lock()
         self._computing: dict[tuple[Any, ...], Lock] = {}
         self._bodies: OrderedDict[tuple[Any, ...], tuple[int, bytes]] = OrderedDict()
 
-    def _hit(self, view: View) -> tuple[Loaded, Any, Json] | None:
+    def _hit(self, view: View) -> tuple[Loaded, Results, ResultsDoc] | None:
         with self._lock:
             entry = self._items.get(view.view_key)
             if entry is None or entry[0] != view.revision:
@@ -113,7 +114,7 @@ class ResultsCache:
                 self._bodies.popitem(last=False)
         return text
 
-    def get(self, s: Session, view: View) -> tuple[Loaded, Any, Json]:
+    def get(self, s: Session, view: View) -> tuple[Loaded, Results, ResultsDoc]:
         hit = self._hit(view)
         if hit is not None:
             return hit

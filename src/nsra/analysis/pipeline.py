@@ -1,0 +1,197 @@
+"""Every analysis of an assessment in one call: :func:`analyse` -> :class:`Analyses`.
+
+The analyses share the engine's evaluator (:class:`nsra.engine.evaluate.RiskModel`) and one
+sampler of the uncertain positions (:func:`nsra.analysis.uncertainty.position_sampler`):
+
+* Monte Carlo intervals of impact, likelihood, risk and rank (always);
+* ranks under every weight profile of the method (always);
+* SMAA-2 rank acceptability over the weight space and the analysts' spread (``smaa``);
+* Sobol and Morris sensitivity (``sensitivity``), Sobol for the highest ranked scenarios;
+* the threat network, where there are cascades or "reinforces" links;
+* the cascade simulation and its first-order comparison, where there are cascades.
+
+The result is a pure function of the checked assessment, the computed results and the options,
+seed included: the same on any executor and any number of workers (every Monte Carlo draws in
+the seeded blocks of :mod:`nsra.analysis.chunks`). Nothing here reads or writes a file; the
+JSON document (``nsra-analysis/1``) is built from :class:`Analyses` by
+:func:`nsra.io.analysis_results.analysis_document`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nsra.analysis.cascade_sim import (
+    CascadeCatalogue,
+    CascadeStats,
+    FirstOrder,
+    FirstOrderComparison,
+    compare_first_order,
+    first_order,
+    simulate,
+)
+from nsra.analysis.checked import CheckedAssessment
+from nsra.analysis.network import ThreatNetwork, threat_network
+from nsra.analysis.profiles import ProfileComparison, compare_profiles
+from nsra.analysis.sensitivity import SensitivityResult, sensitivity
+from nsra.analysis.smaa import SmaaResult, smaa
+from nsra.analysis.smaa_inputs import EffectiveValues, weight_preferences
+from nsra.analysis.uncertainty import (
+    DEFAULT_SAMPLES,
+    Distribution,
+    UncertaintyResult,
+    position_sampler,
+    propagate,
+)
+from nsra.engine.compute import Results
+from nsra.engine.evaluate import RiskModel
+from nsra.engine.inputs import IntArray
+
+PAIRWISE_MAX = 60
+"""SMAA's pairwise winning indices are computed up to this many scenarios (S x S numbers)."""
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What to run, with which sizes and which seed.
+
+    ``weights`` states the SMAA weight preferences: ``uniform`` (flat over the simplex),
+    ``ordinal:2.1>3.1=5.2`` (a ranking of criteria, most important first) or ``interval:0.5``
+    (each weight within +-50% of the profile); see
+    :func:`nsra.analysis.smaa_inputs.weight_preferences`.
+    """
+
+    seed: int  # never implicit: every analysis records the seed it ran with
+    samples: int = DEFAULT_SAMPLES
+    years: int = 10_000
+    distribution: Distribution = "uniform"
+    sensitivity: bool = True
+    smaa: bool = True
+    weights: str = "uniform"
+    sensitivity_top: int = 50  # Sobol indices for this many of the highest ranked scenarios
+
+
+@dataclass(frozen=True)
+class CascadeAnalysis:
+    """The simulated cascades, the first-order estimate, and how far apart they are."""
+
+    stats: CascadeStats
+    first_order: FirstOrder
+    comparison: FirstOrderComparison
+
+
+@dataclass(frozen=True)
+class Analyses:
+    """Typed results of :func:`analyse`; a part is None where it did not run."""
+
+    options: AnalysisOptions
+    profile: str | None  # the weight profile of the results analysed
+    uncertainty: UncertaintyResult
+    profiles: ProfileComparison
+    smaa: SmaaResult | None
+    weights_varied: bool  # False: the method's weights are fixed (monetised), SMAA varies values
+    sensitivity: SensitivityResult | None
+    sensitivity_scope: tuple[int, ...]  # scenario indices with Sobol indices
+    network: ThreatNetwork | None
+    cascades: CascadeAnalysis | None
+
+
+Stage = Callable[[str, int, int], None]
+"""Progress: ``(stage name, done, total)``."""
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def ranked_first(rank: IntArray, count: int) -> list[int]:
+    """Indices of the ``count`` highest ranked scenarios (unranked last), in assessment order."""
+    order = np.argsort(np.where(rank > 0, rank, np.iinfo(np.int64).max), kind="stable")
+    return sorted(int(i) for i in order[:count])
+
+
+def analyse(
+    source: CheckedAssessment,
+    results: Results,
+    options: AnalysisOptions,
+    executor: Any = None,
+    progress: Stage = _quiet,
+) -> Analyses:
+    """Every analysis the assessment allows (see the module docstring).
+
+    ``results`` are the engine's results of ``source`` (their weight profile is analysed);
+    ``executor``: None (this process), a ``concurrent.futures`` executor, or a Dask client.
+    Raises :class:`nsra.analysis.smaa_inputs.PreferenceError` for SMAA weight preferences
+    that do not fit the method.
+    """
+
+    seed = options.seed
+    model = RiskModel.of(source.method, source.inputs, results.profile_id)
+    sampler = position_sampler(source.inputs, source.method, results.cells, options.distribution)
+    uncertainty = propagate(
+        model,
+        sampler,
+        results.level,
+        results.rank,
+        samples=options.samples,
+        seed=seed,
+        executor=executor,
+        progress=lambda d, t: progress("Monte Carlo", d, t),
+    )
+    progress("Weight profiles", 0, 1)
+    profiles = compare_profiles(source.inputs, source.method, results.cells)
+    preferences = weight_preferences(options.weights, model)
+    smaa_result = None
+    if options.smaa:
+        progress("SMAA", 0, 1)
+        smaa_result = smaa(
+            EffectiveValues(model, sampler),
+            preferences.sampler,
+            n=options.samples,
+            seed=seed,
+            executor=executor,
+            with_confidence=True,
+            with_pairwise=len(source.assessment.scenarios) <= PAIRWISE_MAX,
+        )
+    sens = None
+    scope: list[int] = []
+    if options.sensitivity:
+        progress("Sensitivity", 0, 1)
+        scope = ranked_first(results.rank, options.sensitivity_top)
+        sens = sensitivity(
+            model,
+            sampler,
+            results.cells.central,
+            results.level,
+            scenario_ids=[sc.id for sc in source.assessment.scenarios],
+            seed=seed,
+            only=scope,
+        )
+    network = None
+    has_links = any(sc.reinforces for sc in source.assessment.scenarios)
+    if len(source.inputs.cascades) or has_links:
+        progress("Threat network", 0, 1)
+        network = threat_network(source, results, seed=seed)
+    cascades = None
+    if len(source.inputs.cascades):
+        progress("Cascade simulation", 0, 1)
+        catalogue = CascadeCatalogue.from_results(results, source.inputs)
+        stats = simulate(catalogue, options.years, seed, executor)
+        analytic = first_order(catalogue)
+        cascades = CascadeAnalysis(stats, analytic, compare_first_order(stats, analytic))
+    return Analyses(
+        options=options,
+        profile=results.profile_id,
+        uncertainty=uncertainty,
+        profiles=profiles,
+        smaa=smaa_result,
+        weights_varied=preferences.varied,
+        sensitivity=sens,
+        sensitivity_scope=tuple(scope),
+        network=network,
+        cascades=cascades,
+    )
