@@ -7,10 +7,9 @@ checks each key on both sides. A number that could not be computed (nothing esti
 ``None`` (JSON ``null``); ``F`` below is such a number.
 
 Keys that are Python keywords (``class``) force the functional ``TypedDict`` syntax here and
-there; the JSON is the same.
+there; the JSON is the same. (No ``from __future__ import annotations`` here: ``NotRequired``
+must be seen at run time for the documents' shapes to be checkable, see tests/io.)
 """
-
-from __future__ import annotations
 
 from typing import Any, NotRequired, TypeAlias, TypedDict
 

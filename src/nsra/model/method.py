@@ -280,19 +280,9 @@ class Diagram(Strict):
     impact_classes: Identifier
     serious_from: int = Field(default=0, ge=0)
     serious_sum_from: int | None = Field(default=None, ge=0)
-
-    def serious(self, likelihood_class: int | None, impact_class: int | None) -> bool:
-        """A serious risk: impact class at least ``serious_from``, or likelihood class plus
-        impact class at least ``serious_sum_from`` (the diagram's red zone)."""
-        if impact_class is None:
-            return False
-        if impact_class >= self.serious_from:
-            return True
-        return (
-            self.serious_sum_from is not None
-            and likelihood_class is not None
-            and likelihood_class + impact_class >= self.serious_sum_from
-        )
+    """A serious risk has an impact class of at least ``serious_from``, or likelihood class plus
+    impact class of at least ``serious_sum_from`` (the diagram's red zone); the rule is
+    :func:`nsra.engine.classes.serious`."""
 
 
 class Method(Strict):
