@@ -1,7 +1,8 @@
 """Scale positions <-> quantities (nsra.engine.scales) against the published formulas.
 
-Every expected number here is computed by hand from the formulas in DOMAIN.md 3.1 (the BNRA) or
-from the class bounds printed in the method files, never by calling the code under test:
+Every expected number here is computed by hand from the BNRA's published formulas (its
+application, NCCN-CIPRA/cipra-bnra, indicators and probability scales) or from the class bounds
+printed in the method files, never by calling the code under test:
 
 * DP return period in months: ``36 * 10 ** (4.5 - DP)``;
 * euros of a criterion position: ``EUR(s) = 1.6e6 * 10 ** s`` for ``s > 0.5``, linear from 0 to

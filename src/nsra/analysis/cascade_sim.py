@@ -1,4 +1,5 @@
-"""Monte Carlo simulation of cascades: the BNRA's statistical model (DOMAIN.md section 3.1).
+"""Monte Carlo simulation of cascades: the BNRA's statistical model (the Belgian
+National Crisis Centre's BNRA application, NCCN-CIPRA/cipra-bnra, src/functions/simulation).
 
 The model, for risks ``R`` at intensity levels ``L``:
 
@@ -362,7 +363,8 @@ def _cumulative(weights: Sequence[float]) -> list[float]:
 def sample_events_reference(
     catalogue: CascadeCatalogue, days: int, rng: np.random.Generator
 ) -> EventGraphs:
-    """The REFERENCE sampler: the model exactly as DOMAIN.md 3.1 states it, in plain Python.
+    """The REFERENCE sampler: the model exactly as the module docstring states it, in
+    plain Python.
 
     Day by day, risk by risk: a root event with ``p_any``, its level in proportion to the level
     probabilities; then the event grows with a first-in-first-out queue and a set of the risks

@@ -1,4 +1,4 @@
-"""First-order cascade estimates (DOMAIN.md section 4).
+"""First-order cascade estimates (as in the BNRA's application, NCCN-CIPRA/cipra-bnra).
 
 * indirect probability of an effect at level ``b``: the sum over causes and their levels ``a`` of
   P(cause at ``a``) x CP(cause ``a`` -> effect ``b``);

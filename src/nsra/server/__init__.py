@@ -1,1 +1,2 @@
-"""Database, API and web (later issues)."""
+"""The multi-user server: database (SQLAlchemy, Alembic migrations), REST API (FastAPI),
+interdepartmental workflow (Delphi rounds), published versions and the audit trail."""
