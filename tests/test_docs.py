@@ -1,4 +1,4 @@
-"""The Python code in the documentation runs as written (docs/python-api.md), from the
+"""The Python code in the documentation runs as written (docs/python-api.md, README.md), from the
 repository's folder, block after block in one namespace, as a notebook would."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from helpers import ROOT
 
-PAGES = ["docs/python-api.md"]
+PAGES = ["docs/python-api.md", "README.md"]
 
 
 def blocks(text: str) -> list[str]:
