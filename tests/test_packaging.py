@@ -4,24 +4,25 @@ is written in one place."""
 from __future__ import annotations
 
 import tomllib
+from typing import Any
 
 from helpers import ROOT
 from nsra.version import __version__
 
 
-def _pyproject() -> dict[str, object]:
+def _pyproject() -> dict[str, Any]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
 def test_every_package_data_pattern_matches_files() -> None:
-    data = _pyproject()["tool"]["setuptools"]["package-data"]  # type: ignore[index]
+    data = _pyproject()["tool"]["setuptools"]["package-data"]
     empty = [p for p in data["nsra"] if not list((ROOT / "src" / "nsra").glob(p))]
     assert empty == [], f"package-data patterns that match no file: {empty}"
 
 
 def test_the_version_is_read_from_the_package() -> None:
     project = _pyproject()["project"]
-    assert "version" in project["dynamic"] and "version" not in project  # type: ignore[operator]
-    dynamic = _pyproject()["tool"]["setuptools"]["dynamic"]  # type: ignore[index]
+    assert "version" in project["dynamic"] and "version" not in project
+    dynamic = _pyproject()["tool"]["setuptools"]["dynamic"]
     assert dynamic["version"] == {"attr": "nsra.version.__version__"}
     assert __version__.count(".") == 2

@@ -8,7 +8,7 @@ import pytest
 from helpers import EXAMPLES, parse
 from nsra.analysis.coherence import PHASES, coherence
 from nsra.engine.compute import compute
-from nsra.io.validate import read_assessment
+from nsra.io.validate import Loaded, read_assessment
 from nsra.model.assessment import Assessment
 
 # four scenarios; a national and an international strategy; serious flags are given
@@ -35,7 +35,8 @@ measures:
 
 
 def _assessment() -> Assessment:
-    return parse(TEXT).assessment
+    loaded: Loaded = parse(TEXT)
+    return loaded.assessment
 
 
 def test_gaps_are_serious_risks_no_measure_addresses() -> None:

@@ -1,8 +1,8 @@
 """The computation (nsra.engine: impact, likelihood, cascade, ranking, compute).
 
 Properties over random inputs for every shipped method, and exact numbers on small assessments
-written here, computed by hand from the published formulas (the BNRA's application, NCCN-CIPRA/cipra-bnra;
-the method files) and docs/decisions.md.
+written here, computed by hand from the published formulas (the BNRA's application,
+NCCN-CIPRA/cipra-bnra; the method files) and docs/decisions.md.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ Choices (each one a documented assumption, not a fact of the field):
 * **Cascade edge weight** = P(effect | cause occurs), a probability. With intensity levels
   (BNRA) the cause occurs at level ``a`` with probability ``pi_a`` proportional to its direct
   probability at ``a`` (the BNRA simulation draws the level of an event the same way, see
-  :mod:`nsra.analysis.cascade_sim`); at level ``a`` the effect follows, at any level, with ``1 - prod_b (1 - cp(a -> b))``::
+  :mod:`nsra.analysis.cascade_sim`); at level ``a`` the effect follows, at any level, with
+  ``1 - prod_b (1 - cp(a -> b))``::
 
       P(effect | cause) = sum_a pi_a * (1 - prod_b (1 - cp(a -> b)))
 
