@@ -90,9 +90,17 @@ def _document(loaded: Loaded, results: Results, lang: Lang) -> ResultsDoc:
     x_low, x_high = json_numbers(results.likelihood_low), json_numbers(results.likelihood_high)
     y_low, y_high = json_numbers(results.impact_low), json_numbers(results.impact_high)
     imp_class = _codes(total_scale, cls.impact)
-    lik_class = {f: _codes(sc, cls.likelihood) for f, sc in lik_scales.items()}
-    lik_min = {f: _codes(sc, cls.likelihood_low) for f, sc in lik_scales.items()}
-    lik_max = {f: _codes(sc, cls.likelihood_high) for f, sc in lik_scales.items()}
+    # each scenario's likelihood classes are on its own scale (malicious or not): read the codes
+    # of each scale only for its own scenarios (the scales may have different classes)
+    malicious = np.array([sc.malicious for sc in a.scenarios], dtype=bool)[:, None]
+
+    def own(indices: IntArray, flag: bool) -> IntArray:
+        return np.where(malicious == flag, indices, NO_CLASS)
+
+    lik_class, lik_min, lik_max = (
+        {f: _codes(sc, own(x, f)) for f, sc in lik_scales.items()}
+        for x in (cls.likelihood, cls.likelihood_low, cls.likelihood_high)
+    )
     basis = m.likelihood.time_basis_months
 
     def level_block(s: int, lv: int, malicious: bool) -> LevelBlock:
