@@ -23,7 +23,8 @@ from nsra import i18n
 from nsra.analysis.pipeline import Analyses, AnalysisOptions, analyse
 from nsra.engine.compute import Results, compute
 from nsra.io.analysis_results import analysis_document
-from nsra.io.contract import AnalysisDoc
+from nsra.io.contract import AnalysisDoc, ResultsDoc
+from nsra.io.results import results_document
 from nsra.io.validate import Loaded, read_assessment
 from nsra.model.method import ClassScale, Method
 from nsra.report.html import render_report
@@ -43,6 +44,11 @@ def loaded(path: str) -> Loaded:
 def results(path: str) -> Results:
     a = loaded(path)
     return compute(a.inputs, a.method)
+
+
+@functools.cache
+def results_doc(path: str) -> ResultsDoc:
+    return results_document(loaded(path), results(path), "en")
 
 
 @functools.cache
