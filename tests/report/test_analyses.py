@@ -139,8 +139,9 @@ def test_rank_intervals_table_is_the_monte_carlo_result(path: Path, lang: str) -
     assert len(rows) == len(want)
     n = len(want)
     for row, e in zip(rows, want, strict=True):
-        s = e.index
-        assert row[0].text() == str(e.rank)
+        s, rank = e.index, e.rank
+        assert rank is not None
+        assert row[0].text() == str(rank)
         assert row[1].one("a", "sc").attrs["href"] == f"#sc-{e.id}"
         r_lo, r_mid, r_hi = (float(u.intervals.rank[q, s]) for q in (lo, mid, hi))
         assert r_lo <= r_mid <= r_hi
@@ -149,9 +150,9 @@ def test_rank_intervals_table_is_the_monte_carlo_result(path: Path, lang: str) -
         share = float(u.rank_changes[s])
         # the share of draws in which the scenario has another place than its central rank
         assert row[col_changed].text() == i18n.percent(share, lang), e.id
-        if r_lo == r_hi == e.rank:  # 90% of the draws at the central rank: few changed
+        if r_lo == r_hi == rank:  # 90% of the draws at the central rank: few changed
             assert share <= 0.1 + 1 / u.samples, (e.id, share)
-        if not r_lo <= e.rank <= r_hi:  # central rank outside the 5-95% interval: most changed
+        if not r_lo <= rank <= r_hi:  # central rank outside the 5-95% interval: most changed
             assert share >= 0.95 - 1 / u.samples, (e.id, share)
         width = r_hi - r_lo
         state = "firm" if width <= 2 else ("uncertain" if width + 1 > n / 2 else "moderate")
