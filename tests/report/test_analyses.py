@@ -23,6 +23,7 @@ from tests.report.common import Element, header_texts, table_rows, tree
 LANGS = ("en", "nl")
 WITH_PROFILES = [p for p in EXAMPLES if len(common.loaded(str(p)).method.profiles) > 1]
 WITHOUT_PROFILES = [p for p in EXAMPLES if len(common.loaded(str(p)).method.profiles) < 2]
+WITH_CASCADES = [p for p in EXAMPLES if common.loaded(str(p)).assessment.cascades]
 
 
 def _rank_text(rank: int | None) -> str:
@@ -30,7 +31,7 @@ def _rank_text(rank: int | None) -> str:
 
 
 def test_the_examples_cover_both_kinds_of_method() -> None:
-    assert WITH_PROFILES and WITHOUT_PROFILES
+    assert WITH_PROFILES and WITHOUT_PROFILES and WITH_CASCADES
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -180,3 +181,55 @@ def test_smaa_heat_map_is_the_rank_acceptability(path: Path) -> None:
         assert central == ([e.rank - 1] if e.rank else [])
     # every place is taken by someone in every draw: the columns add up to one
     assert np.allclose(sm.rank_acceptability.sum(axis=0), 1.0)
+
+
+def _per_year(x: float, lang: str) -> str:
+    """A frequency per year as the cascade table writes it: 2 significant digits below one."""
+    if x == 0:
+        return "0"
+    return i18n.plain(x, lang, 2) if x < 1 else i18n.plain(x, lang, 3)
+
+
+def _own_text(e: Element) -> str:
+    """The text directly in an element, not in its children."""
+    return " ".join("".join(c for c in e.children if isinstance(c, str)).split())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", WITH_CASCADES, ids=example_id)
+def test_cascade_table_is_the_simulation_and_the_one_step_estimate(path: Path, lang: str) -> None:
+    p = str(path)
+    cas = common.analyses(p).cascades
+    assert cas is not None
+    a = common.loaded(p)
+    m = a.method
+    stats, one_step = cas.stats, cas.first_order
+    index = {sc.id: s for s, sc in enumerate(a.assessment.scenarios)}
+    ranks = {e.id: e.rank for e in common.expected(p)}
+    levels = [tr(lv.label, lang) for lv in m.intensity_levels]
+    table = tree(common.full_report(p, lang)).one("table", "cas")
+    groups = table.all("tbody", "grp")
+    assert groups
+    order = []
+    for g in groups:
+        rows = [tr_.child_elements("td") for tr_ in g.all("tr")]
+        sid = rows[0][1].one("a", "sc").attrs["href"].removeprefix("#sc-")
+        s = index[sid]
+        order.append(ranks[sid])
+        assert rows[0][0].text() == _rank_text(ranks[sid])
+        assert len(rows) == max(1, len(levels))
+        for lv, row in enumerate(rows):
+            at = (2 if lv == 0 else 0) + (1 if levels else 0)
+            if levels:
+                assert row[at - 1].text() == levels[lv]
+            # the simulated starts may carry a "once in N years" note under the number
+            cells = [_own_text(row[at]), *(c.text() for c in row[at + 1 :])]
+            assert cells[:4] == [
+                _per_year(float(stats.root_frequency[s, lv]), lang),
+                _per_year(float(one_step.root_frequency[s, lv]), lang),
+                _per_year(float(stats.triggered_frequency[s, lv]), lang),
+                _per_year(float(one_step.triggered_frequency[s, lv]), lang),
+            ], (sid, lv)
+            mean = float(stats.impact_mean[s, lv])
+            assert cells[-2] == ("–" if np.isnan(mean) else common.money(m, mean, lang)), sid
+    assert order == sorted(order, key=lambda r: (r is None, r or 0)), "groups in rank order"
