@@ -41,9 +41,9 @@ def loaded(path: str) -> Loaded:
 
 
 @functools.cache
-def results(path: str) -> Results:
+def results(path: str, profile: str | None = None) -> Results:
     a = loaded(path)
-    return compute(a.inputs, a.method)
+    return compute(a.inputs, a.method, profile)
 
 
 @functools.cache
@@ -294,9 +294,10 @@ class Expected:
     serious: bool
 
 
-def expected(path: str) -> list[Expected]:
-    """Every scenario of an example, in the assessment's order, from the engine's arrays."""
-    a, r = loaded(path), results(path)
+def expected(path: str, profile: str | None = None) -> list[Expected]:
+    """Every scenario of an example, in the assessment's order, from the engine's arrays
+    (under weight ``profile``, None for the method's default)."""
+    a, r = loaded(path), results(path, profile)
     m = a.method
     level = np.argmax(np.where(np.isnan(r.level_risk), -np.inf, r.level_risk), axis=1)
     out = []

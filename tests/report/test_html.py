@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from helpers import EXAMPLES as REPORT_EXAMPLES
-from helpers import example_id
+from helpers import ROOT, example_id, run_cli
 from nsra.analysis.pipeline import AnalysisOptions, analyse
 from nsra.engine.compute import Results, compute
 from nsra.i18n import LABELS, check_complete, euros, percent, period, t
@@ -563,14 +563,31 @@ def _columns(table: Element, method: Method, lang: str) -> dict[str, int]:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("path", REPORT_EXAMPLES, ids=example_id)
 def test_ranking_table_rows_are_the_computed_results(path: Path, lang: str) -> None:
-    p = str(path)
+    _check_ranking(common.report(str(path), lang), str(path), lang)
+
+
+def test_cli_report_ranks_under_the_profile_asked_for(tmp_path: Path) -> None:
+    path = ROOT / "examples" / "nl-integrated.yaml"
+    profile = "physical-first"
+    assert [e.rank for e in common.expected(str(path), profile)] != [
+        e.rank for e in common.expected(str(path))
+    ], "the profile should change the ranking"
+    target = tmp_path / "r.html"
+    run = run_cli("report", str(path), "-o", str(target), "--no-analysis", "--lang", "nl",
+                  "--profile", profile)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    _check_ranking(target.read_text(encoding="utf-8"), str(path), "nl", profile)
+
+
+def _check_ranking(page: str, p: str, lang: str, profile: str | None = None) -> None:
+    """Every row of the ranking table against the results computed under ``profile``."""
     a = common.loaded(p)
     m = a.method
     scenarios = a.assessment.scenarios
-    table = tree(common.report(p, lang)).by_id("ranking").one("table", "ranking")
+    table = tree(page).by_id("ranking").one("table", "ranking")
     col = _columns(table, m, lang)
     rows = table_rows(table)
-    want = common.by_rank(common.expected(p))
+    want = common.by_rank(common.expected(p, profile))
     assert len(rows) == len(want)
     for row, e in zip(rows, want, strict=True):
         sc = scenarios[e.index]
