@@ -14,17 +14,17 @@ import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from helpers import EXAMPLES as REPORT_EXAMPLES
-from helpers import ROOT, example_id, run_cli
+from helpers import NL_BASE, ROOT, example_id, parse, run_cli
 from nsra.analysis.pipeline import AnalysisOptions, analyse
 from nsra.engine.compute import Results, compute
 from nsra.i18n import LABELS, check_complete, euros, percent, period, t
 from nsra.io.analysis_results import analysis_document
-from nsra.io.contract import AnalysisDoc
+from nsra.io.contract import AnalysisDoc, ResultsDoc
 from nsra.io.results import results_document
 from nsra.io.validate import Loaded, parse_assessment, read_assessment
 from nsra.model.method import ClassScale, Method
@@ -49,7 +49,7 @@ def _report(path: str, lang: str = "en") -> str:
     return render_report(loaded, compute(loaded.inputs, loaded.method), lang)
 
 
-def _doc(path: str) -> dict[str, object]:
+def _doc(path: str) -> ResultsDoc:
     loaded = _loaded(path)
     return results_document(loaded, compute(loaded.inputs, loaded.method), "en")
 
@@ -299,11 +299,11 @@ def _smaa_for(path: str) -> dict[str, Any]:
     doc = _doc(path)
     scenarios = doc["scenarios"]
     assert isinstance(scenarios, list)
-    rank = {s["id"]: s["rank"] for s in scenarios}
+    rank = {s["id"]: s["rank"] or 0 for s in scenarios}
     s = len(ids)
     entries = []
     for sid in ids:
-        r = int(rank[sid]) - 1
+        r = rank[sid] - 1
         b = [0.0] * s
         b[r] = 0.9
         b[(r + 1) % s] = 0.07
@@ -421,7 +421,7 @@ def test_cascade_table_with_levels() -> None:
 def test_smaa_heat_map_from_a_hand_made_section() -> None:
     path = "examples/uk-nsra.yaml"
     loaded = _loaded(path)
-    analysis = {**_analysis(path), "smaa": _smaa_for(path)}
+    analysis = cast(AnalysisDoc, {**_analysis(path), "smaa": _smaa_for(path)})
     page = render_report(loaded, compute(loaded.inputs, loaded.method), "en", analysis)
     assert 'id="smaa"' in page
     table = page.split('<table class="heat', 1)[1].split("</table>", 1)[0]
@@ -744,3 +744,30 @@ def test_impact_bars_split_each_scenarios_impact_by_interest(path: Path) -> None
             assert width == pytest.approx(100 * v / whole, abs=0.006), e.id
         if whole > 0:
             assert row.one("span", "tot").text() == common.money(m, e.total, "en")
+
+
+def test_a_scenario_nobody_assessed_is_shown_unranked() -> None:
+    base, cascades = NL_BASE.split("cascades:")
+    quiet = (
+        "  - id: quiet\n    title: Quiet threat\n    theme: other\n    domain: external\n"
+        "    malicious: false\n    owner: jenv\n"
+    )
+    loaded = parse(base + quiet + "cascades:" + cascades)
+    results = compute(loaded.inputs, loaded.method)
+    assert results.rank.tolist()[2] == 0
+    page = render_report(loaded, results, "en")
+    root = tree(page)
+    table = root.by_id("ranking").one("table", "ranking")
+    col = _columns(table, loaded.method, "en")
+    rows = table_rows(table)
+    assert [r[col["scenario"]].one("a", "sc").text() for r in rows][-1] == "Quiet threat"
+    last = [c.text() for c in rows[-1]]
+    for key in ("rank", "probability", "impact_class", "total", "risk"):
+        assert last[col[key]] == "–", key
+    assert last[col["likelihood"]] == "– (–)"
+    assert [r[col["rank"]].text() for r in rows[:2]] == ["1", "2"]
+    markers = [g.get("data-id", "") for svg in _diagrams(page) for g in _markers(svg)]
+    assert sorted(markers) == ["attack", "flood"]
+    assert "Quiet threat" in root.by_id("summary").text().split(t("not_ranked", "en"), 1)[1]
+    assert root.by_id("sc-quiet").one("h3").one("span", "rk").text() == "–."
+    assert "Quiet threat" not in root.by_id("summary").one("ol", "top").text()
