@@ -771,3 +771,35 @@ def test_a_scenario_nobody_assessed_is_shown_unranked() -> None:
     assert "Quiet threat" in root.by_id("summary").text().split(t("not_ranked", "en"), 1)[1]
     assert root.by_id("sc-quiet").one("h3").one("span", "rk").text() == "–."
     assert "Quiet threat" not in root.by_id("summary").one("ol", "top").text()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", REPORT_EXAMPLES, ids=example_id)
+def test_diagram_key_and_caption(path: Path, lang: str) -> None:
+    """Under the diagram: every ranked scenario with its classes, and the serious ones named."""
+    p = str(path)
+    a = common.loaded(p)
+    m = a.method
+    section = tree(common.report(p, lang)).by_id("diagram")
+    ranked = [e for e in common.by_rank(common.expected(p)) if e.rank is not None]
+    items = section.one("ul", "legend-list").all("li")
+    assert len(items) == len(ranked)
+    imp = common.imp_scale(m)
+    for li, e in zip(items, ranked, strict=True):
+        sc = a.assessment.scenarios[e.index]
+        assert li.one("span", "rk").text() == str(e.rank)
+        assert li.one("a", "sc").text() == tr(sc.title, lang)
+        lik = common.class_code(e.x, common.lik_scale(m, sc.malicious))
+        classes = f"{lik} / {common.class_code(e.y, imp)}"
+        if m.intensity_levels:
+            classes += f", {_level_label(m, e.level, lang).lower()}"
+        assert li.one("span", "muted").text() == f"({classes})", e.id
+    serious = [
+        f"{e.rank} {tr(a.assessment.scenarios[e.index].title, lang)}" for e in ranked if e.serious
+    ]
+    code = imp.codes[math.ceil(m.diagram.serious_from) - imp.first_index]
+    caption = section.one("figcaption").text()
+    if serious:
+        assert t("diagram_serious", lang, code=code, list="; ".join(serious)) in caption
+    else:
+        assert t("diagram_serious", lang, code=code, list="").split(":")[0] not in caption
