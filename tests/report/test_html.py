@@ -7,26 +7,32 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
+from helpers import EXAMPLES as REPORT_EXAMPLES
+from helpers import NL_BASE, ROOT, example_id, parse, run_cli
 from nsra.analysis.pipeline import AnalysisOptions, analyse
 from nsra.engine.compute import Results, compute
-from nsra.i18n import LABELS, check_complete, euros, percent
+from nsra.i18n import LABELS, check_complete, euros, percent, period, t
 from nsra.io.analysis_results import analysis_document
-from nsra.io.contract import AnalysisDoc
+from nsra.io.contract import AnalysisDoc, ResultsDoc
 from nsra.io.results import results_document
 from nsra.io.validate import Loaded, parse_assessment, read_assessment
+from nsra.model.method import ClassScale, Method
 from nsra.model.text import tr
 from nsra.report.analyses import robustness_state
 from nsra.report.html import css_string, file_name, render_report
+from tests.report import common
+from tests.report.common import Element, header_texts, table_rows, tree
 
 EXAMPLES = sorted(Path("examples").glob("*.yaml"))
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -43,7 +49,7 @@ def _report(path: str, lang: str = "en") -> str:
     return render_report(loaded, compute(loaded.inputs, loaded.method), lang)
 
 
-def _doc(path: str) -> dict[str, object]:
+def _doc(path: str) -> ResultsDoc:
     loaded = _loaded(path)
     return results_document(loaded, compute(loaded.inputs, loaded.method), "en")
 
@@ -293,11 +299,11 @@ def _smaa_for(path: str) -> dict[str, Any]:
     doc = _doc(path)
     scenarios = doc["scenarios"]
     assert isinstance(scenarios, list)
-    rank = {s["id"]: s["rank"] for s in scenarios}
+    rank = {s["id"]: s["rank"] or 0 for s in scenarios}
     s = len(ids)
     entries = []
     for sid in ids:
-        r = int(rank[sid]) - 1
+        r = rank[sid] - 1
         b = [0.0] * s
         b[r] = 0.9
         b[(r + 1) % s] = 0.07
@@ -415,7 +421,7 @@ def test_cascade_table_with_levels() -> None:
 def test_smaa_heat_map_from_a_hand_made_section() -> None:
     path = "examples/uk-nsra.yaml"
     loaded = _loaded(path)
-    analysis = {**_analysis(path), "smaa": _smaa_for(path)}
+    analysis = cast(AnalysisDoc, {**_analysis(path), "smaa": _smaa_for(path)})
     page = render_report(loaded, compute(loaded.inputs, loaded.method), "en", analysis)
     assert 'id="smaa"' in page
     table = page.split('<table class="heat', 1)[1].split("</table>", 1)[0]
@@ -504,3 +510,296 @@ def test_cli_report_runs_the_analyses_unless_told_not_to(tmp_path: Path) -> None
     assert run.returncode == 0, run.stderr
     page = without.read_text(encoding="utf-8")
     assert 'id="robustness"' not in page and 'id="drivers"' not in page
+
+
+# -- the report's numbers, against the engine's results ----------------------------------------
+# Every number is read from the page (the output) and compared with the engine's arrays,
+# written with the number formats of nsra.i18n; classes and the serious-risk rule are worked
+# out in tests/report/common.py from the positions, not taken from the report's data.
+LANGS = ("en", "nl")
+
+
+def _label(scale: ClassScale, code: str, lang: str) -> str:
+    """The label of a class code in ``lang`` ("" for none)."""
+    cls = next(c for c in scale.classes if c.code == code)
+    return tr(cls.label, lang) if cls.label else ""
+
+
+def _level_label(method: Method, n: int, lang: str) -> str:
+    return tr(method.intensity_levels[n].label, lang) if method.intensity_levels else ""
+
+
+def _columns(table: Element, method: Method, lang: str) -> dict[str, int]:
+    """Column index of every column of the ranking table, found by its heading."""
+    basis = method.likelihood.time_basis_months
+    monetised = method.aggregation.kind == "monetised"
+    unit = method.aggregation.total_unit
+    if monetised:
+        total = t("col_total_eur", lang)
+        risk = t("col_risk_eur", lang, period=period(basis, lang, bare=True))
+    else:
+        total = (
+            t("col_total_unit", lang, unit=tr(unit, lang)) if unit else t("col_total_score", lang)
+        )
+        risk = t("col_risk_score", lang)
+    wanted = {
+        "rank": t("col_rank", lang),
+        "likelihood": t("col_likelihood", lang),
+        "probability": t("col_probability", lang, period=period(basis, lang)),
+        "impact_class": t("col_impact_class", lang),
+        "total": total,
+        "risk": risk,
+        "analysts": t("col_analysts", lang),
+        "malicious": t("col_malicious", lang),
+    }
+    if method.intensity_levels:
+        wanted["level"] = t("col_level", lang)
+    heads = header_texts(table)
+    out = {key: heads.index(text) for key, text in wanted.items()}
+    out["scenario"] = next(n for n, h in enumerate(heads) if h.startswith(t("col_scenario", lang)))
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", REPORT_EXAMPLES, ids=example_id)
+def test_ranking_table_rows_are_the_computed_results(path: Path, lang: str) -> None:
+    _check_ranking(common.report(str(path), lang), str(path), lang)
+
+
+def test_cli_report_ranks_under_the_profile_asked_for(tmp_path: Path) -> None:
+    path = ROOT / "examples" / "nl-integrated.yaml"
+    profile = "physical-first"
+    assert [e.rank for e in common.expected(str(path), profile)] != [
+        e.rank for e in common.expected(str(path))
+    ], "the profile should change the ranking"
+    target = tmp_path / "r.html"
+    run = run_cli("report", str(path), "-o", str(target), "--no-analysis", "--lang", "nl",
+                  "--profile", profile)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    _check_ranking(target.read_text(encoding="utf-8"), str(path), "nl", profile)
+
+
+def _check_ranking(page: str, p: str, lang: str, profile: str | None = None) -> None:
+    """Every row of the ranking table against the results computed under ``profile``."""
+    a = common.loaded(p)
+    m = a.method
+    scenarios = a.assessment.scenarios
+    table = tree(page).by_id("ranking").one("table", "ranking")
+    col = _columns(table, m, lang)
+    rows = table_rows(table)
+    want = common.by_rank(common.expected(p, profile))
+    assert len(rows) == len(want)
+    for row, e in zip(rows, want, strict=True):
+        sc = scenarios[e.index]
+        cell = [c.text() for c in row]
+        assert cell[col["rank"]] == ("–" if e.rank is None else str(e.rank)), e.id
+        link = row[col["scenario"]].one("a", "sc")
+        assert link.text() == tr(sc.title, lang)
+        assert link.attrs["href"] == f"#sc-{sc.id}"
+        badges = row[col["scenario"]].all("span", "serious")
+        assert len(badges) == int(e.serious), (e.id, "serious badge")
+        assert cell[col["malicious"]] == t("yes" if sc.malicious else "no", lang)
+        if "level" in col:
+            assert cell[col["level"]] == _level_label(m, e.level, lang), e.id
+        lik = common.lik_scale(m, sc.malicious)
+        lo, hi = common.class_code(e.x_low, lik), common.class_code(e.x_high, lik)
+        spread = lo if lo == hi else f"{lo}–{hi}"
+        assert cell[col["likelihood"]] == f"{common.class_code(e.x, lik)} ({spread})", e.id
+        assert cell[col["probability"]] == common.prob(e.probability, lang), e.id
+        assert cell[col["impact_class"]] == common.class_code(e.y, common.imp_scale(m)), e.id
+        assert cell[col["total"]] == common.money(m, e.total, lang), (e.id, "total impact")
+        assert cell[col["risk"]] == common.money(m, e.risk, lang), (e.id, "risk")
+        assert row[col["risk"]].one("strong").text() == cell[col["risk"]]  # the risk stands out
+        assert cell[col["analysts"]] == str(len({x.analyst for x in sc.estimates}))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", REPORT_EXAMPLES, ids=example_id)
+def test_summary_counts_and_top_five(path: Path, lang: str) -> None:
+    p = str(path)
+    a = common.loaded(p)
+    m = a.method
+    scenarios = a.assessment.scenarios
+    want = common.expected(p)
+    summary = tree(common.report(p, lang)).by_id("summary")
+    kpis = {k.one("div", "l").text(): k.one("div", "v").text() for k in summary.all("div", "kpi")}
+    domains = [sc.domain for sc in scenarios]
+    assert kpis[t("kpi_scenarios", lang)] == str(len(scenarios))
+    assert kpis[t("kpi_internal", lang)] == str(domains.count("internal"))
+    assert kpis[t("kpi_external", lang)] == str(domains.count("external"))
+    assert kpis[t("kpi_both", lang)] == str(domains.count("both"))
+    n_serious = sum(e.serious for e in want)
+    assert kpis[t("kpi_serious", lang)] == str(n_serious)
+    # the sentence under the figures says the same number
+    key = {0: "summary_serious_none", 1: "summary_serious_one"}.get(n_serious, "summary_serious")
+    imp = common.imp_scale(m)
+    code = imp.codes[math.ceil(m.diagram.serious_from) - imp.first_index]
+    sentence = t(key, lang, n=n_serious, code=code, label=_label(imp, code, lang))
+    assert sentence in summary.text()
+
+    top = summary.one("ol", "top").all("li")
+    ranked = [e for e in common.by_rank(want) if e.rank is not None]
+    assert len(top) == min(5, len(ranked))
+    for li, e in zip(top, ranked, strict=False):
+        sc = scenarios[e.index]
+        assert li.one("span", "rk").text() == str(e.rank)
+        assert li.one("a", "sc").text() == tr(sc.title, lang)
+        assert len(li.all("span", "serious")) == int(e.serious), e.id
+        lik = common.lik_scale(m, sc.malicious)
+        lik_code, imp_code = common.class_code(e.x, lik), common.class_code(e.y, imp)
+        lik_text = f"{_label(lik, lik_code, lang)} ({lik_code})"
+        imp_text = f"{_label(imp, imp_code, lang)} ({imp_code})"
+        line = t("top_line", lang, lik=lik_text, imp=imp_text)
+        if m.intensity_levels:
+            line += "; " + t("at_level", lang, level=_level_label(m, e.level, lang).lower())
+        assert line in li.one("div", "d").text(), e.id
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", REPORT_EXAMPLES, ids=example_id)
+def test_scenario_sections_show_the_computed_results(path: Path, lang: str) -> None:
+    p = str(path)
+    a = common.loaded(p)
+    m = a.method
+    r = common.results(p)
+    page = tree(common.report(p, lang))
+    sections = page.by_id("scenarios").all("section", "scenario")
+    want = common.by_rank(common.expected(p))
+    assert [s.attrs["id"] for s in sections] == [f"sc-{e.id}" for e in want]
+    for section, e in zip(sections, want, strict=True):
+        sc = a.assessment.scenarios[e.index]
+        h3 = section.one("h3")
+        assert h3.one("span", "rk").text() == f"{'–' if e.rank is None else e.rank}."
+        assert len(h3.all("span", "serious")) == int(e.serious), e.id
+        facts = {
+            f.one("span", "k").text(): f.text().removeprefix(f.one("span", "k").text()).strip()
+            for f in section.one("div", "facts").child_elements("div")
+        }
+        risk = common.money(m, e.risk, lang)
+        if m.intensity_levels:
+            risk += f" ({_level_label(m, e.level, lang).lower()})"
+        assert facts[t("risk", lang)] == risk, e.id
+        assert facts[t("lv_i_total", lang)] == common.money(m, e.total, lang), e.id
+        lik = common.lik_scale(m, sc.malicious)
+        assert facts[t("likelihood", lang)].startswith(common.class_code(e.x, lik) + " ")
+        assert facts[t("likelihood", lang)].endswith(" · " + common.prob(e.probability, lang))
+        assert facts[t("col_impact_class", lang)].split()[0] == common.class_code(
+            e.y, common.imp_scale(m)
+        )
+        levels = section.all("table", "levels")
+        if not m.intensity_levels:
+            assert levels == []
+            continue
+        # per intensity level: direct, indirect and total probability and impact, and risk
+        (table,) = levels
+        rows = table_rows(table)
+        assert len(rows) == len(m.intensity_levels)
+        s = e.index
+        for n, row in enumerate(rows):
+            cell = [c.text() for c in row]
+            shown = f"{_level_label(m, n, lang)} ({t('lv_shown', lang)})"
+            assert cell[0] == (shown if n == e.level else _level_label(m, n, lang)), (e.id, n)
+            x, y = float(r.likelihood_position[s, n]), float(r.impact_position[s, n])
+            assert cell[1] == common.class_code(x, lik), (e.id, n)
+            assert cell[2:5] == [
+                common.prob(float(r.direct_probability[s, n]), lang),
+                common.prob(float(r.indirect_probability[s, n]), lang),
+                common.prob(float(r.total_probability[s, n]), lang),
+            ], (e.id, n, "probabilities")
+            assert cell[5:8] == [
+                common.money(m, float(r.direct_impact[s, n]), lang),
+                common.money(m, float(r.indirect_impact[s, n]), lang),
+                common.money(m, float(r.total_impact[s, n]), lang),
+            ], (e.id, n, "impacts")
+            assert cell[8] == common.class_code(y, common.imp_scale(m)), (e.id, n)
+            assert cell[9] == common.money(m, float(r.level_risk[s, n]), lang), (e.id, n)
+
+
+@pytest.mark.parametrize("path", REPORT_EXAMPLES, ids=example_id)
+def test_impact_bars_split_each_scenarios_impact_by_interest(path: Path) -> None:
+    p = str(path)
+    a = common.loaded(p)
+    m = a.method
+    r = common.results(p)
+    counted = m.cascades is not None and m.cascades.include_in_risk
+    rows = tree(common.report(p)).by_id("interests").all("div", "bar-row")
+    want = common.by_rank(common.expected(p))
+    assert len(rows) == len(want)
+    labels = [tr(i.label, "en") for i in m.interests]
+    for row, e in zip(rows, want, strict=True):
+        assert row.one("a", "sc").attrs["href"] == f"#sc-{e.id}"
+        parts = [
+            (label, float(v))
+            for label, v in zip(labels, r.interest_impact[e.index, e.level], strict=True)
+            if v > 0
+        ]
+        indirect = float(r.indirect_impact[e.index, e.level]) if counted else 0.0
+        if indirect > 0:
+            parts.append((t("indirect_part", "en"), indirect))
+        whole = sum(v for _, v in parts)
+        segments = row.one("div", "bar").all("span")
+        assert [s.attrs["title"].split(":")[0] for s in segments] == [x for x, _ in parts]
+        for s, (_, v) in zip(segments, parts, strict=True):
+            width = float(re.search(r"width:([\d.]+)%", s.attrs["style"]).group(1))  # type: ignore[union-attr]
+            assert width == pytest.approx(100 * v / whole, abs=0.006), e.id
+        if whole > 0:
+            assert row.one("span", "tot").text() == common.money(m, e.total, "en")
+
+
+def test_a_scenario_nobody_assessed_is_shown_unranked() -> None:
+    base, cascades = NL_BASE.split("cascades:")
+    quiet = (
+        "  - id: quiet\n    title: Quiet threat\n    theme: other\n    domain: external\n"
+        "    malicious: false\n    owner: jenv\n"
+    )
+    loaded = parse(base + quiet + "cascades:" + cascades)
+    results = compute(loaded.inputs, loaded.method)
+    assert results.rank.tolist()[2] == 0
+    page = render_report(loaded, results, "en")
+    root = tree(page)
+    table = root.by_id("ranking").one("table", "ranking")
+    col = _columns(table, loaded.method, "en")
+    rows = table_rows(table)
+    assert [r[col["scenario"]].one("a", "sc").text() for r in rows][-1] == "Quiet threat"
+    last = [c.text() for c in rows[-1]]
+    for key in ("rank", "probability", "impact_class", "total", "risk"):
+        assert last[col[key]] == "–", key
+    assert last[col["likelihood"]] == "– (–)"
+    assert [r[col["rank"]].text() for r in rows[:2]] == ["1", "2"]
+    markers = [g.get("data-id", "") for svg in _diagrams(page) for g in _markers(svg)]
+    assert sorted(markers) == ["attack", "flood"]
+    assert "Quiet threat" in root.by_id("summary").text().split(t("not_ranked", "en"), 1)[1]
+    assert root.by_id("sc-quiet").one("h3").one("span", "rk").text() == "–."
+    assert "Quiet threat" not in root.by_id("summary").one("ol", "top").text()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", REPORT_EXAMPLES, ids=example_id)
+def test_diagram_key_and_caption(path: Path, lang: str) -> None:
+    """Under the diagram: every ranked scenario with its classes, and the serious ones named."""
+    p = str(path)
+    a = common.loaded(p)
+    m = a.method
+    section = tree(common.report(p, lang)).by_id("diagram")
+    ranked = [e for e in common.by_rank(common.expected(p)) if e.rank is not None]
+    items = section.one("ul", "legend-list").all("li")
+    assert len(items) == len(ranked)
+    imp = common.imp_scale(m)
+    for li, e in zip(items, ranked, strict=True):
+        sc = a.assessment.scenarios[e.index]
+        assert li.one("span", "rk").text() == str(e.rank)
+        assert li.one("a", "sc").text() == tr(sc.title, lang)
+        lik = common.class_code(e.x, common.lik_scale(m, sc.malicious))
+        classes = f"{lik} / {common.class_code(e.y, imp)}"
+        if m.intensity_levels:
+            classes += f", {_level_label(m, e.level, lang).lower()}"
+        assert li.one("span", "muted").text() == f"({classes})", e.id
+    serious = [
+        f"{e.rank} {tr(a.assessment.scenarios[e.index].title, lang)}" for e in ranked if e.serious
+    ]
+    code = imp.codes[math.ceil(m.diagram.serious_from) - imp.first_index]
+    caption = section.one("figcaption").text()
+    if serious:
+        assert t("diagram_serious", lang, code=code, list="; ".join(serious)) in caption
+    else:
+        assert t("diagram_serious", lang, code=code, list="").split(":")[0] not in caption
