@@ -264,3 +264,200 @@ def test_aggregation_through_a_file() -> None:
     assert agreed["spread"]["likelihood"]["min"] == "A"
     assert agreed["spread"]["likelihood"]["max"] == "C"
     assert agreed["spread"]["likelihood"]["consensus"] is True
+
+
+# -- asymmetric examples: a mean of the analysts would differ from their median ------------------
+def exact_rows(items: list[Row], exact: list[bool]) -> EstimateRows:
+    """Rows with the ``exact`` flags of values and scale positions (no half class around)."""
+    plain = rows(items)
+    return EstimateRows(
+        plain.scenario,
+        plain.level,
+        plain.slot,
+        plain.analyst,
+        plain.low,
+        plain.high,
+        plain.central,
+        np.asarray(exact, dtype=bool),
+    )
+
+
+def test_classes_a_a_e_give_a_not_their_mean() -> None:
+    # A, A, E = 1, 1, 5: median 1 (A); a mean, 7/3 = 2.33, would read as B
+    cells = aggregate(inputs([cls(0, 0, 0, 0, 1), cls(0, 0, 0, 1, 1), cls(0, 0, 0, 2, 5)]))
+    assert cells.central[0, 0, 0] == 1.0
+    assert cells.median[0, 0, 0] == 1.0
+    assert (cells.low[0, 0, 0], cells.high[0, 0, 0]) == (1.0, 5.0)
+    assert (cells.edge_low[0, 0, 0], cells.edge_high[0, 0, 0]) == (0.5, 5.5)
+    assert cells.analysts[0, 0, 0] == 3
+    assert not cells.consensus[0, 0, 0]
+
+
+def test_classes_b_e_e_give_e() -> None:
+    # B, E, E = 2, 5, 5: median 5 (E); a mean, 4, would read as D
+    cells = aggregate(inputs([cls(0, 0, 1, 0, 5), cls(0, 0, 1, 1, 2), cls(0, 0, 1, 2, 5)]))
+    assert cells.central[0, 0, 1] == 5.0
+    assert (cells.low[0, 0, 1], cells.high[0, 0, 1]) == (2.0, 5.0)
+    assert cells.analysts[0, 0, 1] == 3
+
+
+def test_an_even_number_of_asymmetric_classes_gives_the_midpoint_of_the_middle_two() -> None:
+    # A, B, C, E = 1, 2, 3, 5: midpoint of 2 and 3 = 2.5 (a mean: 2.75)
+    cells = aggregate(
+        inputs([cls(0, 0, 0, a, k) for a, k in enumerate([5, 1, 3, 2])], k=1),
+    )
+    assert cells.central[0, 0, 0] == 2.5
+    assert cells.analysts[0, 0, 0] == 4
+    # A, A, A, E = 1, 1, 1, 5: midpoint of 1 and 1 = 1 (a mean: 2)
+    cells = aggregate(inputs([cls(0, 0, 0, a, k) for a, k in enumerate([1, 5, 1, 1])], k=1))
+    assert cells.central[0, 0, 0] == 1.0
+    assert (cells.low[0, 0, 0], cells.high[0, 0, 0]) == (1.0, 5.0)
+    assert cells.analysts[0, 0, 0] == 4
+
+
+def test_asymmetric_ranges_count_with_their_middles_and_their_ends() -> None:
+    # A, A..B, D..E: middles 1, 1.5, 4.5: median 1.5 (a mean: 7/3); spread from A to E
+    cells = aggregate(
+        inputs([cls(0, 0, 2, 0, 1), rng(0, 0, 2, 1, 1, 2), rng(0, 0, 2, 2, 4, 5)], k=2)
+    )
+    assert cells.central[0, 0, 2] == 1.5
+    assert cells.median[0, 0, 2] == 1.5
+    assert (cells.low[0, 0, 2], cells.high[0, 0, 2]) == (1.0, 5.0)
+    assert (cells.edge_low[0, 0, 2], cells.edge_high[0, 0, 2]) == (0.5, 5.5)
+    assert cells.analysts[0, 0, 2] == 3
+
+
+def test_asymmetric_values_give_their_median_and_exact_ends() -> None:
+    # positions 0.2, 0.3, 4.9 from values: median 0.3 (a mean: 1.8); the ends are the values
+    # themselves (a value stands for itself, not for half a class around it)
+    items = [cls(0, 0, 0, 0, 4.9), cls(0, 0, 0, 1, 0.2), cls(0, 0, 0, 2, 0.3)]
+    est = exact_rows(items, [True, True, True])
+    cells = aggregate(
+        AssessmentInput(1, 1, 2, np.zeros(1, dtype=bool), est, rows([]), CascadeRows.empty())
+    )
+    assert cells.central[0, 0, 0] == 0.3
+    assert (cells.low[0, 0, 0], cells.high[0, 0, 0]) == (0.2, 4.9)
+    assert (cells.edge_low[0, 0, 0], cells.edge_high[0, 0, 0]) == (0.2, 4.9)
+    assert cells.analysts[0, 0, 0] == 3
+
+
+def test_a_value_and_two_classes() -> None:
+    # class A (1), class A (1), a value at 4.2: median 1; ends: A's lower edge, the value
+    est = exact_rows(
+        [cls(0, 0, 0, 0, 1), cls(0, 0, 0, 1, 4.2), cls(0, 0, 0, 2, 1)], [False, True, False]
+    )
+    cells = aggregate(
+        AssessmentInput(1, 1, 1, np.zeros(1, dtype=bool), est, rows([]), CascadeRows.empty())
+    )
+    assert cells.central[0, 0, 0] == 1.0
+    assert (cells.edge_low[0, 0, 0], cells.edge_high[0, 0, 0]) == (0.5, 4.2)
+
+
+def test_a_consensus_wins_over_asymmetric_analysts_whose_median_is_kept() -> None:
+    # analysts A, A, E (median A = 1; a mean would be 7/3); consensus C = 3
+    cells = aggregate(
+        inputs(
+            [cls(0, 0, 0, 0, 1), cls(0, 0, 0, 1, 5), cls(0, 0, 0, 2, 1)],
+            consensus=[cls(0, 0, 0, -1, 3)],
+        )
+    )
+    assert cells.central[0, 0, 0] == 3.0
+    assert cells.median[0, 0, 0] == 1.0
+    assert cells.consensus[0, 0, 0]
+    assert cells.analysts[0, 0, 0] == 3
+    assert (cells.low[0, 0, 0], cells.high[0, 0, 0]) == (1.0, 5.0)
+
+
+def test_a_consensus_on_one_cell_leaves_the_median_of_the_others() -> None:
+    # slot 0: analysts A, A, E with a consensus D; slot 1: analysts B, E, E without one
+    est = [cls(0, 0, 0, a, k) for a, k in enumerate([1, 1, 5])]
+    est += [cls(0, 0, 1, a, k) for a, k in enumerate([2, 5, 5])]
+    cells = aggregate(inputs(est, consensus=[cls(0, 0, 0, -1, 4)]))
+    assert cells.central[0, 0, 0] == 4.0
+    assert cells.central[0, 0, 1] == 5.0
+    assert cells.consensus[0, 0].tolist() == [True, False, False]
+    assert cells.analysts[0, 0].tolist() == [3, 3, 0]
+
+
+position = st.floats(0.0, 5.5, allow_nan=False)
+an_estimate = st.one_of(
+    st.integers(0, 5).map(lambda k: (float(k), float(k), float(k), False)),  # a class
+    st.tuples(st.integers(0, 5), st.integers(0, 5)).map(  # a class range
+        lambda ab: (float(min(ab)), float(max(ab)), (min(ab) + max(ab)) / 2, False)
+    ),
+    position.map(lambda v: (v, v, v, True)),  # a value or a scale position
+)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 1), st.integers(0, 1), st.integers(0, 2), an_estimate),
+        max_size=30,
+    )
+)
+def test_the_central_value_is_numpys_median_of_the_analysts(
+    items: list[tuple[int, int, int, tuple[float, float, float, bool]]],
+) -> None:
+    """Any analysts (classes, ranges, values), no consensus: central = median = numpy's median
+    of the central positions; the spread is the lowest and highest end; the count is right."""
+    est = exact_rows(
+        [(s, lv, slot, a, lo, hi, c) for a, (s, lv, slot, (lo, hi, c, _)) in enumerate(items)],
+        [e[3][3] for e in items],
+    )
+    cells = aggregate(
+        AssessmentInput(2, 2, 2, np.zeros(2, dtype=bool), est, rows([]), CascadeRows.empty())
+    )
+    assert not cells.consensus.any()
+    for s in range(2):
+        for lv in range(2):
+            for slot in range(3):
+                mine = [e for (s2, lv2, slot2, e) in items if (s2, lv2, slot2) == (s, lv, slot)]
+                at = (s, lv, slot)
+                assert cells.analysts[at] == len(mine)
+                if not mine:
+                    assert math.isnan(cells.central[at])
+                    continue
+                median = float(np.median([c for _, _, c, _ in mine]))
+                assert cells.central[at] == median
+                assert cells.median[at] == median
+                assert cells.low[at] == min(lo for lo, _, _, _ in mine)
+                assert cells.high[at] == max(hi for _, hi, _, _ in mine)
+
+
+BNRA_POSITIONS = """\
+title: Aggregation of scale positions
+method: be-bnra-2023
+date: 2026-01-15
+classification: none
+organisations: [{id: o, name: O}]
+analysts:
+  - {id: a1, organisation: o}
+  - {id: a2, organisation: o}
+  - {id: a3, organisation: o}
+scenarios:
+  - id: s
+    title: S
+    theme: t
+    domain: internal
+    malicious: false
+    owner: o
+    estimates:
+      - {analyst: a1, level: major, likelihood: {scale: 1.2}, impact: {Fa: {scale: 4.9}}}
+      - {analyst: a2, level: major, likelihood: "1..2", impact: {Fa: {scale: 0.2}}}
+      - {analyst: a3, level: major, likelihood: "4", impact: {Fa: {scale: 0.3}}}
+"""
+
+
+def test_asymmetric_positions_through_a_file() -> None:
+    loaded = parse(BNRA_POSITIONS)
+    doc = results_document(loaded, compute(loaded.inputs, loaded.method))
+    major = {lv["id"]: lv for lv in doc["scenarios"][0]["levels"]}["major"]
+    fa = major["spread"]["impact"]["Fa"]
+    # Fa at 4.9, 0.2, 0.3: median 0.3 (a mean: 1.8)
+    assert major["impact"]["criteria"]["Fa"]["position"] == 0.3
+    assert (fa["min_position"], fa["max_position"], fa["analysts"]) == (0.2, 4.9, 3)
+    assert (fa["min"], fa["max"]) == ("0", "5")
+    lik = major["spread"]["likelihood"]
+    # likelihood at 1.2, 1..2 (middle 1.5), 4: median 1.5 (a mean: 2.23); spread 1 to 4
+    assert major["likelihood"]["position"] == 1.5
+    assert (lik["min_position"], lik["max_position"], lik["analysts"]) == (1.0, 4.0, 3)
