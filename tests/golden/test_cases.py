@@ -42,11 +42,7 @@ FEATURES = {
 }
 """The features the hand-checked cases must cover (one folder each)."""
 
-DISAGREEMENTS = {
-    "likelihood-scales": "nsra compute stops on an IndexError: io/results.py looks every "
-    "scenario's likelihood class up on both likelihood scales, and DP class 5 does not exist "
-    "on M (0..3); remove this entry with the fix",
-}
+DISAGREEMENTS: dict[str, str] = {}
 """Cases where the code disagrees with the hand computation, reported and not yet fixed: they
 must fail (strict), so the entry goes when the fix comes. Never change the expected values to
 make a case pass."""
