@@ -5,7 +5,8 @@
 * ``run_cli``: the ``nsra`` command in a subprocess, as a user runs it;
 * ``parse``/``problems_of``: an assessment written in a test as YAML text, checked by
   :func:`nsra.io.validate.parse_assessment`;
-* ``line_of``: the 1-based line of a marker in such a text, to check reported line numbers.
+* ``line_of``: the 1-based line of a marker in such a text, to check reported line numbers;
+  ``single_error``/``check_error``: the one error of such a text, its message and its line.
 """
 
 from __future__ import annotations
@@ -49,6 +50,26 @@ def problems_of(text: str, source: str = "test.yaml") -> list[Problem]:
 
 def errors_of(text: str, source: str = "test.yaml") -> list[Problem]:
     return [p for p in problems_of(text, source) if p.severity == "error"]
+
+
+def single_error(text: str) -> Problem:
+    """The only error reported for ``text`` (warnings aside); fails if there are more."""
+    errors = errors_of(text)
+    assert len(errors) == 1, [str(p) for p in errors]
+    return errors[0]
+
+
+def check_error(text: str, message: str, marker: str, exact: bool = False) -> Problem:
+    """The text has exactly one error; it contains ``message`` (or is it, with ``exact``) and
+    sits on the line of ``marker`` in the file ``test.yaml``."""
+    p = single_error(text)
+    if exact:
+        assert p.message == message
+    else:
+        assert message in p.message, p.message
+    assert p.line == line_of(text, marker), str(p)
+    assert p.file == "test.yaml"
+    return p
 
 
 def line_of(text: str, marker: str) -> int:
