@@ -120,7 +120,7 @@ JUNK = st.one_of(
     st.booleans(),
     st.integers(-(10**6), 10**6),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.text(st.characters(exclude_categories=("Cs",)), max_size=12),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=12),
     st.lists(st.integers(0, 3), max_size=3),
     st.dictionaries(st.sampled_from(["a", "id", "class", "value"]), st.integers(0, 3), max_size=2),
 )
