@@ -7,7 +7,13 @@ estimate; ``line_of`` finds the expected line by a marker in the broken text.
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
 from helpers import BNRA_BASE, NL_BASE, check_error, line_of, replace_once, single_error
+from nsra.io.estimates import estimate_problem, targets
+from nsra.io.methods import load_method
 from nsra.io.validate import parse_assessment
 
 
@@ -140,3 +146,68 @@ def test_values_beyond_the_scale_count_as_its_end_with_a_warning() -> None:
     assert any("1e+12" in n and "criterion Ha" in n for n in notes)
     rows = loaded.inputs.estimates
     assert float(rows.central[rows.slot == 0][0]) == 5.5
+
+
+# -- the targets of a method and one estimate (nsra.io.estimates directly) -------------------------
+def test_the_targets_of_a_method() -> None:
+    crit, lik, casc = targets(load_method("nl-snv"))
+    assert [t.name for t in crit][:3] == ["criterion 1.1", "criterion 1.2", "criterion 2.1"]
+    assert crit[0].unit is None  # qualitative: no values
+    assert crit[2].unit == "persons"
+    assert lik[True].name == "likelihood (malicious)"
+    assert lik[False].name == "likelihood (non-malicious)"
+    assert lik[True].unit == "probability over 60 months"
+    assert casc is not None and casc.name == "the conditional probability"
+    assert casc.unit == "probability (0..1)"
+    assert casc.allowed() == "A, B, C, D, E"
+    _, bnra_lik, _ = targets(load_method("be-bnra-2023"))
+    assert bnra_lik[False].unit == "years (return period)"
+    assert bnra_lik[True].unit == "probability over 36 months"
+    assert targets(load_method("uk-nsra-2023"))[2] is None  # no cascades in the UK method
+
+
+def test_a_value_on_a_method_of_classes_is_its_class() -> None:
+    """nl-snv's likelihood classes (A = 1): 0.01 over five years lies in C (0.005 to 0.05)."""
+    _, lik, _ = targets(load_method("nl-snv"))
+    assert lik[False].resolve({"value": 0.01}) == (3.0, 3.0, 3.0)
+    assert lik[False].resolve("B..D") == (2.0, 4.0, 3.0)
+
+
+def test_a_return_period_in_years_on_the_published_curve() -> None:
+    """be-bnra-2023's non-malicious likelihood is a return period in months on
+    q = 1138419.96 x 0.1^s: 100 years are 1200 months, s = log10(1138419.96 / 1200)."""
+    _, lik, _ = targets(load_method("be-bnra-2023"))
+    s = math.log10(1138419.9576606166 / 1200)
+    assert lik[False].resolve({"value": 100}) == pytest.approx((s, s, s))
+    assert lik[False].resolve({"scale": 2.5}) == (2.5, 2.5, 2.5)
+
+
+def test_estimate_problem_says_what_and_where_inside_the_estimate() -> None:
+    crit, lik, _ = targets(load_method("nl-snv"))
+    assert estimate_problem(crit[2], "C") is None
+    assert estimate_problem(crit[2], {"class": "C", "rationale": "why"}) is None
+    p = estimate_problem(crit[2], {"class": "Z"})
+    assert p is not None
+    assert (p.path, p.message) == (
+        ("class",),
+        "criterion 2.1 has no class 'Z'; allowed: X, A, B, C, D, E",
+    )
+    p = estimate_problem(lik[True], {"value": 2})
+    assert p is not None
+    assert (p.path, p.message) == (
+        ("value",),
+        "likelihood (malicious) must be a probability between 0 and 1; found 2",
+    )
+
+
+def test_estimate_problem_leaves_no_notes_behind() -> None:
+    """A value beyond the scale is good (it counts as the end) and its note is not kept for the
+    next estimate of the same target."""
+    crit, _, _ = targets(load_method("be-bnra-2023"))
+    ha = crit[0]
+    assert estimate_problem(ha, {"value": 1e12}) is None
+    assert ha.notes == []
+    ha.resolve({"value": 1e12})
+    assert ha.notes == [
+        "1e+12 lies beyond the top of the scale of criterion Ha; it counts as the top"
+    ]

@@ -5,6 +5,10 @@ estimates. Each test breaks one thing in a valid assessment (``NL_BASE``, ``BNRA
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
 from helpers import (
     BNRA_BASE,
     NL_BASE,
@@ -16,7 +20,11 @@ from helpers import (
     replace_once,
     single_error,
 )
-from nsra.io.problems import InputError
+from nsra.engine.inputs import AssessmentInput
+from nsra.io.meaning import check_meaning
+from nsra.io.methods import load_method
+from nsra.io.problems import InputError, Problem
+from nsra.io.safeyaml import load
 from nsra.io.validate import parse_assessment
 
 
@@ -229,3 +237,150 @@ def test_wrong_types_are_problems_not_crashes() -> None:
         except Exception as exc:
             crashes.append(f"{name}: {type(exc).__name__}: {exc}")
     assert not crashes, "; ".join(crashes)
+
+
+# -- check_meaning directly: the order of its problems, the engine's input -------------------------
+def _meaning(text: str) -> tuple[AssessmentInput | None, list[Problem]]:
+    data = load(text)
+    return check_meaning(data, load_method(data["method"]))
+
+
+def test_problems_come_in_the_order_of_the_checks() -> None:
+    """Ids, analysts, each scenario (owner, reinforces, estimates, consensus), cascades,
+    strategies, measures; then the warnings. (The file has strategies and measures before the
+    scenarios: the reader sorts by line later, ties keep this order.)"""
+    text = replace_once(NL_BASE, "  - id: bz\n    name: Foreign", "  - id: jenv\n    name: Foreign")
+    text = replace_once(
+        text, "  - id: a2\n    organisation: bz", "  - id: a2\n    organisation: nn"
+    )
+    text = replace_once(
+        text, "    owner: jenv\n    estimates:", "    owner: nobody\n    estimates:"
+    )
+    text = replace_once(text, "    theme: water\n", "    theme: water\n    reinforces: [fire]\n")
+    text = replace_once(
+        text, "- analyst: a2\n        likelihood: B..C", "- analyst: bob\n        likelihood: Z"
+    )
+    text = replace_once(
+        text, "      - analyst: a1\n        likelihood: D\n", "      - analyst: a1\n"
+    )
+    text = replace_once(text, "effect: attack", "effect: atack")
+    text = replace_once(
+        text, "    scope: national\n    owner: jenv", "    scope: national\n    owner: nn"
+    )
+    text = replace_once(text, "strategy: nss", "strategy: nsx")
+    inputs, problems = _meaning(text)
+    assert inputs is None
+    assert [(p.severity, p.path) for p in problems] == [
+        ("error", ("organisations", 1, "id")),
+        ("error", ("analysts", 1, "organisation")),
+        ("error", ("scenarios", 0, "owner")),
+        ("error", ("scenarios", 0, "reinforces", 0)),
+        ("error", ("scenarios", 0, "estimates", 1, "analyst")),
+        ("error", ("scenarios", 0, "estimates", 1, "likelihood")),
+        ("error", ("scenarios", 1, "owner")),  # bz is no longer declared
+        ("error", ("cascades", 0, "effect")),
+        ("error", ("strategies", 0, "owner")),
+        ("error", ("measures", 0, "strategy")),
+        ("warning", ("scenarios", 1)),  # attack: no likelihood estimate
+    ]
+    assert problems[-1].message == "no likelihood estimate: the scenario cannot be ranked"
+
+
+def test_the_engine_input_of_a_valid_file() -> None:
+    """Rows by hand from NL_BASE and nl-snv: slots are the criteria in the method's order (2.1 is
+    slot 2, 3.1 slot 5, 5.3 slot 9) and the likelihood after them (slot 12); classes count from
+    X = 0 on the criteria and A = 1 on the likelihood; 2.0e9 EUR lies in class C of 3.1
+    (5e8 to 5e9); a range B..C spans positions 2 to 3 with 2.5 as its centre."""
+    inputs, problems = _meaning(NL_BASE)
+    assert problems == []
+    assert inputs is not None
+    assert (inputs.n_scenarios, inputs.n_levels, inputs.n_criteria) == (2, 1, 12)
+    assert inputs.malicious.tolist() == [False, True]
+    assert inputs.actor is not None and inputs.actor.tolist() == [False, False]
+    e = inputs.estimates
+    rows = list(
+        zip(
+            e.scenario.tolist(),
+            e.level.tolist(),
+            e.slot.tolist(),
+            e.analyst.tolist(),
+            e.low.tolist(),
+            e.high.tolist(),
+            e.central.tolist(),
+            strict=True,
+        )
+    )
+    assert rows == [
+        (0, 0, 12, 0, 3.0, 3.0, 3.0),  # flood, a1: likelihood C
+        (0, 0, 2, 0, 2.0, 2.0, 2.0),  # 2.1: B
+        (0, 0, 5, 0, 3.0, 3.0, 3.0),  # 3.1: {value: 2.0e9}, class C
+        (0, 0, 12, 1, 2.0, 3.0, 2.5),  # flood, a2: likelihood B..C
+        (0, 0, 2, 1, 3.0, 3.0, 3.0),  # 2.1: C
+        (1, 0, 12, 0, 4.0, 4.0, 4.0),  # attack, a1: likelihood D
+        (1, 0, 2, 0, 2.0, 2.0, 2.0),  # 2.1: B
+        (1, 0, 9, 0, 4.0, 4.0, 4.0),  # 5.3: D
+    ]
+    assert e.exact is not None and not e.exact.any()  # a method of classes: nothing is exact
+    assert len(inputs.consensus.scenario) == 0
+    assert len(inputs.cascades) == 1
+
+
+def test_consensus_rows_have_no_analyst() -> None:
+    text = replace_once(
+        NL_BASE,
+        "cascades:\n",
+        '    consensus:\n      - {likelihood: E, impact: {"2.1": A}}\ncascades:\n',
+    )
+    inputs, problems = _meaning(text)
+    assert problems == []
+    assert inputs is not None
+    c = inputs.consensus
+    assert list(
+        zip(
+            c.scenario.tolist(),
+            c.slot.tolist(),
+            c.analyst.tolist(),
+            c.central.tolist(),
+            strict=True,
+        )
+    ) == [
+        (1, 12, -1, 5.0),
+        (1, 2, -1, 1.0),
+    ]
+
+
+def test_a_value_on_a_continuous_method_is_exact() -> None:
+    """be-bnra-2023 monetises Ha at 5e6 EUR a person on the curve 1.6e6 x 10^s: 50 persons are
+    2.5e8 EUR, s = log10(156.25); 50 lies in class 2 (10 to 100 persons), which holds s."""
+    text = replace_once(
+        BNRA_BASE, 'impact: {Fa: "3", Ha: "2"}', 'impact: {Fa: "3", Ha: {value: 50}}'
+    )
+    inputs, problems = _meaning(text)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert inputs is not None
+    e = inputs.estimates
+    assert e.exact is not None
+    ha = (e.scenario == 0) & (e.level == 2) & (e.slot == 0)
+    assert e.central[ha].tolist() == [pytest.approx(math.log10(156.25))]
+    assert e.exact[ha].tolist() == [True]
+    assert int(e.exact.sum()) == 1  # the classes are not exact
+    assert e.level.tolist()[:6] == [0, 0, 1, 1, 2, 2]  # considerable, major, extreme
+
+
+def test_missing_estimates_are_warned_per_level() -> None:
+    text = replace_once(
+        BNRA_BASE,
+        '      - analyst: a1\n        level: extreme\n        likelihood: "3"\n'
+        '        impact: {Fa: "3", Ha: "2"}\n',
+        "",
+    )
+    inputs, problems = _meaning(text)
+    assert inputs is not None
+    assert [(p.severity, p.path, p.message) for p in problems] == [
+        (
+            "warning",
+            ("scenarios", 0),
+            "no likelihood estimate at level extreme: the scenario cannot be ranked at that level",
+        ),
+        ("warning", ("scenarios", 0), "no impact estimate at level extreme"),
+    ]
