@@ -443,10 +443,10 @@ def _phases(path: str) -> list[dict[str, Any]]:
     import gc
     import tracemalloc
 
+    from nsra.io.meaning import check_meaning
     from nsra.io.methods import load_method, with_positions
     from nsra.io.modelcheck import check
     from nsra.io.safeyaml import load, read_text
-    from nsra.io.validate import check_meaning
     from nsra.model.assessment import Assessment
 
     def run(traced: bool) -> list[dict[str, Any]]:

@@ -5,7 +5,11 @@
 * ``run_cli``: the ``nsra`` command in a subprocess, as a user runs it;
 * ``parse``/``problems_of``: an assessment written in a test as YAML text, checked by
   :func:`nsra.io.validate.parse_assessment`;
-* ``line_of``: the 1-based line of a marker in such a text, to check reported line numbers.
+* ``line_of``: the 1-based line of a marker in such a text, to check reported line numbers;
+  ``single_error``/``check_error``: the one error of such a text, its message and its line;
+* ``reachable_models``/``places``/``with_unknown_field``: the models of assessment and method
+  files, where each stands in the real files, and such a file with a field no model has;
+* ``run_main``: the ``nsra`` command's entry point run in the test's process.
 """
 
 from __future__ import annotations
@@ -15,18 +19,27 @@ import json
 import os
 import subprocess
 import sys
+import types
+import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from nsra.io.methods import shipped_method_ids
 from nsra.io.problems import InputError, Problem
+from nsra.io.problems import Path as ProblemPath
+from nsra.io.safeyaml import load
 from nsra.io.validate import Loaded, parse_assessment
+from nsra.model.assessment import EstimateDetail, EstimateSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "examples"
 EXAMPLES = sorted(p for p in EXAMPLES_DIR.glob("*.yaml") if not p.name.startswith("_"))
+METHODS_DIR = ROOT / "src" / "nsra" / "methods"
+METHOD_FILES = sorted(p for p in METHODS_DIR.glob("*.yaml") if not p.name.startswith("_"))
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 METHOD_IDS = shipped_method_ids()
 
@@ -49,6 +62,26 @@ def problems_of(text: str, source: str = "test.yaml") -> list[Problem]:
 
 def errors_of(text: str, source: str = "test.yaml") -> list[Problem]:
     return [p for p in problems_of(text, source) if p.severity == "error"]
+
+
+def single_error(text: str) -> Problem:
+    """The only error reported for ``text`` (warnings aside); fails if there are more."""
+    errors = errors_of(text)
+    assert len(errors) == 1, [str(p) for p in errors]
+    return errors[0]
+
+
+def check_error(text: str, message: str, marker: str, exact: bool = False) -> Problem:
+    """The text has exactly one error; it contains ``message`` (or is it, with ``exact``) and
+    sits on the line of ``marker`` in the file ``test.yaml``."""
+    p = single_error(text)
+    if exact:
+        assert p.message == message
+    else:
+        assert message in p.message, p.message
+    assert p.line == line_of(text, marker), str(p)
+    assert p.file == "test.yaml"
+    return p
 
 
 def line_of(text: str, marker: str) -> int:
@@ -210,3 +243,147 @@ cascades:
       considerable: {considerable: "2"}
       extreme: {major: "3"}
 """
+
+
+# -- the models of the files, and the places they take in real files -------------------------------
+UNKNOWN_FIELD = "zz_not_a_field"
+"""A field no model of nsra has (put into real files to see it refused)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a mapping of ``model`` stands in a real file, reached through the field ``via``
+    (``"Scenario.sources"``; ``""`` for the root)."""
+
+    model: type[BaseModel]
+    via: str
+    file: Path
+    path: ProblemPath
+
+    def __str__(self) -> str:
+        return f"{self.model.__name__}{'@' + self.via if self.via else ''}-{self.file.stem}"
+
+
+def _alternatives(annotation: Any) -> list[Any]:
+    """The types a field may hold: Optional, Union and Annotated undone. An estimate
+    (``EstimateSpec``, ``Any`` to pydantic) is an :class:`EstimateDetail` when written out: the
+    one model that the meaning check (:mod:`nsra.io.estimates`), not pydantic, holds to its
+    fields."""
+    if annotation == EstimateSpec:
+        return [EstimateDetail]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _alternatives(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _alternatives(arg)]
+    return [annotation]
+
+
+def _is_model(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, BaseModel)
+
+
+def _field_names(model: type[BaseModel]) -> dict[str, str]:
+    """Name in the file (the alias, if any) -> attribute name."""
+    return {f.alias or name: name for name, f in model.model_fields.items()}
+
+
+def reachable_models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    """Every model a file of ``root`` can hold, found by walking the field annotations."""
+    found: list[type[BaseModel]] = []
+    todo: list[Any] = [root]
+    while todo:
+        for t in _alternatives(todo.pop(0)):
+            if _is_model(t):
+                if t not in found:
+                    found.append(t)
+                    todo.extend(f.annotation for f in t.model_fields.values())
+            else:
+                todo.extend(typing.get_args(t))  # list[X], dict[str, X], Literal[...] (no models)
+    return found
+
+
+def _fits(model: type[BaseModel], node: dict[str, Any]) -> bool:
+    """Whether a mapping can be a ``model``: its keys are fields, its literals are allowed (the
+    discriminator of a union such as ``kind: interval``)."""
+    names = _field_names(model)
+    if not set(node) <= set(names):
+        return False
+    for key, value in node.items():
+        annotation = model.model_fields[names[key]].annotation
+        literals = [t for t in _alternatives(annotation) if typing.get_origin(t) is typing.Literal]
+        if literals and not any(value in typing.get_args(t) for t in literals):
+            return False
+    return True
+
+
+def places(root: type[BaseModel], file: Path) -> list[Place]:
+    """The first place of each model, by the field it is reached through, in a real file."""
+    found: dict[tuple[type[BaseModel], str], ProblemPath] = {}
+
+    def walk(annotation: Any, node: Any, path: ProblemPath, via: str) -> None:
+        alternatives = _alternatives(annotation)
+        if isinstance(node, dict):
+            for model in filter(_is_model, alternatives):
+                if _fits(model, node):
+                    found.setdefault((model, via), path)
+                    names = _field_names(model)
+                    for key, value in node.items():
+                        name = names[key]
+                        field = model.model_fields[name]
+                        walk(field.annotation, value, (*path, key), f"{model.__name__}.{name}")
+                    return
+        for t in alternatives:
+            origin, args = typing.get_origin(t), typing.get_args(t)
+            if origin is dict and isinstance(node, dict):
+                for key, value in node.items():
+                    walk(args[1], value, (*path, key), via)
+            elif origin is list and isinstance(node, list):
+                for i, value in enumerate(node):
+                    walk(args[0], value, (*path, i), via)
+        if EstimateDetail in alternatives and not isinstance(node, dict):
+            found.setdefault((EstimateDetail, via), path)  # "C": written out, {class: C}
+
+    walk(root, load(file.read_text(encoding="utf-8")), (), "")
+    return [Place(model, via, file, path) for (model, via), path in found.items()]
+
+
+def with_unknown_field(place: Place) -> str:
+    """The real file as JSON (which is YAML), with :data:`UNKNOWN_FIELD` added at ``place``."""
+    data = load(place.file.read_text(encoding="utf-8"))
+    if not place.path:
+        data[UNKNOWN_FIELD] = 1
+    else:
+        parent = data
+        for part in place.path[:-1]:
+            parent = parent[part]
+        node = parent[place.path[-1]]
+        if isinstance(node, dict):
+            node[UNKNOWN_FIELD] = 1
+        else:  # an estimate written as a class: written out
+            parent[place.path[-1]] = {"class": node, UNKNOWN_FIELD: 1}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def unknown_field_message(model: type[BaseModel]) -> str:
+    """What ``nsra validate`` says about :data:`UNKNOWN_FIELD` in a mapping of ``model``."""
+    return f"unknown field {UNKNOWN_FIELD!r}; allowed fields: " + ", ".join(_field_names(model))
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The ``nsra`` command run in this process (its entry point, :func:`nsra.cli.main`):
+    exit code, standard output and standard error."""
+    from nsra import cli
+
+    capsys.readouterr()
+    argv = sys.argv
+    sys.argv = ["nsra", *args]
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    finally:
+        sys.argv = argv
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

@@ -44,31 +44,63 @@ def _unwrap(tp: Any) -> list[Any]:
     return [tp]
 
 
-def _model_at(root: type[BaseModel], loc: Path) -> type[BaseModel] | None:
-    """The model class found by walking ``loc`` through field annotations."""
+def _field(model: type[BaseModel], name: str) -> Any:
+    """The annotation of the field ``name`` (or of the field with that alias), or None."""
+    field = model.model_fields.get(name)
+    if field is None:
+        for f in model.model_fields.values():
+            if f.alias == name:
+                field = f
+    return None if field is None else field.annotation
+
+
+def _is_member(model: type[BaseModel], part: str) -> bool:
+    """Whether ``part`` names ``model`` as the member of a union: by its tag (the value of a
+    literal field such as ``kind: interval``) or by its class name."""
+    if part == model.__name__:
+        return True
+    for f in model.model_fields.values():
+        if typing.get_origin(f.annotation) is typing.Literal and part in typing.get_args(
+            f.annotation
+        ):
+            return True
+    return False
+
+
+def _walk(root: type[BaseModel], loc: Path) -> tuple[Path, type[BaseModel] | None]:
+    """The field path of a pydantic error location, and the model class found at its end.
+
+    In a location pydantic names the member of a union of models that it tried (the tag of a
+    tagged union, ``scales.9.function.exponential.factor``); that is not a field of the file, so
+    it is left out of the path (``scales.9.function.factor``).
+    """
     current: list[Any] = [root]
+    path: list[str | int] = []
     for part in loc:
+        members = [t for tp in current for t in _unwrap(tp)]
+        models = [t for t in members if isinstance(t, type) and issubclass(t, BaseModel)]
         nxt: list[Any] = []
-        for tp in current:
-            for t in _unwrap(tp):
-                if isinstance(t, type) and issubclass(t, BaseModel) and isinstance(part, str):
-                    field = t.model_fields.get(part)
-                    if field is None:
-                        for f in t.model_fields.values():
-                            if f.alias == part:
-                                field = f
-                    if field is not None:
-                        nxt.append(field.annotation)
-                elif typing.get_origin(t) is list and isinstance(part, int):
-                    nxt.append(typing.get_args(t)[0])
-                elif typing.get_origin(t) is dict and isinstance(part, str):
-                    nxt.append(typing.get_args(t)[1])
+        for t in members:
+            if t in models and isinstance(part, str):
+                annotation = _field(t, part)
+                if annotation is not None:
+                    nxt.append(annotation)
+            elif typing.get_origin(t) is list and isinstance(part, int):
+                nxt.append(typing.get_args(t)[0])
+            elif typing.get_origin(t) is dict and isinstance(part, str):
+                nxt.append(typing.get_args(t)[1])
+        if not nxt and isinstance(part, str) and len(models) > 1:
+            chosen = [t for t in models if _is_member(t, part)]
+            if chosen:
+                current = chosen
+                continue
+        path.append(part)
         current = nxt
     for tp in current:
         for t in _unwrap(tp):
             if isinstance(t, type) and issubclass(t, BaseModel):
-                return t
-    return None
+                return tuple(path), t
+    return tuple(path), None
 
 
 def _fields(model: type[BaseModel] | None) -> str:
@@ -85,14 +117,15 @@ def _found(value: Any) -> str:
 
 def plain_message(root: type[BaseModel], error: Any) -> tuple[Path, str]:
     """A pydantic error dict turned into (field path, message in plain words)."""
-    loc: Path = tuple(error.get("loc", ()))
+    raw: Path = tuple(error.get("loc", ()))
+    loc = _walk(root, raw)[0]
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     value = error.get("input")
     if kind == "missing":
         return loc, f"the field {loc[-1]!r} is required but missing"
     if kind == "extra_forbidden":
-        return loc, f"unknown field {loc[-1]!r}{_fields(_model_at(root, loc[:-1]))}"
+        return loc, f"unknown field {loc[-1]!r}{_fields(_walk(root, raw[:-1])[1])}"
     if kind in _KIND:
         return loc, f"expected {_KIND[kind]}; found {_found(value)}"
     if kind == "literal_error":

@@ -1,7 +1,7 @@
 """The assessment file: scenarios, analysts' estimates, consensus, cascades, strategies, measures.
 
 These models check the *shape* of a file. Whether a class exists on a criterion's scale, whether an
-analyst id is known and so on depends on the method and is checked in :mod:`nsra.io.validate`.
+analyst id is known and so on depends on the method and is checked in :mod:`nsra.io.meaning`.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ EstimateSpec = Annotated[
     ),
 ]
 """``"C"``, ``"C..D"``, a class number such as ``3`` on scales with numeric codes, or a mapping
-(:class:`EstimateDetail`). Checked against the method in :mod:`nsra.io.validate`."""
+(:class:`EstimateDetail`). Checked against the method in :mod:`nsra.io.estimates`."""
 
 
 class Source(Strict):

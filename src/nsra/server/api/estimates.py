@@ -7,7 +7,7 @@ Decisions (read before changing):
   the one the client saw (``null``: the client believes there is no estimate yet). Otherwise 409
   with the current value and version, and nothing is written. Two writes racing past the check
   are stopped by the database (the versioned UPDATE, or the unique audit sequence number).
-* The estimate is checked by the file checker's own rules (:func:`nsra.io.validate.targets`),
+* The estimate is checked by the file checker's own rules (:func:`nsra.io.estimates.targets`),
   so the API gives the same plain message as ``nsra validate``.
 * Who may write: coordinators of the assessment and administrators any estimate; an analyst
   member only their own (the analysts linked to their user), of the scenarios assigned to them,
@@ -28,8 +28,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nsra.io.estimates import Target, estimate_problem, targets
 from nsra.io.problems import format_path
-from nsra.io.validate import Target, estimate_problem, targets
 from nsra.server.api.access import assessment_for
 from nsra.server.api.errors import ApiError
 from nsra.server.db import audit, workflow
