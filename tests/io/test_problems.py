@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nsra.io.problems import InputError, Problem, Problems, format_path
+from nsra.io.problems import InputError, Problem, format_path
 
 
 @pytest.mark.parametrize(
@@ -87,23 +87,6 @@ def test_a_problem_as_the_api_returns_it() -> None:
         "field": "",
         "message": "m",
     }
-
-
-def test_problems_stop_the_work_only_for_errors() -> None:
-    problems = Problems()
-    assert not problems and len(problems) == 0
-    problems.warning("no impact estimate", ("scenarios", 0))
-    assert not problems  # a warning alone does not stop the work
-    assert len(problems) == 1
-    problems.error("unknown class", ("scenarios", 0, "likelihood"))
-    assert problems
-    assert [p.message for p in problems.errors] == ["unknown class"]
-    assert [p.message for p in problems.warnings] == ["no impact estimate"]
-    assert problems.errors[0].path == ("scenarios", 0, "likelihood")
-    more = Problems()
-    more.warning("w2")
-    problems.extend(more)
-    assert [p.message for p in problems.items] == ["no impact estimate", "unknown class", "w2"]
 
 
 def test_an_input_error_carries_every_problem_and_says_the_first() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Path = tuple[str | int, ...]
@@ -53,36 +53,6 @@ class Problem:
             "field": format_path(self.path),
             "message": self.message,
         }
-
-
-@dataclass
-class Problems:
-    """A collection of problems; errors stop the work, warnings are shown."""
-
-    items: list[Problem] = field(default_factory=list)
-
-    def error(self, message: str, path: Path = ()) -> None:
-        self.items.append(Problem(message, path, "error"))
-
-    def warning(self, message: str, path: Path = ()) -> None:
-        self.items.append(Problem(message, path, "warning"))
-
-    def extend(self, other: Problems) -> None:
-        self.items.extend(other.items)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "warning"]
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 class InputError(Exception):
