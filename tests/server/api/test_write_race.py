@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from helpers import NL_BASE
-from nsra.server.api import create_app, deps, estimates
+from nsra.server.api import create_app, estimates, transaction
 from nsra.server.db import audit, import_file
 from nsra.server.db.access import add_user, new_token
 
@@ -44,7 +44,8 @@ def test_a_write_overtaken_by_another_is_refused(
     headers = {"Authorization": f"Bearer {token}"}
 
     if engine.dialect.name == "sqlite":
-        monkeypatch.setattr(deps, "ATTEMPTS", 1)  # the other write waits once (5 s), not 8 times
+        # the other write waits once (5 s), not 8 times
+        monkeypatch.setattr(transaction, "ATTEMPTS", 1)
     with TestClient(create_app(engine)) as client:
         version = client.get(path, headers=headers).json()["version"]
         check = estimates.estimate_problem
