@@ -8,7 +8,6 @@ on the assessment the caller may see and on another assessment's id.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,64 +15,62 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from nsra.cli import app as cli_app
 from nsra.server.api import create_app
-from nsra.server.db import ENV_VAR, import_file, make_engine
-from nsra.server.db.access import MembershipRow, add_user, new_token, user_by_name
-from tests.server.common import BE, BE_LABEL, UK, UK_LABEL, is_error, snapshot, upload_body
+from nsra.server.db import ENV_VAR, make_engine
+from nsra.server.db.access import user_by_name
+from tests.server import common
+from tests.server.common import (
+    BE,
+    BE_LABEL,
+    UK,
+    UK_LABEL,
+    MakeWorld,
+    User,
+    is_classified,
+    is_error,
+    snapshot,
+    upload_body,
+)
 
 
 @dataclass
-class World:
+class World(common.World):
     """Two assessments (``mine``: UK example, ``other``: Belgian example), users and tokens."""
 
-    client: TestClient
-    engine: Engine
-    mine: int
-    other: int
-    tokens: dict[str, str]
+    @property
+    def mine(self) -> int:
+        return self.ids["mine"]
+
+    @property
+    def other(self) -> int:
+        return self.ids["other"]
 
     def auth(self, who: str) -> dict[str, str]:
         if who == "nobody":
             return {}
         if who == "forger":
             return {"Authorization": "Bearer nsra_not-a-real-token"}
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
+        return super().auth(who)
 
 
-# caller -> (global role, {assessment: role in it}); "other" is the Belgian assessment
-CALLERS: dict[str, tuple[str, dict[str, str]]] = {
-    "admin": ("admin", {}),
-    "coordinator": ("coordinator", {"mine": "coordinator"}),
-    "analyst": ("analyst", {"mine": "analyst"}),
-    "viewer": ("viewer", {"mine": "viewer"}),
-    "outsider": ("coordinator", {"other": "coordinator"}),
-    "newcomer": ("viewer", {}),  # a user without any membership, added to assessments in tests
+# caller -> global role and roles in the assessments; "other" is the Belgian assessment
+CALLERS: dict[str, User] = {
+    "admin": User("admin"),
+    "coordinator": User("coordinator", {"mine": "coordinator"}),
+    "analyst": User("analyst", {"mine": "analyst"}),
+    "viewer": User("viewer", {"mine": "viewer"}),
+    "outsider": User("coordinator", {"other": "coordinator"}),
+    "newcomer": User("viewer"),  # a user without any membership, added to assessments in tests
 }
 
 
 @pytest.fixture
-def world(engine: Engine) -> Iterator[World]:
-    mine, other = import_file(engine, str(UK)), import_file(engine, str(BE))
-    ids = {"mine": mine, "other": other}
-    tokens: dict[str, str] = {}
-    with Session(engine) as s, s.begin():
-        for name, (role, memberships) in CALLERS.items():
-            user = add_user(s, name, role, None)
-            tokens[name] = new_token(s, user)
-            for which, member_role in memberships.items():
-                s.add(MembershipRow(user_id=user.id, assessment_id=ids[which], role=member_role))
-    with TestClient(create_app(engine)) as client:
-        yield World(client, engine, mine, other, tokens)
-
-
-def is_classified(response: Any, label: str) -> None:
-    assert response.headers["X-Classification"] == label
-    assert response.json()["classification"] == label
+def world(make_world: MakeWorld) -> World:
+    return make_world({"mine": UK, "other": BE}, CALLERS, World)
 
 
 def assessment_endpoints(w: World, assessment_id: int) -> list[tuple[str, str, Any]]:

@@ -6,12 +6,10 @@ Every test that takes the ``engine`` fixture runs on SQLite and on PostgreSQL, a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -19,34 +17,32 @@ from typer.testing import CliRunner
 from nsra.cli import app as cli_app
 from nsra.io.problems import InputError
 from nsra.io.validate import parse_assessment
-from nsra.server.api import create_app
-from nsra.server.db import audit, import_file
-from nsra.server.db.access import MembershipRow, add_user, new_token
-from tests.server.common import BE, UK, UK_LABEL, is_error, snapshot, upload_body
+from nsra.server.db import audit
+from tests.server import common
+from tests.server.common import BE, UK, UK_LABEL, MakeWorld, User, is_error, snapshot, upload_body
 
 TERROR = "terrorist-attack-crowded-places"  # UK example, malicious; co-analyst gave estimates
 
 
-# user -> (global role, role in the UK assessment or None); "co-analyst" is also the analyst id
-USERS: dict[str, tuple[str, str | None]] = {
-    "admin": ("admin", None),
-    "coordinator": ("coordinator", "coordinator"),
-    "co-analyst": ("analyst", "analyst"),
-    "viewer": ("viewer", "viewer"),
-    "outsider": ("coordinator", None),
+# user -> global role and roles in the assessments; "co-analyst" is also the analyst id
+USERS = {
+    "admin": User("admin"),
+    "coordinator": User("coordinator", {"uk": "coordinator"}),
+    "co-analyst": User("analyst", {"uk": "analyst"}),
+    "viewer": User("viewer", {"uk": "viewer"}),
+    "outsider": User("coordinator"),
 }
 
 
 @dataclass
-class World:
-    client: TestClient
-    engine: Engine
-    uk: int
-    be: int
-    tokens: dict[str, str]
+class World(common.World):
+    @property
+    def uk(self) -> int:
+        return self.ids["uk"]
 
-    def auth(self, who: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
+    @property
+    def be(self) -> int:
+        return self.ids["be"]
 
     def path(self, scenario: str, analyst: str, slot: str, assessment: int | None = None) -> str:
         a = self.uk if assessment is None else assessment
@@ -60,17 +56,8 @@ class World:
 
 
 @pytest.fixture
-def world(engine: Engine) -> Iterator[World]:
-    uk, be = import_file(engine, str(UK)), import_file(engine, str(BE))
-    tokens: dict[str, str] = {}
-    with Session(engine) as s, s.begin():
-        for name, (role, member) in USERS.items():
-            user = add_user(s, name, role, None)
-            tokens[name] = new_token(s, user)
-            if member is not None:
-                s.add(MembershipRow(user_id=user.id, assessment_id=uk, role=member))
-    with TestClient(create_app(engine)) as client:
-        yield World(client, engine, uk, be, tokens)
+def world(make_world: MakeWorld) -> World:
+    return make_world({"uk": UK, "be": BE}, USERS, World)
 
 
 def audit_rows(engine: Engine) -> list[audit.AuditEntryRow]:
