@@ -100,6 +100,37 @@ class World:
         return self.client.request(method, path, headers=self.auth(who), **kw)
 
 
+@dataclass
+class Callers(World):
+    """Two assessments (``mine``: UK example, ``other``: Belgian example) and a user per kind of
+    caller (:data:`CALLERS`); ``nobody`` sends no token, ``forger`` a token that is not one."""
+
+    @property
+    def mine(self) -> int:
+        return self.ids["mine"]
+
+    @property
+    def other(self) -> int:
+        return self.ids["other"]
+
+    def auth(self, who: str) -> dict[str, str]:
+        if who == "nobody":
+            return {}
+        if who == "forger":
+            return {"Authorization": "Bearer nsra_not-a-real-token"}
+        return super().auth(who)
+
+
+# caller -> global role and roles in the assessments; "other" is the Belgian assessment
+CALLERS: dict[str, User] = {
+    "admin": User("admin"),
+    "coordinator": User("coordinator", {"mine": "coordinator"}),
+    "analyst": User("analyst", {"mine": "analyst"}),
+    "viewer": User("viewer", {"mine": "viewer"}),
+    "outsider": User("coordinator", {"other": "coordinator"}),
+    "newcomer": User("viewer"),  # a user without any membership, added to assessments in tests
+}
+
 W = TypeVar("W", bound=World)
 
 

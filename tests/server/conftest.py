@@ -1,6 +1,7 @@
 """Fixtures of the server tests: ``make_world`` makes the world an API test runs in (examples
 imported, users with roles, memberships and tokens, the application and a client) on the
-``engine`` fixture's database (SQLite and PostgreSQL, see ``tests/conftest.py``)."""
+``engine`` fixture's database (SQLite and PostgreSQL, see ``tests/conftest.py``); ``callers``
+is the world of two assessments and a user per kind of caller that several files share."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from nsra.server.api import create_app
 from nsra.server.db import import_file
 from nsra.server.db.access import MembershipRow, add_user, new_token
-from tests.server.common import MakeWorld, User, World
+from tests.server.common import BE, CALLERS, UK, Callers, MakeWorld, User, World
 
 
 @pytest.fixture
@@ -44,3 +45,10 @@ def make_world(engine: Engine) -> Iterator[MakeWorld]:
             return kind(engine, app, client, ids, tokens)
 
         yield make  # type: ignore[misc]
+
+
+@pytest.fixture
+def callers(make_world: MakeWorld) -> Callers:
+    """The UK example (``mine``) and the Belgian one (``other``) with a user per kind of caller
+    (:data:`tests.server.common.CALLERS`)."""
+    return make_world({"mine": UK, "other": BE}, CALLERS, Callers)
