@@ -1,82 +1,41 @@
-"""The REST API (nsra.server.api): permissions, errors, classification, results, OpenAPI.
+"""The REST API as assembled (nsra.server.api.app): permissions, errors, classification, the
+OpenAPI document, the commands that serve it.
 
 Every test that takes the ``engine`` fixture runs on SQLite and on PostgreSQL, as in test_db.
 The permission matrix is one test per kind of caller, going through every endpoint, each time
-on the assessment the caller may see and on another assessment's id.
+on the assessment the caller may see and on another assessment's id. What one router does is
+tested in the file named after it (test_assessments, test_results, test_members, ...).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from nsra.cli import app as cli_app
 from nsra.server.api import create_app
-from nsra.server.db import ENV_VAR, import_file, make_engine
-from nsra.server.db.access import MembershipRow, add_user, new_token, user_by_name
-from tests.server.common import BE, BE_LABEL, UK, UK_LABEL, is_error, snapshot, upload_body
+from nsra.server.db import ENV_VAR, make_engine
+from nsra.server.db.access import user_by_name
+from tests.server.common import (
+    BE_LABEL,
+    UK,
+    UK_LABEL,
+    Callers,
+    is_classified,
+    is_error,
+    snapshot,
+    upload_body,
+)
 
 
-@dataclass
-class World:
-    """Two assessments (``mine``: UK example, ``other``: Belgian example), users and tokens."""
-
-    client: TestClient
-    engine: Engine
-    mine: int
-    other: int
-    tokens: dict[str, str]
-
-    def auth(self, who: str) -> dict[str, str]:
-        if who == "nobody":
-            return {}
-        if who == "forger":
-            return {"Authorization": "Bearer nsra_not-a-real-token"}
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
-
-
-# caller -> (global role, {assessment: role in it}); "other" is the Belgian assessment
-CALLERS: dict[str, tuple[str, dict[str, str]]] = {
-    "admin": ("admin", {}),
-    "coordinator": ("coordinator", {"mine": "coordinator"}),
-    "analyst": ("analyst", {"mine": "analyst"}),
-    "viewer": ("viewer", {"mine": "viewer"}),
-    "outsider": ("coordinator", {"other": "coordinator"}),
-    "newcomer": ("viewer", {}),  # a user without any membership, added to assessments in tests
-}
-
-
-@pytest.fixture
-def world(engine: Engine) -> Iterator[World]:
-    mine, other = import_file(engine, str(UK)), import_file(engine, str(BE))
-    ids = {"mine": mine, "other": other}
-    tokens: dict[str, str] = {}
-    with Session(engine) as s, s.begin():
-        for name, (role, memberships) in CALLERS.items():
-            user = add_user(s, name, role, None)
-            tokens[name] = new_token(s, user)
-            for which, member_role in memberships.items():
-                s.add(MembershipRow(user_id=user.id, assessment_id=ids[which], role=member_role))
-    with TestClient(create_app(engine)) as client:
-        yield World(client, engine, mine, other, tokens)
-
-
-def is_classified(response: Any, label: str) -> None:
-    assert response.headers["X-Classification"] == label
-    assert response.json()["classification"] == label
-
-
-def assessment_endpoints(w: World, assessment_id: int) -> list[tuple[str, str, Any]]:
+def assessment_endpoints(w: Callers, assessment_id: int) -> list[tuple[str, str, Any]]:
     base = f"/api/assessments/{assessment_id}"
     return [
         ("GET", base, None),
@@ -98,8 +57,8 @@ CAN_CREATE = {"admin": True, "coordinator": True, "analyst": False, "viewer": Fa
 
 
 @pytest.mark.parametrize("who", list(ON_MINE))
-def test_permission_matrix(world: World, who: str) -> None:
-    w, headers = world, world.auth(who)
+def test_permission_matrix(callers: Callers, who: str) -> None:
+    w, headers = callers, callers.auth(who)
     r = w.client.get("/api/methods", headers=headers)
     assert r.status_code == 200 and {m["id"] for m in r.json()} >= {"uk-nsra-2023", "nl-snv"}
 
@@ -156,8 +115,8 @@ def test_permission_matrix(world: World, who: str) -> None:
 
 
 @pytest.mark.parametrize("who", ["nobody", "forger", "malformed"])
-def test_without_a_valid_token_every_endpoint_is_401(world: World, who: str) -> None:
-    w = world
+def test_without_a_valid_token_every_endpoint_is_401(callers: Callers, who: str) -> None:
+    w = callers
     headers = {"Authorization": "Token abc"} if who == "malformed" else w.auth(who)
     calls: list[tuple[str, str, Any]] = [
         ("GET", "/api/methods", None),
@@ -175,100 +134,16 @@ def test_without_a_valid_token_every_endpoint_is_401(world: World, who: str) -> 
     assert snapshot(w.engine) == before
 
 
-def test_an_inactive_user_is_refused(world: World) -> None:
-    with Session(world.engine) as s, s.begin():
+def test_an_inactive_user_is_refused(callers: Callers) -> None:
+    with Session(callers.engine) as s, s.begin():
         user = user_by_name(s, "coordinator")
         assert user is not None
         user.active = False
-    is_error(world.client.get("/api/methods", headers=world.auth("coordinator")), 401)
+    is_error(callers.client.get("/api/methods", headers=callers.auth("coordinator")), 401)
 
 
-def test_added_member_sees_the_assessment_with_that_role(world: World) -> None:
-    w = world
-    path = f"/api/assessments/{w.mine}"
-    is_error(w.client.get(path, headers=w.auth("newcomer")), 404)
-    r = w.client.post(
-        f"{path}/members",
-        headers=w.auth("coordinator"),
-        json={"user": "newcomer", "role": "analyst"},
-    )
-    assert r.status_code == 201, r.text
-    assert w.client.get(path, headers=w.auth("newcomer")).json()["role"] == "analyst"
-    bad_role = w.client.post(
-        f"{path}/members", headers=w.auth("coordinator"), json={"user": "newcomer", "role": "boss"}
-    )
-    is_error(bad_role, 422)
-    assert bad_role.json()["field"] == "body.role"
-    nobody = w.client.post(
-        f"{path}/members", headers=w.auth("coordinator"), json={"user": "ghost", "role": "viewer"}
-    )
-    is_error(nobody, 422)
-    assert nobody.json()["field"] == "user"
-
-
-def test_an_invalid_assessment_is_422_and_nothing_is_stored(world: World) -> None:
-    w, headers = world, world.auth("coordinator")
-    before = snapshot(w.engine)
-    body = upload_body(UK)
-    body["scenarios"][0]["owner"] = "no-such-organisation"
-    r = w.client.post("/api/assessments", headers=headers, json=body)
-    is_error(r, 422)
-    assert r.json()["field"] == "scenarios[0].owner"
-    assert "no-such-organisation" in r.json()["error"]
-    assert r.json()["problems"]
-
-    no_title = upload_body(UK)
-    del no_title["title"]
-    r = w.client.post("/api/assessments", headers=headers, json=no_title)
-    is_error(r, 422)
-    assert r.json()["field"] == "title"
-
-    by_path = upload_body(UK)
-    by_path["method"] = "/etc/passwd.yaml"
-    r = w.client.post("/api/assessments", headers=headers, json=by_path)
-    is_error(r, 422)
-    assert r.json()["field"] == "method"
-
-    not_a_mapping = w.client.post("/api/assessments", headers=headers, json=[1, 2])
-    is_error(not_a_mapping, 422)
-    not_json = w.client.post(
-        "/api/assessments",
-        headers={**headers, "Content-Type": "application/json"},
-        content=b"{not json",
-    )
-    is_error(not_json, 422)
-    assert snapshot(w.engine) == before
-
-
-def test_results_equal_nsra_compute_json(world: World) -> None:
-    computed = CliRunner().invoke(cli_app, ["compute", "--format", "json", str(UK)])
-    assert computed.exit_code == 0, computed.output
-    expected = json.loads(computed.stdout)
-    expected["assessment"].pop("source")
-    r = world.client.get(f"/api/assessments/{world.mine}/results", headers=world.auth("viewer"))
-    assert r.status_code == 200
-    got = r.json()
-    assert got.pop("classification") == UK_LABEL
-    got["assessment"].pop("source")
-    assert got == expected
-
-
-def test_a_created_assessment_is_the_uploaded_file(world: World) -> None:
-    body = upload_body(BE)
-    r = world.client.post("/api/assessments", headers=world.auth("coordinator"), json=body)
-    assert r.status_code == 201, r.text
-    got = world.client.get(
-        f"/api/assessments/{r.json()['id']}", headers=world.auth("coordinator")
-    ).json()
-    assert got["assessment"]["classification"] == BE_LABEL
-    scenarios = world.client.get(
-        f"/api/assessments/{r.json()['id']}/scenarios", headers=world.auth("coordinator")
-    ).json()["scenarios"]
-    assert [s["id"] for s in scenarios] == [s["id"] for s in body["scenarios"]]
-
-
-def test_openapi_and_docs_are_served(world: World) -> None:
-    spec = world.client.get("/api/openapi.json")
+def test_openapi_and_docs_are_served(callers: Callers) -> None:
+    spec = callers.client.get("/api/openapi.json")
     assert spec.status_code == 200
     paths = spec.json()["paths"]
     for path in (
@@ -280,14 +155,14 @@ def test_openapi_and_docs_are_served(world: World) -> None:
         "/api/assessments/{assessment_id}/members",
     ):
         assert path in paths
-    docs = world.client.get("/api/docs")
+    docs = callers.client.get("/api/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
 
-def test_unknown_routes_and_methods_are_json_errors(world: World) -> None:
-    is_error(world.client.get("/api/nothing-here"), 404)
-    is_error(world.client.delete("/api/methods", headers=world.auth("admin")), 405)
-    is_error(world.client.get("/api/assessments/abc", headers=world.auth("admin")), 422)
+def test_unknown_routes_and_methods_are_json_errors(callers: Callers) -> None:
+    is_error(callers.client.get("/api/nothing-here"), 404)
+    is_error(callers.client.delete("/api/methods", headers=callers.auth("admin")), 405)
+    is_error(callers.client.get("/api/assessments/abc", headers=callers.auth("admin")), 422)
 
 
 # -- the commands ----------------------------------------------------------------------------------
@@ -344,22 +219,22 @@ def test_users_commands_and_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_an_internal_error_is_json_without_traceback(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    callers: Callers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_args: Any) -> Any:
         raise RuntimeError("boom in the engine")
 
     monkeypatch.setattr("nsra.server.api.views.compute", broken)
-    client = TestClient(create_app(world.engine), raise_server_exceptions=False)
-    r = client.get(f"/api/assessments/{world.mine}/results", headers=world.auth("admin"))
+    client = TestClient(create_app(callers.engine), raise_server_exceptions=False)
+    r = client.get(f"/api/assessments/{callers.mine}/results", headers=callers.auth("admin"))
     is_error(r, 500)
     assert "boom" not in r.text
 
 
-def test_a_label_outside_ascii_is_percent_encoded_in_the_header(world: World) -> None:
+def test_a_label_outside_ascii_is_percent_encoded_in_the_header(callers: Callers) -> None:
     body = upload_body(UK)
     body["classification"] = "ДСП / Ü"
-    r = world.client.post("/api/assessments", headers=world.auth("admin"), json=body)
+    r = callers.client.post("/api/assessments", headers=callers.auth("admin"), json=body)
     assert r.status_code == 201, r.text
     assert r.json()["classification"] == "ДСП / Ü"
     assert r.headers["X-Classification"] == quote("ДСП / Ü", safe=" /")
@@ -386,13 +261,13 @@ def test_a_label_outside_ascii_is_percent_encoded_in_the_header(world: World) ->
     ],
 )
 def test_a_nul_character_is_refused_the_same_on_both_engines(
-    world: World, method: str, path: str, kw: dict[str, Any]
+    callers: Callers, method: str, path: str, kw: dict[str, Any]
 ) -> None:
     """PostgreSQL cannot store or compare text with NUL; the server refuses it everywhere."""
-    before = snapshot(world.engine)
+    before = snapshot(callers.engine)
     kw = dict(kw)  # the parameters are shared by the SQLite and PostgreSQL runs
-    headers = {**world.auth("admin"), **kw.pop("headers", {})}
-    r = world.client.request(method, path.format(a=world.mine), headers=headers, **kw)
+    headers = {**callers.auth("admin"), **kw.pop("headers", {})}
+    r = callers.client.request(method, path.format(a=callers.mine), headers=headers, **kw)
     is_error(r, 422)
     assert "NUL" in r.json()["error"]
-    assert snapshot(world.engine) == before
+    assert snapshot(callers.engine) == before

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -22,21 +22,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from helpers import EXAMPLES_DIR
-from nsra.server.api import auth, create_app
+from nsra.server.api import auth
 from nsra.server.db import access as db_access
-from nsra.server.db import import_file
-from nsra.server.db.access import (
-    LoginAttemptRow,
-    MembershipRow,
-    SessionRow,
-    add_user,
-    new_token,
-    user_by_name,
-)
+from nsra.server.db.access import LoginAttemptRow, MembershipRow, SessionRow, user_by_name
 from nsra.server.db.models import Base
+from tests.server import common
+from tests.server.common import UK, MakeWorld, User, is_error
 
-UK = EXAMPLES_DIR / "uk-nsra.yaml"
 PASSWORDS = {"carol": "carol-Secret-1", "vera": "vera-Secret-2", "idle": "idle-Secret-3"}
 T0 = dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -53,40 +45,37 @@ class Clock:
 
 
 @dataclass
-class World:
-    engine: Engine
-    app: Any
-    client: TestClient
-    assessment: int
-    token: str  # carol's API token
-    clock: Clock
+class World(common.World):
+    clock: Clock = field(default_factory=Clock)
+
+    @property
+    def assessment(self) -> int:
+        return self.ids["uk"]
+
+    @property
+    def token(self) -> str:  # carol's API token
+        return self.tokens["carol"]
 
     def other_client(self, host: str) -> TestClient:
         return TestClient(self.app, client=(host, 40000))
 
 
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+USERS = {
+    "carol": User("coordinator", {"uk": "coordinator"}, PASSWORDS["carol"]),
+    "vera": User("viewer", {"uk": "viewer"}, PASSWORDS["vera"]),
+    "idle": User("viewer", password=PASSWORDS["idle"], active=False),
+    "newcomer": User("viewer"),
+}
 
 
 @pytest.fixture
-def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    clock = Clock()
-    monkeypatch.setattr(db_access, "_hasher", CHEAP)
+def world(make_world: MakeWorld, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    monkeypatch.setattr(db_access, "_hasher", CHEAP)  # before the passwords are hashed
     db_access._dummy_hash.cache_clear()
-    monkeypatch.setattr(auth, "now", clock)
-    assessment = import_file(engine, str(UK))
-    with Session(engine) as s, s.begin():
-        carol = add_user(s, "carol", "coordinator", PASSWORDS["carol"])
-        vera = add_user(s, "vera", "viewer", PASSWORDS["vera"])
-        idle = add_user(s, "idle", "viewer", PASSWORDS["idle"])
-        idle.active = False
-        add_user(s, "newcomer", "viewer", None)
-        s.add(MembershipRow(user_id=carol.id, assessment_id=assessment, role="coordinator"))
-        s.add(MembershipRow(user_id=vera.id, assessment_id=assessment, role="viewer"))
-        token = new_token(s, carol)
-    app = create_app(engine)
-    with TestClient(app) as client:
-        yield World(engine, app, client, assessment, token, clock)
+    w = make_world({"uk": UK}, USERS, World)
+    monkeypatch.setattr(auth, "now", w.clock)
+    yield w
     db_access._dummy_hash.cache_clear()
 
 
@@ -94,15 +83,6 @@ def sign_in(client: TestClient, user: str, password: str | None = None) -> Any:
     return client.post(
         "/api/session", json={"user": user, "password": password or PASSWORDS.get(user, "x")}
     )
-
-
-def is_error(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body: dict[str, Any] = response.json()
-    assert isinstance(body["error"], str) and body["error"]
-    assert "field" in body
-    return body
 
 
 def members(engine: Engine, assessment: int) -> set[tuple[int, str]]:

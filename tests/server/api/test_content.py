@@ -9,40 +9,32 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from helpers import EXAMPLES_DIR
 from nsra.io.validate import parse_assessment
-from nsra.server.api import create_app
-from nsra.server.db import assessment_data, audit, import_file
-from nsra.server.db.access import MembershipRow, add_user, new_token
+from nsra.server.db import assessment_data, audit
 from nsra.server.db.methods import method_of
 from nsra.server.db.models import AssessmentRow
+from tests.server import common
+from tests.server.common import BE, NL, MakeWorld, User
 
-NL = EXAMPLES_DIR / "nl-integrated.yaml"
-BE = EXAMPLES_DIR / "be-bnra.yaml"
 WAR, GAS, SEA = "armed-conflict-nato-eastern-border", "gas-supply-disruption", "pandemic"
 
 
 @dataclass
-class Api:
-    client: TestClient
-    engine: Engine
-    nl: int
-    be: int
-    tokens: dict[str, str]
+class Api(common.World):
+    @property
+    def nl(self) -> int:
+        return self.ids["nl"]
 
-    def call(self, who: str, method: str, path: str, **kw: Any) -> Any:
-        return self.client.request(
-            method, path, headers={"Authorization": f"Bearer {self.tokens[who]}"}, **kw
-        )
+    @property
+    def be(self) -> int:
+        return self.ids["be"]
 
     def ok(self, who: str, method: str, path: str, **kw: Any) -> Any:
         r = self.call(who, method, path, **kw)
@@ -54,22 +46,17 @@ class Api:
             return assessment_data(s, self.nl if aid is None else aid)
 
 
+BOTH = ("nl", "be")
+USERS = {
+    "coord": User("coordinator", dict.fromkeys(BOTH, "coordinator")),
+    "ana": User("analyst", dict.fromkeys(BOTH, "analyst")),
+    "vera": User("viewer", dict.fromkeys(BOTH, "viewer")),
+}
+
+
 @pytest.fixture
-def api(engine: Engine) -> Iterator[Api]:
-    nl, be = import_file(engine, str(NL)), import_file(engine, str(BE))
-    tokens: dict[str, str] = {}
-    with Session(engine) as s, s.begin():
-        for name, role, member in (
-            ("coord", "coordinator", "coordinator"),
-            ("ana", "analyst", "analyst"),
-            ("vera", "viewer", "viewer"),
-        ):
-            user = add_user(s, name, role, None)
-            tokens[name] = new_token(s, user)
-            for aid in (nl, be):
-                s.add(MembershipRow(user_id=user.id, assessment_id=aid, role=member))
-    with TestClient(create_app(engine)) as client:
-        yield Api(client, engine, nl, be, tokens)
+def api(make_world: MakeWorld) -> Api:
+    return make_world({"nl": NL, "be": BE}, USERS, Api)
 
 
 def _valid(api: Api, aid: int) -> None:

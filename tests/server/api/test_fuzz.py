@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -64,6 +63,7 @@ from helpers import EXAMPLES
 from nsra.io.methods import load_method
 from nsra.server.db import upgrade
 from nsra.server.demo import DEMO_ANALYST, DEMO_FILE, DEMO_USERS, _fill, demo_database
+from tests.server.common import free_port
 
 MAX_EXAMPLES = int(os.environ.get("NSRA_FUZZ_EXAMPLES", "25"))
 SECONDS_PER_RUN = float(os.environ.get("NSRA_FUZZ_SECONDS", "15"))
@@ -85,20 +85,12 @@ class Server:
     log: Path
 
 
-def _free_port() -> int:
-    """A port free on loopback now (the server may lose it to another process: retried)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _start(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """``nsra serve`` on ``url`` at a free loopback port, once it answers its OpenAPI URL."""
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("NSRA_DEBUG", None)
     for _attempt in range(3):
-        port = _free_port()
+        port = free_port()  # the server may lose it to another process: retried
         base = f"http://127.0.0.1:{port}"
         args = ["serve", "--url", url, "--host", "127.0.0.1", "--port", str(port)]
         with log.open("ab") as out:

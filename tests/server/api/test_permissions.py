@@ -14,24 +14,22 @@ assessment does not exist (404), whatever the endpoint; without a valid token ev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from helpers import EXAMPLES_DIR
 from nsra.server.api import create_app
-from nsra.server.db import assessment_data, import_file
+from nsra.server.db import assessment_data
 from nsra.server.db import versions as vs
 from nsra.server.db import workflow as wf
-from nsra.server.db.access import MembershipRow, add_user, new_token
+from nsra.server.db.models import AssessmentRow
+from tests.server import common
+from tests.server.common import BE, NL, MakeWorld, User
 
-NL = EXAMPLES_DIR / "nl-integrated.yaml"
-BE = EXAMPLES_DIR / "be-bnra.yaml"
 ANALYST = "nctv-analyst"
 OWN = "right-wing-lone-actor"  # assigned to ANALYST (estimates in the file), no consensus
 OTHER_SC = "heat-wave-drought"  # not assigned to ANALYST
@@ -39,47 +37,42 @@ ROLES = ("admin", "coordinator", "analyst", "viewer", "outsider")
 
 
 @dataclass
-class World:
-    client: TestClient
-    mine: int
-    other: int
-    tokens: dict[str, str]
+class World(common.World):
     versions: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def mine(self) -> int:
+        return self.ids["mine"]
+
+    @property
+    def other(self) -> int:
+        return self.ids["other"]
+
     def headers(self, who: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
+        return self.auth(ANALYST if who == "analyst" else who)
 
 
-def _world(engine: Engine) -> Iterator[World]:
-    mine, other = import_file(engine, str(NL)), import_file(engine, str(BE))
-    tokens: dict[str, str] = {}
-    with Session(engine) as s, s.begin():
-        for name, role, on in (
-            ("admin", "admin", None),
-            ("coordinator", "coordinator", mine),
-            (ANALYST, "analyst", mine),  # the user whose name is the analyst's id: linked
-            ("viewer", "viewer", mine),
-            ("outsider", "coordinator", other),
-        ):
-            user = add_user(s, name, role, None)
-            tokens["analyst" if name == ANALYST else name] = new_token(s, user)
-            if on is not None:
-                member_role = "coordinator" if role == "coordinator" else role
-                s.add(MembershipRow(user_id=user.id, assessment_id=on, role=member_role))
+USERS = {
+    "admin": User("admin"),
+    "coordinator": User("coordinator", {"mine": "coordinator"}),
+    ANALYST: User("analyst", {"mine": "analyst"}),  # the user named as the analyst: linked
+    "viewer": User("viewer", {"mine": "viewer"}),
+    "outsider": User("coordinator", {"other": "coordinator"}),
+}
+
+
+@pytest.fixture
+def world(make_world: MakeWorld) -> World:
+    w = make_world({"mine": NL, "other": BE}, USERS, World)
+    with Session(w.engine) as s, s.begin():
         # round 1 closed, round 2 open: the Delphi endpoints have something to act on
-        row = s.get(wf.AssessmentRow, mine)
+        row = s.get(AssessmentRow, w.mine)
         assert row is not None
         vs.publish(s, row, "admin", "fixture", None, 1)  # version 1, for every member to read
         r1 = wf.open_round(s, row, "admin", None)
         wf.close_round(s, r1, "admin", {})
         wf.open_round(s, row, "admin", None)
-    with TestClient(create_app(engine)) as client:
-        yield World(client, mine, other, tokens)
-
-
-@pytest.fixture
-def world(engine: Engine) -> Iterator[World]:
-    yield from _world(engine)
+    return w
 
 
 # -- expectations ----------------------------------------------------------------------------
@@ -349,8 +342,7 @@ def test_another_assessments_ids_are_404_on_every_endpoint(world: World, who: st
 
 
 def assessment_data_of(w: World) -> Any:
-    engine = w.client.app.state.engine  # type: ignore[attr-defined]
-    with Session(engine) as s:
+    with Session(w.engine) as s:
         return assessment_data(s, w.other)
 
 

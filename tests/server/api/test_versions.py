@@ -8,54 +8,56 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from helpers import EXAMPLES, EXAMPLES_DIR
+from helpers import EXAMPLES
 from nsra.model.assessment import Cascade
-from nsra.server.api import create_app
 from nsra.server.db import audit, import_file
 from nsra.server.db import versions as vs
-from nsra.server.db.access import MembershipRow, add_user, new_token
 from nsra.server.db.importing import fill_cascade
 from nsra.server.db.models import AssessmentRow, CascadeRow, MethodRow, ScenarioRow
+from tests.server import common
+from tests.server.common import (
+    BE,
+    NL,
+    UK,
+    UK_LABEL,
+    MakeWorld,
+    User,
+    is_classified,
+    is_error,
+)
 
-UK = EXAMPLES_DIR / "uk-nsra.yaml"
-BE = EXAMPLES_DIR / "be-bnra.yaml"
-NL = EXAMPLES_DIR / "nl-integrated.yaml"
-UK_LABEL = "OFFICIAL (illustrative example)"
 TERROR = "terrorist-attack-crowded-places"  # UK example; co-analyst gave estimates
 
-# caller -> (global role, role in the UK assessment or None); "outsider" coordinates the BE one
-USERS: dict[str, tuple[str, str | None]] = {
-    "admin": ("admin", None),
-    "coordinator": ("coordinator", "coordinator"),
-    "analyst": ("analyst", "analyst"),
-    "viewer": ("viewer", "viewer"),
-    "outsider": ("coordinator", None),
+# caller -> global role and roles in the assessments; "outsider" coordinates the BE one
+USERS = {
+    "admin": User("admin"),
+    "coordinator": User("coordinator", {"uk": "coordinator"}),
+    "analyst": User("analyst", {"uk": "analyst"}),
+    "viewer": User("viewer", {"uk": "viewer"}),
+    "outsider": User("coordinator", {"be": "coordinator"}),
 }
 
 
 @dataclass
-class World:
-    client: TestClient
-    engine: Engine
-    uk: int
-    be: int
-    tokens: dict[str, str]
+class World(common.World):
+    @property
+    def uk(self) -> int:
+        return self.ids["uk"]
 
-    def auth(self, who: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
+    @property
+    def be(self) -> int:
+        return self.ids["be"]
 
     def base(self, assessment: int | None = None) -> str:
         return f"/api/assessments/{self.uk if assessment is None else assessment}/versions"
@@ -73,30 +75,8 @@ class World:
 
 
 @pytest.fixture
-def world(engine: Engine) -> Iterator[World]:
-    uk, be = import_file(engine, str(UK)), import_file(engine, str(BE))
-    tokens: dict[str, str] = {}
-    with Session(engine) as s, s.begin():
-        for name, (role, member) in USERS.items():
-            user = add_user(s, name, role, None)
-            tokens[name] = new_token(s, user)
-            if member is not None:
-                s.add(MembershipRow(user_id=user.id, assessment_id=uk, role=member))
-            if name == "outsider":
-                s.add(MembershipRow(user_id=user.id, assessment_id=be, role="coordinator"))
-    with TestClient(create_app(engine)) as client:
-        yield World(client, engine, uk, be, tokens)
-
-
-def is_error(response: Any, status: int) -> None:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert isinstance(body["error"], str) and body["error"] and "field" in body
-
-
-def is_classified(response: Any, label: str = UK_LABEL) -> None:
-    assert response.headers["X-Classification"] == label
-    assert response.json()["classification"] == label
+def world(make_world: MakeWorld) -> World:
+    return make_world({"uk": UK, "be": BE}, USERS, World)
 
 
 def put_estimate(w: World, who: str, scenario: str, analyst: str, slot: str, value: Any) -> Any:

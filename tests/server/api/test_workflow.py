@@ -9,18 +9,15 @@ move closer; the rounds compare; the coordinator records the consensus with its 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from nsra.server.api import create_app
 from nsra.server.db import audit
-from nsra.server.db.access import add_user, new_token
+from tests.server import common
+from tests.server.common import MakeWorld, User
 
 LABEL = "RESTRICTED (test)"
 HEAT, FLOOD = "heatwave", "flooding"
@@ -46,17 +43,12 @@ BASE = {
 
 
 @dataclass
-class Desk:
-    client: TestClient
-    engine: Engine
-    tokens: dict[str, str]
+class Desk(common.World):
     aid: int = 0
 
     def call(self, who: str, method: str, path: str, **kw: Any) -> Any:
         url = f"/api/assessments/{self.aid}{path}" if not path.startswith("/api") else path
-        return self.client.request(
-            method, url, headers={"Authorization": f"Bearer {self.tokens[who]}"}, **kw
-        )
+        return super().call(who, method, url, **kw)
 
     def ok(self, who: str, method: str, path: str, status: int = 200, **kw: Any) -> Any:
         r = self.call(who, method, path, **kw)
@@ -70,21 +62,19 @@ class Desk:
         return self.call(who, "PUT", path, json={"estimate": value, "version": version})
 
 
+USERS = {
+    "coord": User("coordinator"),
+    "ana": User("analyst"),
+    "bob": User("analyst"),
+    "vera": User("viewer"),
+}
+
+
 @pytest.fixture
-def desk(engine: Engine) -> Iterator[Desk]:
-    tokens: dict[str, str] = {}
-    with Session(engine) as s, s.begin():
-        for name, role in (
-            ("coord", "coordinator"),
-            ("ana", "analyst"),
-            ("bob", "analyst"),
-            ("vera", "viewer"),
-        ):
-            tokens[name] = new_token(s, add_user(s, name, role, None))
-    with TestClient(create_app(engine)) as client:
-        d = Desk(client, engine, tokens)
-        d.aid = d.ok("coord", "POST", "/api/assessments", 201, json=BASE)["id"]
-        yield d
+def desk(make_world: MakeWorld) -> Desk:
+    d = make_world({}, USERS, Desk)
+    d.aid = d.ok("coord", "POST", "/api/assessments", 201, json=BASE)["id"]
+    return d
 
 
 def _invite(d: Desk) -> None:

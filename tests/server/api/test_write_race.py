@@ -19,52 +19,47 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from helpers import NL_BASE
-from nsra.server.api import create_app, deps, estimates
-from nsra.server.db import audit, import_file
-from nsra.server.db.access import add_user, new_token
+from nsra.server.api import estimates, transaction
+from nsra.server.db import audit
+from tests.server.common import MakeWorld, User
 
 SCENARIO, ANALYST, SLOT = "flood", "a1", "likelihood"  # NL_BASE: a1 estimated C
 
 
 @pytest.mark.parametrize("value", ["C", "B"])  # C: the value the first write had loaded
 def test_a_write_overtaken_by_another_is_refused(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+    make_world: MakeWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
     source = tmp_path / "nl.yaml"
     source.write_text(NL_BASE, encoding="utf-8")
-    a = import_file(engine, str(source))
-    with Session(engine) as s, s.begin():
-        token = new_token(s, add_user(s, "root", "admin", None))
+    w = make_world({"nl": source}, {"root": User("admin")})
+    engine, client, a = w.engine, w.client, w.ids["nl"]
     path = f"/api/assessments/{a}/scenarios/{SCENARIO}/estimates/{ANALYST}/{SLOT}"
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = w.auth("root")
 
     if engine.dialect.name == "sqlite":
-        monkeypatch.setattr(deps, "ATTEMPTS", 1)  # the other write waits once (5 s), not 8 times
-    with TestClient(create_app(engine)) as client:
-        version = client.get(path, headers=headers).json()["version"]
-        check = estimates.estimate_problem
-        overtaken: list[int] = []
+        # the other write waits once (5 s), not 8 times
+        monkeypatch.setattr(transaction, "ATTEMPTS", 1)
+    version = client.get(path, headers=headers).json()["version"]
+    check = estimates.estimate_problem
+    overtaken: list[int] = []
 
-        def meanwhile(*args: Any) -> Any:
-            """Runs in the first write after it loaded the estimate: the other write, first
-            (once: the other write runs this too, and the first may be retried)."""
-            if not overtaken:
-                overtaken.append(0)
-                other = client.put(
-                    path, json={"estimate": "D", "version": version}, headers=headers
-                )
-                overtaken[0] = other.status_code
-            return check(*args)
+    def meanwhile(*args: Any) -> Any:
+        """Runs in the first write after it loaded the estimate: the other write, first
+        (once: the other write runs this too, and the first may be retried)."""
+        if not overtaken:
+            overtaken.append(0)
+            other = client.put(path, json={"estimate": "D", "version": version}, headers=headers)
+            overtaken[0] = other.status_code
+        return check(*args)
 
-        monkeypatch.setattr(estimates, "estimate_problem", meanwhile)
-        first = client.put(path, json={"estimate": value, "version": version}, headers=headers)
-        monkeypatch.setattr(estimates, "estimate_problem", check)
-        stored = client.get(path, headers=headers).json()["estimate"]
+    monkeypatch.setattr(estimates, "estimate_problem", meanwhile)
+    first = client.put(path, json={"estimate": value, "version": version}, headers=headers)
+    monkeypatch.setattr(estimates, "estimate_problem", check)
+    stored = client.get(path, headers=headers).json()["estimate"]
 
     with Session(engine) as s:
         key = f"{SCENARIO}/{ANALYST}//{SLOT}"

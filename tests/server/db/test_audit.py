@@ -6,47 +6,44 @@ Every test that takes the ``engine`` fixture runs on SQLite and on PostgreSQL, a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from nsra.cli import app as cli_app
 from nsra.io.problems import InputError
 from nsra.io.validate import parse_assessment
-from nsra.server.api import create_app
-from nsra.server.db import audit, import_file
-from nsra.server.db.access import MembershipRow, add_user, new_token
-from tests.server.common import BE, UK, UK_LABEL, is_error, snapshot, upload_body
+from nsra.server.db import audit
+from nsra.server.db.models import Row
+from tests.server import common
+from tests.server.common import BE, UK, UK_LABEL, MakeWorld, User, is_error, snapshot, upload_body
 
 TERROR = "terrorist-attack-crowded-places"  # UK example, malicious; co-analyst gave estimates
 
 
-# user -> (global role, role in the UK assessment or None); "co-analyst" is also the analyst id
-USERS: dict[str, tuple[str, str | None]] = {
-    "admin": ("admin", None),
-    "coordinator": ("coordinator", "coordinator"),
-    "co-analyst": ("analyst", "analyst"),
-    "viewer": ("viewer", "viewer"),
-    "outsider": ("coordinator", None),
+# user -> global role and roles in the assessments; "co-analyst" is also the analyst id
+USERS = {
+    "admin": User("admin"),
+    "coordinator": User("coordinator", {"uk": "coordinator"}),
+    "co-analyst": User("analyst", {"uk": "analyst"}),
+    "viewer": User("viewer", {"uk": "viewer"}),
+    "outsider": User("coordinator"),
 }
 
 
 @dataclass
-class World:
-    client: TestClient
-    engine: Engine
-    uk: int
-    be: int
-    tokens: dict[str, str]
+class World(common.World):
+    @property
+    def uk(self) -> int:
+        return self.ids["uk"]
 
-    def auth(self, who: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
+    @property
+    def be(self) -> int:
+        return self.ids["be"]
 
     def path(self, scenario: str, analyst: str, slot: str, assessment: int | None = None) -> str:
         a = self.uk if assessment is None else assessment
@@ -60,17 +57,8 @@ class World:
 
 
 @pytest.fixture
-def world(engine: Engine) -> Iterator[World]:
-    uk, be = import_file(engine, str(UK)), import_file(engine, str(BE))
-    tokens: dict[str, str] = {}
-    with Session(engine) as s, s.begin():
-        for name, (role, member) in USERS.items():
-            user = add_user(s, name, role, None)
-            tokens[name] = new_token(s, user)
-            if member is not None:
-                s.add(MembershipRow(user_id=user.id, assessment_id=uk, role=member))
-    with TestClient(create_app(engine)) as client:
-        yield World(client, engine, uk, be, tokens)
+def world(make_world: MakeWorld) -> World:
+    return make_world({"uk": UK, "be": BE}, USERS, World)
 
 
 def audit_rows(engine: Engine) -> list[audit.AuditEntryRow]:
@@ -318,3 +306,92 @@ def test_audit_queries_per_scenario_and_per_user(world: World) -> None:
     is_error(w.get("viewer", base), 403)
     is_error(w.get("outsider", base), 404)
     is_error(w.get("coordinator", f"/api/assessments/{w.be}/audit"), 404)
+
+
+# -- forging an entry: what the hash must cover ----------------------------------------------------
+
+# the columns the hash leaves out on purpose (see nsra.server.db.audit): those every table has,
+# and the hash itself; every other column of an entry must be covered by its hash
+BOOKKEEPING = {*Row.__annotations__, "hash"}
+CONTENT = [c.name for c in audit.AuditEntryRow.__table__.columns if c.name not in BOOKKEEPING]
+
+
+def _five_entries(w: World) -> None:
+    """Entries 1 and 2: the imports; 3, 4, 5: co-analyst's economic estimate (was "2")."""
+    slot = w.path(TERROR, "co-analyst", "economic")
+    for version in (1, 2, 3):
+        r = w.put("co-analyst", slot, {"estimate": str(version + 2), "version": version})
+        assert r.status_code == 200, r.text
+    assert audit.verify(w.engine) == [] and audit.count(w.engine) == 5
+
+
+def _entry(s: Session, seq: int) -> audit.AuditEntryRow:
+    return s.scalars(select(audit.AuditEntryRow).where(audit.AuditEntryRow.seq == seq)).one()
+
+
+def _rehash(row: audit.AuditEntryRow) -> str:
+    """The entry's hash as an attacker computes it: with the code's own hash function (the code
+    is public), over the entry's columns as they are now."""
+    return audit.entry_hash({c: getattr(row, c) for c in CONTENT})
+
+
+def test_the_hash_covers_every_column_of_an_entry_but_the_bookkeeping() -> None:
+    assert set(CONTENT) >= {"seq", "prev_hash", "user_name", "action", "old_value", "new_value"}
+    assert set(CONTENT) == set(audit.HASHED)
+
+
+def test_a_forged_middle_entry_with_the_next_link_patched_is_found(world: World) -> None:
+    """Entry 4 rewritten (value, author, rationale) and rehashed, entry 5's link to it patched:
+    entry 5's own hash covers its prev_hash, so the patch shows there."""
+    w = world
+    _five_entries(w)
+    kept = audit.head(w.engine)  # kept outside the database
+    with Session(w.engine) as s, s.begin():
+        forged = _entry(s, 4)
+        forged.new_value, forged.user_name, forged.rationale = '"1"', "coordinator", "workshop"
+        forged.hash = _rehash(forged)
+        _entry(s, 5).prev_hash = forged.hash
+    problems = audit.verify(w.engine)
+    assert [(p.seq, "edited" in p.reason) for p in problems] == [(5, True)], problems
+    done = CliRunner().invoke(
+        cli_app, ["audit", "verify", "--url", w.engine.url.render_as_string(hide_password=False)]
+    )
+    assert done.exit_code == 1 and "entry 5:" in done.output
+
+    # going on to the end (entry 5 rehashed, the head patched) leaves the chain consistent in
+    # itself; the newest hash kept outside the database then finds the rewrite
+    with Session(w.engine) as s, s.begin():
+        last = _entry(s, 5)
+        last.hash = _rehash(last)
+        head = s.get(audit.AuditHeadRow, 1)
+        assert head is not None
+        head.hash = last.hash
+    problems = audit.verify(w.engine, expect=kept)
+    assert [(p.seq, "rewritten" in p.reason) for p in problems] == [(5, True)], problems
+
+
+def test_changing_any_column_of_an_entry_alone_breaks_its_hash(world: World) -> None:
+    """Each column in turn, on entry 4 alone (nothing else adjusted): verify must find that
+    entry's content no longer matches its hash, whatever else it finds (a gap, a bad link)."""
+    w = world
+    _five_entries(w)
+    uncovered: list[str] = []
+    for column in CONTENT:
+        with Session(w.engine) as s, s.begin():
+            row = _entry(s, 4)
+            old = getattr(row, column)
+            if isinstance(old, int):
+                new: Any = old + 100
+            elif old is None:
+                new = "forged"
+            else:  # the same length (prev_hash, at), another last character
+                new = old[:-1] + ("0" if old[-1] != "0" else "1")
+            setattr(row, column, new)
+            seq = row.seq
+        edited = [p for p in audit.verify(w.engine) if p.seq == seq and "edited" in p.reason]
+        if not edited:
+            uncovered.append(column)
+        with Session(w.engine) as s, s.begin():
+            setattr(_entry(s, seq), column, old)
+        assert audit.verify(w.engine) == [], column
+    assert uncovered == [], "changed alone without breaking the entry's hash"

@@ -43,7 +43,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -65,7 +64,7 @@ from helpers import EXAMPLES, ROOT
 from nsra.io.safeyaml import load
 from nsra.server.db import assessment_data, audit, import_file, make_engine
 from nsra.server.db.models import AssessmentRow, Base
-from tests.server.common import snapshot
+from tests.server.common import free_port, snapshot
 
 SCENARIOS = 200
 HEAD = "audit_head"  # its one row changes with every audit entry (checked by audit.verify)
@@ -153,13 +152,6 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(10)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def request(
     port: int, method: str, path: str, token: str, body: bytes | None = None
 ) -> tuple[int, Any]:
@@ -182,7 +174,7 @@ class Server:
 @contextmanager
 def serving(url: str, token: str, log: Path) -> Iterator[Server]:
     """``nsra serve`` on a free loopback port, answering (stopped at the end if still alive)."""
-    port = _free_port()
+    port = free_port()
     proc = start(["serve", "--host", "127.0.0.1", "--port", str(port), "--url", url], log)
     try:
         deadline = time.monotonic() + 60

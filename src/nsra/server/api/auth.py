@@ -70,9 +70,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from nsra.io.jsondoc import Json
 from nsra.server.api.access import bearer_user
-from nsra.server.api.deps import SessionDep, engine_of, write
 from nsra.server.api.errors import ApiError
+from nsra.server.api.transaction import SessionDep, engine_of, write
 from nsra.server.db.access import (
     NAME_LENGTH,
     SESSION_LIFETIME,
@@ -98,7 +99,6 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPE = "application/x-www-form-urlencoded"
 PASSWORD_LENGTH = 1024  # longer inputs are refused before hashing (argon2 cost per byte)
 WRONG = "wrong user name or password"
-Json = dict[str, Any]
 
 
 def now() -> dt.datetime:

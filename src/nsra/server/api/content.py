@@ -29,11 +29,13 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nsra.io.jsondoc import Json
 from nsra.io.problems import InputError
 from nsra.io.validate import Loaded, parse_assessment
 from nsra.server.api.access import assessment_for
-from nsra.server.api.deps import AssessmentId, SessionDep, UserDep, classified, write_answer
+from nsra.server.api.deps import AssessmentId, UserDep, classified, write_answer
 from nsra.server.api.errors import ApiError
+from nsra.server.api.transaction import SessionDep
 from nsra.server.db import audit
 from nsra.server.db import workflow as wf
 from nsra.server.db.access import UserRow
@@ -71,7 +73,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-Json = dict[str, Any]
 Version = Annotated[int | None, Query(description="The version last read (null: none).")]
 Level = Annotated[str | None, Query(description="The intensity level, for methods with levels.")]
 
@@ -80,7 +81,7 @@ class ItemWrite(BaseModel):
     """An item as written in the assessment file, why it changes, and the version last read
     (``null`` to create)."""
 
-    item: dict[str, Any]
+    item: Json
     rationale: str | None = None
     version: int | None = None
 
@@ -233,7 +234,7 @@ MEASURES = Keyed(
     lambda r, m, k: fill_measure(r, m, k.orgs, k.strategies, k.scenarios),
 )
 # The scenario's own fields; its estimates and consensus have their own endpoints, and the
-# list of scenarios with them is GET .../scenarios (app.py).
+# list of scenarios with them is GET .../scenarios (assessments.py).
 SCENARIOS = Keyed(
     "scenarios",
     "scenario",

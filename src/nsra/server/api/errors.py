@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nsra.io.jsondoc import Json
 from nsra.io.problems import InputError, format_path
 from nsra.server.db.workflow import WorkflowError
 
@@ -31,7 +32,7 @@ class ApiError(Exception):
         message: str,
         field: str | None = None,
         headers: dict[str, str] | None = None,
-        extra: dict[str, Any] | None = None,
+        extra: Json | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -41,7 +42,7 @@ class ApiError(Exception):
         self.extra = extra or {}
 
 
-def error_body(message: str, field: str | None, **extra: Any) -> dict[str, Any]:
+def error_body(message: str, field: str | None, **extra: Any) -> Json:
     return {"error": message, "field": field, **extra}
 
 

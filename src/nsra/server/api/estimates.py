@@ -1,4 +1,5 @@
-"""Writing one estimate (one analyst, one scenario, one level, one slot) with optimistic locking.
+"""One estimate (one analyst, one scenario, one level, one slot): read it, and write it with
+optimistic locking (``GET`` and ``PUT`` :data:`ESTIMATE`).
 
 Decisions (read before changing):
 
@@ -22,16 +23,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nsra.io.estimates import Target, estimate_problem, targets
+from nsra.io.jsondoc import Json
 from nsra.io.problems import format_path
 from nsra.server.api.access import assessment_for
+from nsra.server.api.deps import AssessmentId, UserDep, classified, write_answer
 from nsra.server.api.errors import ApiError
+from nsra.server.api.transaction import SessionDep
 from nsra.server.db import audit, workflow
 from nsra.server.db.access import UserRow
 from nsra.server.db.methods import method_of
@@ -44,7 +49,9 @@ from nsra.server.db.models import (
 )
 from nsra.server.db.specs import SpecError, row_spec, to_spec
 
+router = APIRouter()
 LIKELIHOOD = "likelihood"
+ESTIMATE = "/api/assessments/{assessment_id}/scenarios/{scenario}/estimates/{analyst}/{slot}"
 
 
 class EstimateWrite(BaseModel):
@@ -138,7 +145,7 @@ def _slot(
     return _Slot(row, scenario, analyst, level, criterion, target, estimate, entry)
 
 
-def _answer(at: _Slot, slot: str) -> dict[str, Any]:
+def _answer(at: _Slot, slot: str) -> Json:
     return {
         "classification": at.assessment.classification,
         "scenario": at.scenario.key,
@@ -158,7 +165,7 @@ def read_estimate(
     analyst_key: str,
     slot: str,
     level: str | None,
-) -> dict[str, Any]:
+) -> Json:
     """The stored estimate of a slot and its version (both null when there is none)."""
     at = _slot(session, user, assessment_id, scenario_key, analyst_key, slot, level, write=False)
     return _answer(at, slot)
@@ -173,7 +180,7 @@ def write_estimate(
     slot: str,
     level: str | None,
     body: EstimateWrite,
-) -> dict[str, Any]:
+) -> Json:
     """Check, compare versions, write and record; the caller commits. Raises :class:`ApiError`."""
     at = _slot(session, user, assessment_id, scenario_key, analyst_key, slot, level, write=True)
     scenario, analyst, target, criterion = at.scenario, at.analyst, at.target, at.criterion
@@ -230,3 +237,43 @@ def write_estimate(
     )
     at.entry = entry
     return {**_answer(at, slot), "audit": recorded.seq}
+
+
+@router.get(ESTIMATE)
+def get_estimate(
+    assessment_id: AssessmentId,
+    scenario: str,
+    analyst: str,
+    slot: str,
+    s: SessionDep,
+    user: UserDep,
+    response: Response,
+    level: Annotated[str | None, Query()] = None,
+) -> Json:
+    """One stored estimate as written in the file, with the version to send back when
+    changing it (both null when there is none)."""
+    result = read_estimate(s, user, assessment_id, scenario, analyst, slot, level)
+    classified(response, result["classification"])
+    return result
+
+
+@router.put(ESTIMATE)
+def put_estimate(
+    assessment_id: AssessmentId,
+    scenario: str,
+    analyst: str,
+    slot: str,
+    body: EstimateWrite,
+    user: UserDep,
+    request: Request,
+    response: Response,
+    level: Annotated[str | None, Query()] = None,
+) -> Json:
+    """Write one estimate (``slot``: a criterion id or ``likelihood``; ``level`` for methods
+    with intensity levels) if ``version`` is the stored one (``null`` to create), else 409
+    with the current value; the change is recorded in the audit trail."""
+    return write_answer(
+        request,
+        response,
+        lambda w: write_estimate(w, user, assessment_id, scenario, analyst, slot, level, body),
+    )

@@ -17,32 +17,40 @@ The rules are those of :mod:`nsra.server.db.versions`. Decisions (read before ch
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from nsra.io.jsondoc import Json
+from nsra.model.text import DEFAULT_LANG
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import (
     DB_INT_MAX,
     AssessmentId,
+    CacheDep,
     Number,
-    SessionDep,
     UserDep,
     classified,
     write_answer,
 )
-from nsra.server.api.downloads import analysis_options, file_response, report_response
+from nsra.server.api.downloads import (
+    Format,
+    ReportLang,
+    analysis_options,
+    file_response,
+    report_response,
+)
 from nsra.server.api.errors import ApiError
+from nsra.server.api.transaction import SessionDep
 from nsra.server.api.views import View
 from nsra.server.db import versions as vs
 from nsra.server.db import workflow as wf
 from nsra.server.db.models import AssessmentRow
 
 router = APIRouter()
-Json = dict[str, Any]
 BASE = "/api/assessments/{assessment_id}/versions"
 
 
@@ -112,7 +120,7 @@ def compare_versions(
     assessment_id: AssessmentId,
     s: SessionDep,
     user: UserDep,
-    request: Request,
+    cache: CacheDep,
     response: Response,
     first: Annotated[int, Query(alias="from", ge=1, le=DB_INT_MAX)],
     second: Annotated[str, Query(alias="to", pattern=r"^([1-9][0-9]{0,8}|live)$")],
@@ -126,7 +134,7 @@ def compare_versions(
     labels = [old.classification]
     if second == "live":
         view = View(s, user, row, role)
-        _loaded, _results, new_results = request.app.state.results_cache.get(s, view)
+        _loaded, _results, new_results = cache.get(s, view)
         new_data = view.data(s)
         labels.append(row.classification)
         extra = view.note()
@@ -179,7 +187,7 @@ def version_report(
     number: Number,
     s: SessionDep,
     user: UserDep,
-    lang: Annotated[Literal["en", "nl"], Query()] = "en",
+    lang: ReportLang = DEFAULT_LANG,
     analysis: Annotated[bool, Query(description="Include the Monte Carlo analyses.")] = False,
     samples: Annotated[int, Query(ge=100, le=20_000)] = 2_000,
 ) -> HTMLResponse:
@@ -209,7 +217,7 @@ def export_version(
     number: Number,
     s: SessionDep,
     user: UserDep,
-    format: Annotated[Literal["yaml", "json"], Query()] = "yaml",
+    format: Annotated[Format, Query()] = "yaml",
 ) -> Response:
     """The frozen assessment file (its classification is in it, and in the header)."""
     row, _role = assessment_for(s, user, assessment_id)

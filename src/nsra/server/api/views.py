@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from nsra.engine.compute import Results, compute
 from nsra.io.contract import ResultsDoc
+from nsra.io.jsondoc import Json
 from nsra.io.results import results_document
 from nsra.io.validate import Loaded, parse_assessment
 from nsra.server.db import audit
@@ -22,8 +23,6 @@ from nsra.server.db.exporting import assessment_data
 from nsra.server.db.methods import method_of
 from nsra.server.db.models import AssessmentRow
 from nsra.server.db.workflow import hidden_scenarios, own_analysts, redact
-
-Json = dict[str, Any]
 
 
 class View:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from nsra.engine.compute import compute
+from nsra.io.jsondoc import Json
 from nsra.io.modelcheck import check
 from nsra.io.problems import InputError
 from nsra.io.results import results_document
@@ -29,14 +30,12 @@ from nsra.server.api.deps import (
     DB_INT_MAX,
     AssessmentId,
     Number,
-    SessionDep,
     UserDep,
     classified,
-    engine_of,
-    write,
     write_answer,
 )
 from nsra.server.api.errors import ApiError
+from nsra.server.api.transaction import SessionDep, engine_of, write
 from nsra.server.db import audit
 from nsra.server.db import workflow as wf
 from nsra.server.db.access import MembershipRow, UserRow, membership, user_by_name
@@ -45,7 +44,6 @@ from nsra.server.db.methods import method_of
 from nsra.server.db.models import AnalystRow, AssessmentRow, OrganisationRow
 
 router = APIRouter()
-Json = dict[str, Any]
 BASE = "/api/assessments/{assessment_id}"
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Engine, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from nsra.io.jsondoc import Json
 from nsra.server.db.models import KEY, Base, Row
 
 GENESIS = "0" * 64  # prev_hash of the first entry
@@ -83,12 +84,12 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_hash(fields: dict[str, Any]) -> str:
+def entry_hash(fields: Json) -> str:
     """SHA-256 (hex) of the canonical serialisation of the hashed fields (prev_hash included)."""
     return hashlib.sha256(canonical({k: fields[k] for k in HASHED}).encode("utf-8")).hexdigest()
 
 
-def _fields(row: AuditEntryRow) -> dict[str, Any]:
+def _fields(row: AuditEntryRow) -> Json:
     return {k: getattr(row, k) for k in HASHED}
 
 
@@ -120,7 +121,7 @@ def record(
         select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1)
     ).one()
     seq, prev_hash = head.seq, head.hash
-    fields: dict[str, Any] = {
+    fields: Json = {
         "seq": seq,
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
         "user_name": user,
@@ -242,7 +243,7 @@ def entries(
     return list(session.scalars(query.order_by(AuditEntryRow.seq)))
 
 
-def as_dict(row: AuditEntryRow) -> dict[str, Any]:
+def as_dict(row: AuditEntryRow) -> Json:
     """An entry for the API: the values decoded from their JSON text."""
     return {
         "seq": row.seq,

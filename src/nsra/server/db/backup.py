@@ -27,6 +27,7 @@ from typing import Any
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Date, DateTime, Engine, delete, func, select, text
 
+from nsra.io.jsondoc import Json
 from nsra.io.problems import InputError, Problem
 from nsra.server.db.audit import AuditHeadRow
 from nsra.server.db.engine import upgrade
@@ -41,9 +42,9 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _read_all(conn: Connection) -> dict[str, Any]:
+def _read_all(conn: Connection) -> Json:
     revision = MigrationContext.configure(conn).get_current_revision()
-    tables: dict[str, list[dict[str, Any]]] = {}
+    tables: dict[str, list[Json]] = {}
     for table in Base.metadata.sorted_tables:
         rows = conn.execute(table.select().order_by(*table.primary_key)).mappings()
         tables[table.name] = [{k: _encode(v) for k, v in row.items()} for row in rows]
@@ -72,7 +73,7 @@ def _transaction(engine: Engine, sqlite_begin: str) -> Iterator[Connection]:
         conn.exec_driver_sql("COMMIT")
 
 
-def backup_data(engine: Engine) -> dict[str, Any]:
+def backup_data(engine: Engine) -> Json:
     """Every row of every table, read in one transaction (one consistent state)."""
     with _transaction(engine, "BEGIN") as conn:
         return _read_all(conn)
@@ -92,7 +93,7 @@ def _decode(column_type: Any, value: Any) -> Any:
     return value
 
 
-def _check_document(doc: Any, source: str) -> dict[str, list[dict[str, Any]]]:
+def _check_document(doc: Any, source: str) -> dict[str, list[Json]]:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InputError([Problem(f"{source} is not an nsra backup (format {FORMAT})")])
     tables = doc.get("tables")

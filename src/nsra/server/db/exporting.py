@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, selectinload
 
+from nsra.io.jsondoc import Json
 from nsra.io.problems import InputError, Problem
 from nsra.server.db.models import (
     AnalystRow,
@@ -31,16 +32,16 @@ from nsra.server.db.models import (
 from nsra.server.db.specs import row_spec
 
 
-def _put(out: dict[str, Any], key: str, value: Any) -> None:
+def _put(out: Json, key: str, value: Any) -> None:
     """Write a field only when it has a value (the file leaves optional fields out)."""
     if value is not None and value != []:
         out[key] = value
 
 
-def _sources(rows: list[ScenarioSourceRow] | list[StrategySourceRow]) -> list[dict[str, Any]]:
+def _sources(rows: list[ScenarioSourceRow] | list[StrategySourceRow]) -> list[Json]:
     out = []
     for s in rows:
-        item: dict[str, Any] = {"ref": s.ref}
+        item: Json = {"ref": s.ref}
         _put(item, "title", s.title)
         _put(item, "url", s.url)
         _put(item, "date", s.date.isoformat() if s.date else None)
@@ -48,9 +49,9 @@ def _sources(rows: list[ScenarioSourceRow] | list[StrategySourceRow]) -> list[di
     return out
 
 
-def _judgement(row: EstimateRow | ConsensusRow, out: dict[str, Any]) -> dict[str, Any]:
+def _judgement(row: EstimateRow | ConsensusRow, out: Json) -> Json:
     _put(out, "level", row.level)
-    impact: dict[str, Any] = {}
+    impact: Json = {}
     for entry in row.entries:
         if entry.criterion is None:
             out["likelihood"] = row_spec(entry)
@@ -84,10 +85,10 @@ _EAGER = (
 )
 
 
-def scenario_item(sc: ScenarioRow, judgements: bool = True) -> dict[str, Any]:
+def scenario_item(sc: ScenarioRow, judgements: bool = True) -> Json:
     """A scenario as in the file; without its estimates and consensus when ``judgements`` is
     false (the API writes those through their own endpoints)."""
-    s: dict[str, Any] = {
+    s: Json = {
         "id": sc.key,
         "title": sc.title,
         "theme": sc.theme,
@@ -106,16 +107,16 @@ def scenario_item(sc: ScenarioRow, judgements: bool = True) -> dict[str, Any]:
     return s
 
 
-def consensus_item(c: ConsensusRow) -> dict[str, Any]:
+def consensus_item(c: ConsensusRow) -> Json:
     item = _judgement(c, {})
     _put(item, "date", c.date.isoformat() if c.date else None)
     return item
 
 
-def cascade_item(cz: CascadeRow) -> dict[str, Any]:
-    item: dict[str, Any] = {"cause": cz.cause.key, "effect": cz.effect.key}
+def cascade_item(cz: CascadeRow) -> Json:
+    item: Json = {"cause": cz.cause.key, "effect": cz.effect.key}
     if cz.by_levels:
-        levels: dict[str, dict[str, Any]] = {}
+        levels: dict[str, Json] = {}
         for e in cz.entries:
             assert e.cause_level is not None and e.effect_level is not None
             levels.setdefault(e.cause_level, {})[e.effect_level] = row_spec(e)
@@ -126,14 +127,14 @@ def cascade_item(cz: CascadeRow) -> dict[str, Any]:
     return item
 
 
-def strategy_item(st: StrategyRow) -> dict[str, Any]:
+def strategy_item(st: StrategyRow) -> Json:
     item = {"id": st.key, "title": st.title, "scope": st.scope, "owner": st.owner.key}
     _put(item, "description", st.description)
     _put(item, "sources", _sources(st.sources))
     return item
 
 
-def measure_item(m: MeasureRow) -> dict[str, Any]:
+def measure_item(m: MeasureRow) -> Json:
     item = {
         "id": m.key,
         "title": m.title,
@@ -146,12 +147,12 @@ def measure_item(m: MeasureRow) -> dict[str, Any]:
     return item
 
 
-def assessment_data(session: Session, assessment_id: int) -> dict[str, Any]:
+def assessment_data(session: Session, assessment_id: int) -> Json:
     """The plain data of an assessment file (mappings, lists, text, numbers)."""
     a = session.get(AssessmentRow, assessment_id, options=_EAGER)
     if a is None:
         raise InputError([Problem(f"there is no assessment {assessment_id} in the database")])
-    out: dict[str, Any] = {
+    out: Json = {
         "title": a.title,
         "method": a.method_ref,
         "date": a.date.isoformat(),
@@ -162,7 +163,7 @@ def assessment_data(session: Session, assessment_id: int) -> dict[str, Any]:
     out["organisations"] = [{"id": o.key, "name": o.name} for o in a.organisations]
     analysts = []
     for x in a.analysts:
-        item: dict[str, Any] = {"id": x.key}
+        item: Json = {"id": x.key}
         _put(item, "name", x.name)
         item["organisation"] = x.organisation.key
         analysts.append(item)
@@ -175,7 +176,7 @@ def assessment_data(session: Session, assessment_id: int) -> dict[str, Any]:
     return out
 
 
-def file_text(data: dict[str, Any], path: str) -> str:
+def file_text(data: Json, path: str) -> str:
     """JSON for a ``.json`` file, YAML otherwise."""
     if path.lower().endswith(".json"):
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

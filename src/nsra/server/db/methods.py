@@ -11,11 +11,11 @@ import functools
 import json
 import os
 from importlib import resources
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nsra.io.jsondoc import Json
 from nsra.io.methods import parse_method, shipped_method_ids
 from nsra.io.problems import InputError, Problem
 from nsra.io.safeyaml import load, read_text
@@ -23,7 +23,7 @@ from nsra.model.method import Method
 from nsra.server.db.models import MethodRow
 
 
-def _content(text: str, source: str) -> tuple[Method, dict[str, Any]]:
+def _content(text: str, source: str) -> tuple[Method, Json]:
     """The checked method and the file's content as plain JSON data."""
     method = parse_method(text, source)
     data = json.loads(json.dumps(load(text, source)))  # plain JSON types only

@@ -48,6 +48,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nsra.engine.compute import Results, compute
+from nsra.io.jsondoc import Json
 from nsra.io.methods import parse_method
 from nsra.io.results import results_document
 from nsra.io.validate import Loaded, parse_assessment
@@ -56,7 +57,6 @@ from nsra.server.db import audit
 from nsra.server.db.exporting import assessment_data
 from nsra.server.db.models import KEY, AssessmentRow, Base, Row
 
-Json = dict[str, Any]
 DEFAULT_SEED = 1
 UNCOMPARED = ("nsra_version",)  # who computed, not what: left out of the reproduction check
 

@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from nsra.io.jsondoc import Json
 from nsra.server.db.access import UserRow
 from nsra.server.db.models import AnalystRow, AssessmentRow, Base, Row, ScenarioRow
 
@@ -276,7 +277,7 @@ def hidden_scenarios(session: Session, user_id: int, assessment_id: int) -> set[
     return {key for sid, key in keys if sid not in done}
 
 
-def redact(data: dict[str, Any], hidden: set[str], own: set[str]) -> dict[str, Any]:
+def redact(data: Json, hidden: set[str], own: set[str]) -> Json:
     """The assessment data without the estimates of other analysts than ``own`` for the
     scenarios in ``hidden`` (a copy; the consensus stays: it is the coordinator's)."""
     scenarios = []

@@ -1,0 +1,70 @@
+"""What the engine computes from an assessment: its results as JSON (as ``nsra compute --format
+json``) and its HTML report (as ``nsra report``), from the member's view of it.
+
+Results are computed once per revision of a view and kept in the worker's
+:class:`~nsra.server.api.views.ResultsCache`; a change to the assessment (which always has an
+audit entry) makes a new revision, so stale results are never served.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import HTMLResponse
+
+from nsra.model.text import DEFAULT_LANG
+from nsra.server.api.access import assessment_for
+from nsra.server.api.deps import AssessmentId, CacheDep, UserDep, classified
+from nsra.server.api.downloads import ReportLang, analysis_options, report_response
+from nsra.server.api.transaction import SessionDep
+from nsra.server.api.views import View
+
+router = APIRouter()
+
+
+@router.get(
+    "/api/assessments/{assessment_id}/results",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+)
+def get_results(
+    assessment_id: AssessmentId, s: SessionDep, user: UserDep, cache: CacheDep
+) -> Response:
+    """Impact, likelihood, risk and ranking computed by the engine (as ``nsra compute
+    --format json``); cached until the assessment changes."""
+    row, role = assessment_for(s, user, assessment_id)
+    view = View(s, user, row, role)
+    response = Response(cache.body(s, view), media_type="application/json")
+    classified(response, row.classification)
+    return response
+
+
+@router.get(
+    "/api/assessments/{assessment_id}/report",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}}},
+)
+def get_report(
+    assessment_id: AssessmentId,
+    s: SessionDep,
+    user: UserDep,
+    cache: CacheDep,
+    lang: ReportLang = DEFAULT_LANG,
+    analysis: Annotated[bool, Query(description="Include the Monte Carlo analyses.")] = False,
+    samples: Annotated[int, Query(ge=100, le=20_000)] = 2_000,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 1,
+) -> HTMLResponse:
+    """The self-contained HTML report (as ``nsra report``), to save and open offline; its
+    classification is in its banners and in the ``X-Classification`` header."""
+    row, role = assessment_for(s, user, assessment_id)
+    view = View(s, user, row, role)
+    loaded, results, _doc = cache.get(s, view)
+    return report_response(
+        loaded,
+        results,
+        lang,
+        analysis_options(analysis, samples, seed),
+        f"nsra-assessment-{assessment_id}-{lang}.html",
+        row.classification,
+    )
