@@ -93,7 +93,7 @@ def table_row(text: str, first_cell: str) -> str:
     """The row of a table the command printed that starts with ``first_cell``, its cells
     joined by `` | `` (a cell wrapped over several lines joined by spaces)."""
     lines = text.splitlines()
-    starts = re.compile(rf"│ {re.escape(first_cell)}\s")
+    starts = re.compile(rf"│ *{re.escape(first_cell)} ")  # right-aligned cells too
     start = next(n for n, line in enumerate(lines) if starts.match(line))
     cells = [c.strip() for c in lines[start].strip("│").split("│")]
     for line in lines[start + 1 :]:

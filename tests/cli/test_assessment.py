@@ -23,6 +23,7 @@ from helpers import (
     no_traceback,
     replace_once,
     run_cli,
+    table_row,
 )
 from nsra.io.methods import load_method
 from nsra.io.safeyaml import load
@@ -310,3 +311,14 @@ def test_validate_checks_method_files_too(tmp_path: Path) -> None:
     proc = run_cli("validate", str(broken))
     assert proc.returncode == 1
     assert "aggregation.scores" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_compute_table_prints_titles_as_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    text = replace_once(NL_BASE, "title: Test assessment\n", 'title: "[/x] risks :fire:"\n')
+    text = replace_once(text, "    title: Attack\n", "    title: Attack [red]now\n")
+    path.write_text(text, encoding="utf-8")
+    proc = run_cli("compute", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "[/x] risks :fire: — nl-snv" in proc.stdout
+    assert table_row(proc.stdout, "1").split(" | ")[1] == "Attack [red]now"

@@ -3,8 +3,11 @@ how many, and numbers written for people."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from helpers import no_traceback, run_cli
 from nsra.cli.console import amount, number, show_problems
 from nsra.io.problems import Problem
 
@@ -63,3 +66,21 @@ def test_problems_are_listed_then_counted(capsys: pytest.CaptureFixture[str]) ->
 def test_warnings_alone_are_not_counted(capsys: pytest.CaptureFixture[str]) -> None:
     show_problems([Problem("no impact estimate", severity="warning")])
     assert capsys.readouterr().err == "warning: no impact estimate\n"
+
+
+def test_text_is_printed_as_it_is(capsys: pytest.CaptureFixture[str]) -> None:
+    """Square brackets and colons in a file name or a field are the user's text, not markup or
+    emoji codes: "[/x]" does not stop the command, "[red]" and ":fire:" are not swallowed."""
+    show_problems([Problem("unknown field '[/x]' :fire:", ("[bold]",), file="[red]a.yaml")])
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "[red]a.yaml: error: [bold]: unknown field '[/x]' :fire:"
+    )
+
+
+def test_a_field_like_markup_is_reported_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "[b]x.yaml"
+    path.write_text('title: t\nmethod: nl-snv\n"[/x]": 1\n', encoding="utf-8")
+    proc = run_cli("validate", str(path))
+    assert proc.returncode == 1, proc.stderr
+    assert f"{path}:3:1: error: [/x]: unknown field '[/x]'" in proc.stderr
+    no_traceback(proc)

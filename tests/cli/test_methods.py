@@ -5,10 +5,11 @@ of both file kinds."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from helpers import METHOD_IDS, ROOT, no_traceback, run_cli, table_row
+from helpers import METHOD_IDS, ROOT, no_traceback, replace_once, run_cli, table_row
 from tests.cli.conftest import Invoke
 
 
@@ -132,3 +133,19 @@ def test_schema_of_the_method_file() -> None:
     doc = json.loads(run_cli("schema", "--kind", "method").stdout)
     assert doc["title"] == "nsra method file"
     assert {"id", "criteria", "scales", "aggregation"} <= set(doc["properties"])
+
+
+def test_methods_show_prints_the_method_text_as_it_is(invoke: Invoke, tmp_path: Path) -> None:
+    source = (ROOT / "src" / "nsra" / "methods" / "uk-nsra-2023.yaml").read_text(encoding="utf-8")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        replace_once(
+            source,
+            '  en: "UK National Security Risk Assessment (NRR 2023)"',
+            '  en: "UK [/x] [bold]risks[/bold] :fire:"',
+        ),
+        encoding="utf-8",
+    )
+    done = invoke("methods", "show", str(mine))
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith("UK [/x] [bold]risks[/bold] :fire:  (uk-nsra-2023, version 2023)")

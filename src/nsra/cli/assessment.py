@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 import nsra
@@ -59,11 +58,11 @@ def validate(
         loaded = read_assessment(str(file), Limits(max_bytes=max_size))
     except InputError as exc:
         if fmt == ProblemFmt.json:
-            out.print(json.dumps([p.as_dict() for p in exc.problems], indent=2), markup=False)
+            out.print(json.dumps([p.as_dict() for p in exc.problems], indent=2))
             raise typer.Exit(1) from None
         raise
     if fmt == ProblemFmt.json:
-        out.print(json.dumps([p.as_dict() for p in loaded.warnings], indent=2), markup=False)
+        out.print(json.dumps([p.as_dict() for p in loaded.warnings], indent=2))
         return
     show_problems(loaded.warnings)
     a = loaded.assessment
@@ -152,7 +151,7 @@ def print_results_table(doc: ResultsDoc, loaded: Loaded, lang: Lang) -> None:
         money = unit == "EUR"
         table.add_row(
             str(sc["rank"] or "-"),
-            escape(f"{sc['title']}{lvl}"),
+            f"{sc['title']}{lvl}",
             sc["domain"],
             f"{sc['likelihood']['class'] or '-'} ({spread['min'] or '-'}..{spread['max'] or '-'})",
             "-" if p is None else f"{p:.3g}",

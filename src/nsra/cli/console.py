@@ -30,10 +30,19 @@ def _width(stream: TextIO) -> int | None:
     return None if stream.isatty() else 200
 
 
-out = Console(highlight=False, soft_wrap=True, width=_width(sys.stdout))
+# Text is printed as it is: no markup ("[b]" in a title or a file name stays "[b]", and a "[/x]"
+# cannot stop the command), no emoji codes, no highlighting; styles are given explicitly.
+out = Console(width=_width(sys.stdout), markup=False, emoji=False, highlight=False, soft_wrap=True)
 """Standard output: what the command produces."""
 
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr))
+err = Console(
+    stderr=True,
+    width=_width(sys.stderr),
+    markup=False,
+    emoji=False,
+    highlight=False,
+    soft_wrap=True,
+)
 """Standard error: problems, warnings and progress."""
 
 
@@ -42,7 +51,7 @@ def show_problems(problems: list[Problem]) -> None:
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
         style = "red" if p.severity == "error" else "yellow"
-        err.print(f"[{style}]{p}[/{style}]", markup=True, highlight=False)
+        err.print(str(p), style=style)
     if errors:
         n = len(errors)
         err.print(f"{n} problem{'s' if n != 1 else ''} found; nothing was computed or written.")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from nsra.cli.console import number, out
 from nsra.cli.options import LangOpt
@@ -69,13 +70,13 @@ def print_method(m: Method, lang: Lang) -> None:
     """Everything a method contains, readable."""
     from nsra.engine.scales import ScaleKernel
 
-    out.print(f"[bold]{tr(m.name, lang)}[/bold]  ({m.id}, version {m.version})", markup=True)
+    out.print(Text.assemble((tr(m.name, lang), "bold"), f"  ({m.id}, version {m.version})"))
     if m.description:
         out.print(tr(m.description, lang))
     if m.source:
         out.print(f"Source: {tr(m.source, lang)}")
     if m.illustrative:
-        out.print(f"[yellow]ILLUSTRATIVE: {tr(m.illustrative, lang)}[/yellow]", markup=True)
+        out.print(f"ILLUSTRATIVE: {tr(m.illustrative, lang)}", style="yellow")
     if m.intensity_levels:
         out.print("Intensity levels: " + ", ".join(tr(lv.label, lang) for lv in m.intensity_levels))
     interests = Table(title="Interests")
@@ -159,4 +160,4 @@ def schema(
     doc = model.model_json_schema(by_alias=True)
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     doc["title"] = f"nsra {kind} file"
-    out.print(json.dumps(doc, indent=2, ensure_ascii=False), markup=False)
+    out.print(json.dumps(doc, indent=2, ensure_ascii=False))
