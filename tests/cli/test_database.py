@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from helpers import EXAMPLES_DIR
+from helpers import EXAMPLES_DIR, run_cli
 from nsra.cli.database import database
 from nsra.io.problems import InputError
 from nsra.server.db import ENV_VAR
@@ -103,3 +103,30 @@ def test_restore_of_a_missing_file_is_a_problem(invoke: Invoke, tmp_path: Path) 
     assert done.exit_code == 1
     assert str(done.exception).startswith(f"error: cannot read {missing}: ")
     assert not (tmp_path / "nsra.db").exists()  # nothing made before the file was read
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("not a url", "ArgumentError: Could not parse SQLAlchemy URL from given URL string"),
+        ("nosuch://x", "NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:nosuch"),
+        ("mysql://x/y", "ModuleNotFoundError: No module named 'MySQLdb'"),
+    ],
+)
+def test_a_url_that_cannot_be_used_is_a_problem(url: str, why: str) -> None:
+    proc = run_cli("db", "upgrade", "--url", url)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == (
+        f"error: database {url}: {why}; a database URL looks like sqlite:///nsra.db or "
+        "postgresql+psycopg://user@host/nsra\n"
+        "1 problem found; nothing was computed or written.\n"
+    )
+
+
+def test_messages_leave_out_the_password(invoke: Invoke) -> None:
+    url = "postgresql+psycopg://ann:s3cret@127.0.0.1:1/nsra"  # nothing listens on port 1
+    done = invoke("audit", "head", "--url", url)
+    assert done.exit_code == 1
+    said = str(done.exception)
+    assert said.startswith("error: database postgresql+psycopg://ann:***@127.0.0.1:1/nsra: ")
+    assert "s3cret" not in said

@@ -27,33 +27,57 @@ db_app = typer.Typer(
 audit_app = typer.Typer(help="The audit trail of the database's changes.", no_args_is_help=True)
 
 
+URL_EXAMPLE = "sqlite:///nsra.db or postgresql+psycopg://user@host/nsra"
+"""What a database URL looks like, said when one cannot be used."""
+
+
 @contextmanager
 def database(url: str | None, need_current: bool = True) -> Iterator[Engine]:
-    """An engine for the database; database errors become plain problems."""
+    """An engine for the database (``url``, else ``NSRA_DATABASE_URL``, else the default);
+    database errors, a URL that cannot be used included, become plain problems. Messages show
+    the URL without its password."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from nsra.server.db import database_url, make_engine
     from nsra.server.db.engine import schema_is_current
 
-    shown = database_url(url)
-    engine = make_engine(url)
+    shown = _without_password(database_url(url))
+    try:
+        engine = make_engine(url)
+    except (SQLAlchemyError, ImportError) as exc:  # not a URL, an unknown or missing driver
+        raise InputError(
+            [Problem(f"database {shown}: {_reason(exc)}; a database URL looks like {URL_EXAMPLE}")]
+        ) from None
     try:
         if need_current and not schema_is_current(engine):
             raise InputError(
                 [
                     Problem(
                         f"the database {shown} is not up to date (or not created); "
-                        "run: nsra db upgrade" + (f" --url {url}" if url else "")
+                        "run: nsra db upgrade" + (f" --url {shown}" if url else "")
                     )
                 ]
             )
         yield engine
     except SQLAlchemyError as exc:
-        raise InputError(
-            [Problem(f"database {shown}: {type(exc).__name__}: {exc.args[0] if exc.args else exc}")]
-        ) from None
+        raise InputError([Problem(f"database {shown}: {_reason(exc)}")]) from None
     finally:
         engine.dispose()
+
+
+def _without_password(url: str) -> str:
+    """``postgresql://ann:***@host/nsra`` for ``postgresql://ann:secret@host/nsra``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return url  # not a URL: shown as given, for the user to see what is wrong with it
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc.args[0] if exc.args else exc}"
 
 
 # -- db ---------------------------------------------------------------------------------------
@@ -132,7 +156,7 @@ def audit_verify(
     if problems:
         err.print(f"audit trail broken ({len(problems)} problem(s) in {total} entries):")
         for p in problems:
-            err.print(f"  {p}", markup=False, highlight=False)
+            err.print(f"  {p}")
         raise typer.Exit(EXIT_PROBLEMS)
     out.print(f"audit trail intact ({total} entries)")
 
