@@ -116,3 +116,20 @@ def test_users_add_refuses_an_unknown_role(invoke: Invoke) -> None:
     done = invoke("users", "add", "ann", "--role", "boss", "--password-stdin", input="x\n")
     assert done.exit_code == 2
     assert "'boss' is not one of 'admin', 'coordinator', 'analyst', 'viewer'" in done.stderr
+
+
+@pytest.mark.parametrize("port", ["65536", "99999", "-1"])
+def test_a_port_out_of_range_is_wrong_use(
+    invoke: Invoke, served: list[dict[str, Any]], port: str
+) -> None:
+    """Not uvicorn's traceback of "bind(): port must be 0-65535"."""
+    done = invoke("serve", "--port", port)
+    assert done.exit_code == 2
+    said = " ".join(done.stderr.replace("│", " ").split())
+    assert f"Invalid value for '--port': {port} is not a port; allowed: 0 to 65535" in said
+    assert served == []
+
+
+def test_the_port_help_is_unchanged(invoke: Invoke) -> None:
+    (line,) = [x for x in invoke("serve", "--help").stdout.splitlines() if "--port" in x]
+    assert " ".join(line.strip("│ ").split()) == "--port <int> Port to listen on. [default: 8000]"

@@ -73,9 +73,18 @@ def users_token(
     sys.stdout.write(token + "\n")
 
 
+def port_number(port: int) -> int:
+    """A port a server can listen on (0 to 65535); else wrong use of the command (exit 2)."""
+    if not 0 <= port <= 65535:
+        raise typer.BadParameter(f"{port} is not a port; allowed: 0 to 65535")
+    return port
+
+
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", help="Port to listen on.", callback=port_number)
+    ] = 8000,
     url: DbUrl = None,
     demo: Annotated[
         bool,
