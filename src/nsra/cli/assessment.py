@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 import nsra
-from nsra.cli.console import amount, out, show_problems
+from nsra.cli.console import EXIT_PROBLEMS, amount, out, show_problems
 from nsra.cli.files import load, write_atomic
 from nsra.cli.options import LangOpt, MaxSize
 from nsra.io.problems import InputError, Problem
@@ -59,7 +59,7 @@ def validate(
     except InputError as exc:
         if fmt == ProblemFmt.json:
             out.print(json.dumps([p.as_dict() for p in exc.problems], indent=2))
-            raise typer.Exit(1) from None
+            raise typer.Exit(EXIT_PROBLEMS) from None
         raise
     if fmt == ProblemFmt.json:
         out.print(json.dumps([p.as_dict() for p in loaded.warnings], indent=2))
