@@ -68,6 +68,9 @@ def _bounds(kernel: ScaleKernel, index: int) -> str:
 
 def print_method(m: Method, lang: Lang) -> None:
     """Everything a method contains, readable."""
+    import numpy as np
+
+    from nsra.engine.impact import normalised
     from nsra.engine.scales import ScaleKernel
 
     out.print(Text.assemble((tr(m.name, lang), "bold"), f"  ({m.id}, version {m.version})"))
@@ -132,11 +135,12 @@ def print_method(m: Method, lang: Lang) -> None:
         prof = Table(title="Weight profiles (normalised to sum 1)")
         prof.add_column("profile")
         prof.add_column("weights")
+        default = m.profile()
         for p in m.profiles:
-            total = sum(p.weights.values())
-            w = ", ".join(f"{c.id} {p.weights.get(c.id, 0) / total:.3f}" for c in m.criteria)
-            default = " (default)" if p.id == (agg.default_profile or m.profiles[0].id) else ""
-            prof.add_row(f"{p.id}{default}: {tr(p.label, lang)}", w)
+            weights = normalised(np.array([p.weights.get(c.id, 0.0) for c in m.criteria]))
+            w = ", ".join(f"{c.id} {x:.3f}" for c, x in zip(m.criteria, weights, strict=True))
+            marker = " (default)" if p is default else ""
+            prof.add_row(f"{p.id}{marker}: {tr(p.label, lang)}", w)
         out.print(prof)
     if m.cascades:
         kernel = ScaleKernel.of(m.scale(m.cascades.scale))
