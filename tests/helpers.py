@@ -2,7 +2,8 @@
 
 * ``EXAMPLES``: every example assessment shipped in ``examples/`` (globbed, so a new example is
   covered without touching the tests);
-* ``run_cli``: the ``nsra`` command in a subprocess, as a user runs it;
+* ``run_cli``: the ``nsra`` command in a subprocess, as a user runs it; ``no_traceback``: what
+  every run of it must satisfy; ``table_row``: a row of a table it printed;
 * ``parse``/``problems_of``: an assessment written in a test as YAML text, checked by
   :func:`nsra.io.validate.parse_assessment`;
 * ``line_of``: the 1-based line of a marker in such a text, to check reported line numbers;
@@ -17,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import subprocess
 import sys
 import types
@@ -112,6 +114,27 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         timeout=120,
         check=False,
     )
+
+
+def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
+    """A user never sees a Python traceback, on either stream."""
+    assert "Traceback" not in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def table_row(text: str, first_cell: str) -> str:
+    """The row of a table the command printed that starts with ``first_cell``, its cells
+    joined by `` | `` (a cell wrapped over several lines joined by spaces)."""
+    lines = text.splitlines()
+    starts = re.compile(rf"│ *{re.escape(first_cell)} ")  # right-aligned cells too
+    start = next(n for n, line in enumerate(lines) if starts.match(line))
+    cells = [c.strip() for c in lines[start].strip("│").split("│")]
+    for line in lines[start + 1 :]:
+        if not re.match(r"│\s+│", line):  # a new row begins with its first cell
+            break
+        more = [c.strip() for c in line.strip("│").split("│")]
+        cells = [f"{a} {b}".strip() for a, b in zip(cells, more, strict=True)]
+    return " | ".join(cells)
 
 
 @functools.cache

@@ -1,4 +1,5 @@
-"""The ``nsra`` command, run in a subprocess as a user runs it, on every example in examples/.
+"""``nsra validate`` and ``nsra compute`` (nsra.cli.assessment), run in a subprocess as a user
+runs them, on every example in examples/.
 
 Exit codes: 0 success, 1 problems in the input, 2 wrong use of the command, 3 internal error.
 A user never sees a Python traceback.
@@ -10,18 +11,19 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from helpers import (
     EXAMPLES,
-    METHOD_IDS,
     NL_BASE,
+    ROOT,
     compute_json,
     line_of,
+    no_traceback,
     replace_once,
     run_cli,
+    table_row,
 )
 from nsra.io.methods import load_method
 from nsra.io.safeyaml import load
@@ -30,12 +32,7 @@ EXAMPLE_IDS = [p.stem for p in EXAMPLES]
 
 
 def rel(path: Path) -> str:
-    return str(path.relative_to(Path(__file__).resolve().parent.parent))
-
-
-def no_traceback(proc: Any) -> None:
-    assert "Traceback" not in proc.stdout
-    assert "Traceback" not in proc.stderr
+    return str(path.relative_to(ROOT))
 
 
 def scenario_ids(path: Path) -> list[str]:
@@ -169,75 +166,7 @@ def test_serious_follows_the_method_diagram(example: Path) -> None:
         assert sc["serious"] is expected, sc["id"]
 
 
-# -- methods and schema ----------------------------------------------------------------------------
-def test_methods_lists_every_shipped_method() -> None:
-    proc = run_cli("methods")
-    assert proc.returncode == 0, proc.stderr
-    for mid in METHOD_IDS:
-        assert mid in proc.stdout
-
-
-@pytest.mark.parametrize("method_id", METHOD_IDS)
-def test_methods_show(method_id: str) -> None:
-    proc = run_cli("methods", "show", method_id)
-    assert proc.returncode == 0, proc.stderr
-    assert method_id in proc.stdout
-    no_traceback(proc)
-
-
-def test_methods_show_nl_says_illustrative() -> None:
-    proc = run_cli("methods", "show", "nl-snv")
-    assert "ILLUSTRATIVE" in proc.stdout
-    assert "illustrative" in proc.stdout.lower()
-
-
-def test_methods_show_bnra_lists_its_indicators() -> None:
-    proc = run_cli("methods", "show", "be-bnra-2023")
-    for indicator in ("Ha", "Hb", "Hc", "Sa", "Sb", "Sc", "Sd", "Ea", "Fa", "Fb"):
-        assert indicator in proc.stdout
-
-
-def test_methods_show_in_dutch() -> None:
-    proc = run_cli("methods", "show", "nl-snv", "--lang", "nl")
-    assert proc.returncode == 0, proc.stderr
-    assert "Doden" in proc.stdout
-
-
-def test_methods_show_unknown_method() -> None:
-    proc = run_cli("methods", "show", "xx-nope")
-    assert proc.returncode == 1
-    assert "unknown method 'xx-nope'" in proc.stderr
-    no_traceback(proc)
-
-
-@pytest.mark.parametrize("kind", ["assessment", "method"])
-def test_schema_is_valid_json(kind: str) -> None:
-    proc = run_cli("schema", "--kind", kind)
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
-    assert doc["$schema"].startswith("https://json-schema.org/")
-    assert "properties" in doc
-
-
-def test_schema_default_is_the_assessment() -> None:
-    doc = json.loads(run_cli("schema").stdout)
-    assert {"title", "method", "scenarios"} <= set(doc["properties"])
-
-
-def test_version() -> None:
-    proc = run_cli("--version")
-    assert proc.returncode == 0
-    assert proc.stdout.startswith("nsra ")
-
-
 # -- problems --------------------------------------------------------------------------------------
-@pytest.fixture
-def invalid_file(tmp_path: Path) -> Path:
-    path = tmp_path / "invalid.yaml"
-    path.write_text(replace_once(NL_BASE, '"2.1": C\n', '"2.1": F\n'), encoding="utf-8")
-    return path
-
-
 @pytest.mark.parametrize("command", ["validate", "compute"])
 def test_invalid_file_exits_1_with_the_problem_on_stderr(command: str, invalid_file: Path) -> None:
     proc = run_cli(command, str(invalid_file))
@@ -314,15 +243,6 @@ def test_unknown_profile_on_a_monetised_method(tmp_path: Path) -> None:
     no_traceback(proc)
 
 
-def test_wrong_use_of_the_command_exits_2() -> None:
-    proc = run_cli("compute")
-    assert proc.returncode == 2
-    no_traceback(proc)
-    proc = run_cli("no-such-command")
-    assert proc.returncode == 2
-    no_traceback(proc)
-
-
 # -- writing a file --------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_compute_output_writes_the_file(tmp_path: Path, fmt: str) -> None:
@@ -380,9 +300,7 @@ def test_compute_output_to_a_directory_is_a_plain_problem(tmp_path: Path) -> Non
 
 
 def test_validate_checks_method_files_too(tmp_path: Path) -> None:
-    from helpers import run_cli
-
-    shipped = Path(__file__).resolve().parent.parent / "src" / "nsra" / "methods"
+    shipped = ROOT / "src" / "nsra" / "methods"
     for name in ("nl-snv.yaml", "be-bnra-2023.yaml", "uk-nsra-2023.yaml"):
         proc = run_cli("validate", str(shipped / name))
         assert proc.returncode == 0, proc.stderr
@@ -393,3 +311,14 @@ def test_validate_checks_method_files_too(tmp_path: Path) -> None:
     proc = run_cli("validate", str(broken))
     assert proc.returncode == 1
     assert "aggregation.scores" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_compute_table_prints_titles_as_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    text = replace_once(NL_BASE, "title: Test assessment\n", 'title: "[/x] risks :fire:"\n')
+    text = replace_once(text, "    title: Attack\n", "    title: Attack [red]now\n")
+    path.write_text(text, encoding="utf-8")
+    proc = run_cli("compute", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "[/x] risks :fire: — nl-snv" in proc.stdout
+    assert table_row(proc.stdout, "1").split(" | ")[1] == "Attack [red]now"

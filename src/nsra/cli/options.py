@@ -1,0 +1,56 @@
+"""Options several commands share: the language of labels, the largest file accepted and the
+database URL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from nsra import i18n
+from nsra.model.text import Lang
+
+
+def languages(langs: Sequence[Lang]) -> str:
+    """The languages as a sentence lists them: ``en``, ``en or nl``, ``en, nl or fr``."""
+    if len(langs) <= 1:
+        return "".join(langs)
+    return ", ".join(langs[:-1]) + " or " + langs[-1]
+
+
+def nsra_lang(value: str) -> Lang:
+    """``value`` when nsra's own words exist in it (:data:`nsra.i18n.LANGS`); else wrong use of
+    the command (exit 2), naming the languages allowed."""
+    if value not in i18n.LANGS:
+        raise typer.BadParameter(
+            f"{value!r} is not a language of nsra's labels; allowed: {', '.join(i18n.LANGS)}"
+        )
+    return value
+
+
+LangOpt = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        help=f"Language of labels: {languages(i18n.LANGS)}.",
+        parser=nsra_lang,
+        metavar=f"<{'|'.join(i18n.LANGS)}>",
+    ),
+]
+"""``--lang``: one of the languages of nsra's own words (default English)."""
+
+MaxSize = Annotated[
+    int,
+    typer.Option("--max-size", min=1, help="Largest file accepted, in bytes.", show_default=True),
+]
+"""``--max-size``: the largest assessment file read, in bytes."""
+
+DbUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--url",
+        help="Database URL (default: NSRA_DATABASE_URL, else sqlite:///nsra.db in this folder).",
+    ),
+]
+"""``--url``: the database of the server's commands."""

@@ -1,0 +1,87 @@
+"""``nsra report`` (the self-contained HTML report of an assessment) and ``nsra demo`` (the report
+of the integrated Dutch example)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+import nsra
+from nsra.analysis.uncertainty import DEFAULT_SAMPLES
+from nsra.cli.analyses import run_analyses
+from nsra.cli.console import out
+from nsra.cli.files import load, write_atomic
+from nsra.cli.options import LangOpt, MaxSize
+from nsra.io.safeyaml import DEFAULT_MAX_BYTES
+from nsra.model.text import DEFAULT_LANG
+
+DEMO_SEED = 1
+"""The seed of the demo report's analyses."""
+
+
+def report(
+    file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    lang: LangOpt = DEFAULT_LANG,
+    profile: Annotated[str | None, typer.Option("--profile", help="Weight profile.")] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=100, help="Monte Carlo samples of the analyses.")
+    ] = DEFAULT_SAMPLES,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed of the analyses.")] = 1,
+    years: Annotated[
+        int, typer.Option("--years", min=1, help="Years of cascade simulation.")
+    ] = 10_000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help='Dask scheduler address, or "local" for a local cluster.'),
+    ] = None,
+    no_analysis: Annotated[
+        bool,
+        typer.Option(
+            "--no-analysis",
+            help="Leave out the analyses (uncertainty, profiles, sensitivity, network, cascades).",
+        ),
+    ] = False,
+    max_size: MaxSize = DEFAULT_MAX_BYTES,
+) -> None:
+    """Write a self-contained HTML report (opens offline), with the analyses unless
+    --no-analysis."""
+    from nsra.analysis.pipeline import AnalysisOptions
+
+    loaded = load(file, max_size)
+    results = nsra.compute(loaded, profile)
+    analyses = None
+    if not no_analysis:
+        options = AnalysisOptions(seed=seed, samples=samples, years=years)
+        analyses = run_analyses(loaded, results, options, workers, dask)
+    html = nsra.report_html(loaded, results, analyses, lang)
+    write_atomic(output, html)
+    out.print(f"Report written: {output.resolve()}")
+
+
+def demo(
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path(
+        "out/nsra-demo-report.html"
+    ),
+    lang: LangOpt = DEFAULT_LANG,
+) -> None:
+    """Build the report of the integrated Dutch example, with its analyses, and say where it is."""
+    from nsra.analysis.pipeline import AnalysisOptions
+
+    res = resources.files("nsra.examples") / "nl-integrated.yaml"
+    with resources.as_file(res) as path:
+        loaded = nsra.read(str(path))
+    results = nsra.compute(loaded)
+    analyses = run_analyses(loaded, results, AnalysisOptions(seed=DEMO_SEED), 1, None)
+    html = nsra.report_html(loaded, results, analyses, lang)
+    write_atomic(output, html)
+    n = len(loaded.assessment.scenarios)
+    out.print(f"Integrated example: {n} scenarios, method {loaded.method.id}.")
+    out.print(f"Report written: {output.resolve()}")
+    out.print("Open it in a browser; it works offline.")
