@@ -26,7 +26,6 @@ from nsra.engine.likelihood import (
     probability_over,
     rate_from_probability,
 )
-from nsra.engine.ranking import competition_rank
 from nsra.engine.scales import ScaleKernel
 from nsra.io.methods import load_method
 from nsra.io.validate import read_assessment
@@ -257,35 +256,7 @@ def test_probabilities_stay_probabilities(mi: tuple[Method, AssessmentInput]) ->
         assert np.all((p[ok] >= 0) & (p[ok] <= 1))
 
 
-# -- ranking ---------------------------------------------------------------------------------------
-def test_ties_share_the_best_rank_1224() -> None:
-    assert competition_rank(np.array([5.0, 3.0, 3.0, 1.0])).tolist() == [1, 2, 2, 4]
-
-
-def test_ranking_ignores_list_order() -> None:
-    assert competition_rank(np.array([1.0, 3.0, 5.0, 3.0])).tolist() == [4, 2, 1, 2]
-
-
-def test_all_equal_share_rank_one() -> None:
-    assert competition_rank(np.array([2.0, 2.0, 2.0])).tolist() == [1, 1, 1]
-
-
-def test_near_equal_sums_tie_and_nan_is_not_ranked() -> None:
-    a = 0.1 + 0.2
-    b = 0.3  # differs from a in the last bit
-    assert a != b
-    assert competition_rank(np.array([a, math.nan, b, 0.05])).tolist() == [1, 0, 1, 3]
-    assert competition_rank(np.array([math.nan, math.nan])).tolist() == [0, 0]
-
-
-@given(st.lists(st.integers(0, 4), min_size=1, max_size=12))
-def test_competition_rank_property(values: list[int]) -> None:
-    """Rank = 1 + the number of strictly higher values."""
-    v = np.array(values, dtype=float)
-    expected = [1 + int(np.sum(v > x)) for x in v]
-    assert competition_rank(v).tolist() == expected
-
-
+# -- ranking (the rule itself: tests/engine/test_ranking.py) ---------------------------------------
 def test_equal_scenarios_share_a_rank_through_compute() -> None:
     twin = """\
   - id: attack-2
