@@ -16,7 +16,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import BNRA_BASE, EXAMPLES, METHOD_IDS, NL_BASE, parse, replace_once
-from nsra.engine.cascade import indirect_impact, indirect_probability
 from nsra.engine.compute import Results, compute
 from nsra.engine.impact import ImpactModel
 from nsra.engine.inputs import AssessmentInput, CascadeRows, EstimateRows
@@ -368,27 +367,6 @@ def test_bnra_return_period_given_in_years() -> None:
 
 
 # -- first-order cascades --------------------------------------------------------------------------
-def test_indirect_probability_and_impact_kernels_by_hand() -> None:
-    direct_p = np.array([[0.2, 0.1], [0.5, 0.0], [0.0, 0.0]])
-    direct_i = np.array([[10.0, 20.0], [100.0, 200.0], [1000.0, 2000.0]])
-    c = CascadeRows(
-        cause=np.array([0, 1, 0]),
-        cause_level=np.array([0, 0, 1]),
-        effect=np.array([2, 2, 2]),
-        effect_level=np.array([1, 1, 0]),
-        probability=np.array([0.3, 0.4, 0.5]),
-    )
-    p = indirect_probability(direct_p, c)
-    assert p[2, 1] == pytest.approx(0.2 * 0.3 + 0.5 * 0.4)
-    assert p[2, 0] == pytest.approx(0.1 * 0.5)
-    assert np.all(p[:2] == 0)
-    i = indirect_impact(direct_i, c)
-    assert i[0, 0] == pytest.approx(0.3 * 2000.0)
-    assert i[1, 0] == pytest.approx(0.4 * 2000.0)
-    assert i[0, 1] == pytest.approx(0.5 * 1000.0)
-    assert np.all(i[2] == 0)
-
-
 def test_nl_cascade_is_computed_but_not_counted_in_risk() -> None:
     loaded = parse(NL_BASE)
     res = compute(loaded.inputs, loaded.method)
