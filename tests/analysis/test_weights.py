@@ -3,10 +3,13 @@ brute-force rejection), the constraints they promise, and clear refusals."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from nsra.analysis.weights import (
     FixedWeights,
@@ -125,3 +128,113 @@ def test_interval_weights() -> None:
         IntervalWeights((0.0, 0.0), (0.25, 0.25))
     with pytest.raises(ValueError, match="criterion 1"):
         IntervalWeights((0.0, 0.5), (1.0, 0.4))
+
+
+# -- invariants over random preferences ----------------------------------------------------------
+def _on_the_simplex(w: FloatArray, n: int, k: int) -> None:
+    assert w.shape == (n, k)
+    assert np.all(w >= 0)
+    np.testing.assert_allclose(w.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+
+
+@st.composite
+def rankings(draw: st.DrawFn) -> tuple[int, list[list[int]]]:
+    """A ranking of k criteria in groups: a random order cut into consecutive groups."""
+    k = draw(st.integers(1, 7))
+    order = draw(st.permutations(range(k)))
+    cuts = sorted(set(draw(st.lists(st.integers(1, max(k - 1, 1)), max_size=k - 1))) - {k})
+    bounds = [0, *cuts, k]
+    return k, [list(order[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+@given(rankings(), st.integers(0, 2**31))
+def test_ordinal_weights_keep_every_group_above_the_next(
+    ranking: tuple[int, list[list[int]]], seed: int
+) -> None:
+    k, groups = ranking
+    w = OrdinalWeights.of(groups, k).sample(300, np.random.default_rng(seed))
+    _on_the_simplex(w, 300, k)
+    for above, below in itertools.pairwise(groups):
+        assert np.all(w[:, above].min(axis=1) >= w[:, below].max(axis=1))
+
+
+@st.composite
+def partial_orders(draw: st.DrawFn) -> tuple[int, list[tuple[int, int]]]:
+    """Statements a >= b that follow a hidden order of the criteria (so never a cycle)."""
+    k = draw(st.integers(1, 6))
+    order = draw(st.permutations(range(k)))
+    pairs = [(order[i], order[j]) for i in range(k) for j in range(i + 1, k)]
+    return k, [p for p in pairs if draw(st.booleans())]
+
+
+@given(partial_orders(), st.integers(0, 2**31))
+def test_partial_order_weights_keep_every_statement_and_count_the_orderings(
+    poset: tuple[int, list[tuple[int, int]]], seed: int
+) -> None:
+    k, at_least = poset
+    sampler = PartialOrderWeights(k, tuple(at_least))
+    # the number of consistent orderings, by brute force over all orderings
+    position = [{c: i for i, c in enumerate(p)} for p in itertools.permutations(range(k))]
+    assert sampler.orderings == sum(all(pos[a] < pos[b] for a, b in at_least) for pos in position)
+    w = sampler.sample(300, np.random.default_rng(seed))
+    _on_the_simplex(w, 300, k)
+    for a, b in at_least:
+        assert np.all(w[:, a] >= w[:, b])
+
+
+@given(
+    st.lists(st.tuples(st.floats(0.0, 0.25), st.floats(0.0, 1.0)), min_size=1, max_size=5),
+    st.integers(0, 2**31),
+)
+def test_interval_weights_stay_within_their_bounds(
+    bounds: list[tuple[float, float]], seed: int
+) -> None:
+    lower = tuple(lo for lo, _ in bounds)
+    upper = tuple(min(1.0, lo + width) for lo, width in bounds)
+    assume(sum(lower) <= 1 and sum(upper) >= 1)
+    try:
+        sampler = IntervalWeights(lower, upper, min_acceptance=0.01)
+    except ValueError as exc:
+        assert "too narrow" in str(exc)
+        return
+    w = sampler.sample(300, np.random.default_rng(seed))
+    _on_the_simplex(w, 300, len(bounds))
+    assert np.all(w >= np.array(lower) - 1e-12) and np.all(w <= np.array(upper) + 1e-12)
+
+
+@given(st.integers(1, 6), st.integers(0, 40), st.integers(0, 2**31))
+def test_uniform_and_fixed_weights_are_on_the_simplex_and_seeded(k: int, n: int, seed: int) -> None:
+    uniform = UniformWeights(k)
+    w = uniform.sample(n, np.random.default_rng(seed))
+    _on_the_simplex(w, n, k)
+    np.testing.assert_array_equal(w, uniform(n, np.random.default_rng(seed)))
+    raw = tuple(float(i + 1) for i in range(k))
+    fixed = FixedWeights(raw).sample(n, np.random.default_rng(seed))
+    _on_the_simplex(fixed, n, k)
+    np.testing.assert_allclose(fixed, np.tile(np.array(raw) / sum(raw), (n, 1)), rtol=1e-15)
+
+
+# -- exact values --------------------------------------------------------------------------------
+def test_interval_acceptance_exactly() -> None:
+    # two criteria: w0 = v0 uniform on [0, 1], kept when w0 <= 0.6
+    assert IntervalWeights((0.0, 0.0), (0.6, 1.0)).acceptance == pytest.approx(0.6, abs=1e-15)
+    # three caps of 1/2: 1 - 3 (1/2)^2 (inclusion-exclusion; two caps cannot both fail)
+    assert IntervalWeights((0.0,) * 3, (0.5,) * 3).acceptance == pytest.approx(0.25, abs=1e-15)
+    # lower bounds 0.1 leave a slack of 0.7; caps (0.5 - 0.1) / 0.7 = 4/7: 1 - 3 (3/7)^2 = 22/49
+    sampler = IntervalWeights((0.1,) * 3, (0.5,) * 3)
+    assert sampler.acceptance == pytest.approx(22 / 49, abs=1e-15)
+
+
+def test_refusals_say_what_is_allowed() -> None:
+    with pytest.raises(ValueError, match="not all zero"):
+        FixedWeights((0.0, 0.0))
+    with pytest.raises(ValueError, match="non-negative"):
+        FixedWeights((1.0, -1.0))
+    with pytest.raises(ValueError, match="at least one criterion"):
+        UniformWeights(0)
+    with pytest.raises(ValueError, match="zero or more"):
+        uniform_simplex(-1, 2, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="itself"):
+        PartialOrderWeights(2, ((1, 1),))
+    with pytest.raises(ValueError, match="20 at most"):
+        PartialOrderWeights(21, ())
