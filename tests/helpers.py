@@ -11,23 +11,30 @@
 * ``reachable_models``/``places``/``with_unknown_field``: the models of assessment and method
   files, where each stands in the real files, and such a file with a field no model has;
 * ``run_main``: the ``nsra`` command's entry point run in the test's process.
+* ``ranks_by_rule``/``tie_groups_by_rule``: nsra's tie rule written out plainly, the reference
+  for the vectorised ranking of the engine and of SMAA.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import re
 import subprocess
 import sys
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import strategies as st
+from numpy.typing import NDArray
 from pydantic import BaseModel
 
 from nsra.io.methods import shipped_method_ids
@@ -143,6 +150,101 @@ def compute_json(path: str) -> dict[str, Any]:
     proc = run_cli("compute", path, "--format", "json")
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
+
+
+# -- the tie rule written out plainly (the reference for nsra.engine.ranking and SMAA) -------------
+def ties_by_rule(higher: float, lower: float, rtol: float) -> bool:
+    """Neighbours ``higher >= lower`` in decreasing order tie (docs/decisions.md, "Ranking")."""
+    if math.isnan(higher) or math.isnan(lower):
+        return False
+    if higher == lower:  # equal infinities tie, as do 0.0 and -0.0
+        return True
+    if math.isinf(higher) or math.isinf(lower):  # an infinite and a finite value never do
+        return False
+    return higher - lower <= rtol * max(abs(higher), abs(lower))
+
+
+def tie_groups_by_rule(values: Sequence[float], rtol: float) -> list[list[int]]:
+    """Indices of the values that are not NaN in decreasing order, grouped into ties (chained
+    along the sorted values)."""
+    order = sorted((i for i, v in enumerate(values) if not math.isnan(v)), key=lambda i: -values[i])
+    groups: list[list[int]] = []
+    for pos, i in enumerate(order):
+        if pos and ties_by_rule(values[order[pos - 1]], values[i], rtol):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def ranks_by_rule(values: Sequence[float], rtol: float = 1e-12) -> list[int]:
+    """Competition ranks ("1224"), 1 for the highest value; NaN is not ranked (0)."""
+    ranks = [0] * len(values)
+    place = 1
+    for group in tie_groups_by_rule(values, rtol):
+        for i in group:
+            ranks[i] = place
+        place += len(group)
+    return ranks
+
+
+TIE_BASES = (
+    0.0,
+    -0.0,
+    0.37,
+    -0.37,
+    1.0,
+    -1.0,
+    3.0,
+    -2.5,
+    1e300,
+    -1e300,
+    5e-324,
+    math.inf,
+    -math.inf,
+)
+"""Values around which :func:`tie_prone_values` and :func:`tie_prone_array` put near ties."""
+
+TIE_STEPS = (0.45, 0.55, 0.95, 1.0, 1.05)
+"""Gaps between near ties, in units of the tolerance: within it, at it (exactly so for a
+tolerance that is a power of 2) and just beyond it."""
+
+
+def _ulps(x: float, k: int) -> float:
+    for _ in range(abs(k)):
+        x = math.nextafter(x, math.copysign(math.inf, k))
+    return x
+
+
+@st.composite
+def tie_prone_values(
+    draw: st.DrawFn, rtol: float, max_size: int = 12, nan: bool = True
+) -> list[float]:
+    """Values with exact ties, near ties within and just beyond ``rtol`` that chain (each a
+    multiple of one step of 0.45 to 1.05 ``rtol`` from a base value), a few ulps apart, signed
+    zeros, a subnormal, huge and infinite values of both signs, and NaN (if ``nan``)."""
+    step = draw(st.sampled_from(TIE_STEPS)) * (rtol if rtol > 0 else 1e-15)
+    pool = TIE_BASES + ((math.nan,) if nan else ())
+    cells = draw(
+        st.lists(
+            st.tuples(st.sampled_from(pool), st.integers(-3, 3), st.integers(-2, 2)),
+            min_size=1,
+            max_size=max_size,
+        )
+    )
+    return [_ulps(base * (1 + m * step), k) for base, m, k in cells]
+
+
+def tie_prone_array(
+    rng: np.random.Generator, shape: tuple[int, int], rtol: float
+) -> NDArray[np.float64]:
+    """An array like :func:`tie_prone_values` (without NaN), drawn with numpy."""
+    pool = rng.choice(np.array(TIE_BASES), size=int(rng.integers(1, 5)), replace=False)
+    base = rng.choice(pool, size=shape)  # a few bases per array: many ties and chains
+    step = float(rng.choice(TIE_STEPS)) * (rtol if rtol > 0 else 1e-15)
+    v = base * (1 + rng.integers(-3, 4, size=shape) * step)
+    nudge = rng.integers(-2, 3, size=shape) * np.spacing(np.abs(np.where(np.isfinite(v), v, 0.0)))
+    return np.asarray(np.where(np.isfinite(v), v + nudge, v), dtype=np.float64)
 
 
 # -- small assessments used by several test files --------------------------------------------------

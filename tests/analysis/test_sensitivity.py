@@ -24,7 +24,6 @@ from nsra.analysis.sensitivity import (
     linked_scenarios,
     morris_effects,
     rank_morris,
-    restricted_model,
     scenario_sobol,
     sensitivity,
     sobol_indices,
@@ -210,7 +209,7 @@ def test_restricted_model_gives_the_full_values_of_its_scenario() -> None:
     for s in range(pos.shape[1]):
         linked = linked_scenarios(model, s, n_levels)
         assert linked[0] == s
-        sub = restricted_model(model, linked, n_levels).evaluate(pos[:, linked])
+        sub = model.restricted(linked).evaluate(pos[:, linked])
         np.testing.assert_allclose(sub.total_impact[:, 0], full.total_impact[:, s], rtol=1e-12)
         np.testing.assert_allclose(sub.level_risk[:, 0], full.level_risk[:, s], rtol=1e-12)
 

@@ -12,10 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import ROOT
-from nsra.analysis.chunks import Plan, block_stream, run_blocks, streams
-from nsra.analysis.profiles import compare_profiles
-from nsra.analysis.uncertainty import PositionSampler, position_sampler, propagate
+from helpers import EXAMPLES, ROOT, parse
+from nsra.analysis.uncertainty import (
+    PositionSampler,
+    UncertaintyResult,
+    position_sampler,
+    propagate,
+)
 from nsra.engine.compute import Results, compute
 from nsra.engine.evaluate import RiskModel
 from nsra.io.validate import Loaded, read_assessment
@@ -29,21 +32,6 @@ def _setup(path: Path) -> tuple[Loaded, Results, RiskModel, PositionSampler]:
     results = compute(loaded.inputs, loaded.method)
     model = RiskModel.of(loaded.method, loaded.inputs)
     return loaded, results, model, position_sampler(loaded.inputs, loaded.method, results.cells)
-
-
-def test_block_streams_do_not_depend_on_how_many_are_spawned() -> None:
-    a = streams(42, 5)[3].random(4)
-    b = block_stream(42, 3).random(4)
-    assert np.array_equal(a, b)
-    assert not np.array_equal(block_stream(42, 2).random(4), b)
-
-
-def test_run_blocks_sizes_and_order() -> None:
-    plan = Plan(10, block=4)
-    assert plan.blocks == 3
-    assert [plan.size(b) for b in range(3)] == [4, 4, 2]
-    out = run_blocks(lambda b, n, rng: (b, n), plan, seed=0)
-    assert out == [(0, 4), (1, 4), (2, 2)]
 
 
 def test_seeded_and_reproducible() -> None:
@@ -128,20 +116,6 @@ def test_cells_nobody_estimated_stay_missing() -> None:
     assert np.all(np.isnan(draws[..., 1])) and not np.any(np.isnan(draws[..., 0]))
 
 
-def test_profiles_show_which_scenarios_change_rank() -> None:
-    loaded = read_assessment(str(NL))
-    results = compute(loaded.inputs, loaded.method)
-    cmp = compare_profiles(loaded.inputs, loaded.method, results.cells)
-    assert cmp.profiles == [p.id for p in loaded.method.profiles]
-    default = cmp.profiles.index(results.profile_id or "")
-    assert np.array_equal(cmp.rank[default], results.rank)
-    for p, pid in enumerate(cmp.profiles):
-        expected = compute(loaded.inputs, loaded.method, pid).rank
-        assert np.array_equal(cmp.rank[p], expected)
-    moved = cmp.changes
-    assert moved == [i for i in range(cmp.rank.shape[1]) if len(set(cmp.rank[:, i])) > 1]
-
-
 def test_cli_analyse_writes_json_with_seed_and_options(tmp_path: Path) -> None:
     out = tmp_path / "a.json"
     cmd = [sys.executable, "-m", "nsra.cli", "analyse", str(NL), "--samples", "500"]
@@ -195,3 +169,115 @@ def test_exact_values_are_not_widened_to_a_class() -> None:
     single = parse_assessment(EXACT.replace('likelihood: "2", impact: {Ha: "3"}', ""), "x.yaml")
     c = compute(single.inputs, single.method).cells
     assert c.edge_low[0, lv, k] == c.edge_high[0, lv, k] == c.central[0, lv, k]
+
+
+# -- rank intervals --------------------------------------------------------------------------------
+def _scenario(sid: str, estimates: str) -> str:
+    return f"""\
+  - id: {sid}
+    title: {sid}
+    theme: test
+    domain: internal
+    malicious: false
+    owner: o
+    estimates:
+{estimates}"""
+
+
+def _assessment(method: str, scenarios: list[str]) -> str:
+    head = f"""\
+title: Rank intervals
+method: {method}
+date: 2026-01-15
+classification: TEST
+organisations: [{{id: o, name: O}}]
+analysts: [{{id: a1, organisation: o}}, {{id: a2, organisation: o}}]
+scenarios:
+"""
+    return head + "".join(scenarios)
+
+
+def _propagate(
+    loaded: Loaded, samples: int, quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)
+) -> tuple[Results, UncertaintyResult]:
+    results = compute(loaded.inputs, loaded.method)
+    model = RiskModel.of(loaded.method, loaded.inputs)
+    sampler = position_sampler(loaded.inputs, loaded.method, results.cells)
+    u = propagate(model, sampler, results.level, results.rank, samples, seed=5, quantiles=quantiles)
+    return results, u
+
+
+def test_a_scenario_that_dominates_in_every_draw_has_rank_interval_1_1() -> None:
+    """Class intervals that do not overlap: in every draw ``top`` has the highest likelihood and
+    impact, ``low`` the lowest; the analysts disagree, so every cell is uncertain."""
+    text = _assessment(
+        "nl-snv",
+        [
+            _scenario(
+                "low",
+                '      - {analyst: a1, likelihood: A, impact: {"2.1": A}}\n'
+                '      - {analyst: a2, likelihood: B, impact: {"2.1": B}}\n',
+            ),
+            _scenario(
+                "top",
+                '      - {analyst: a1, likelihood: E, impact: {"2.1": E, "3.1": D}}\n'
+                '      - {analyst: a2, likelihood: D, impact: {"2.1": E}}\n',
+            ),
+            _scenario("mid", '      - {analyst: a1, likelihood: C, impact: {"2.1": C}}\n'),
+        ],
+    )
+    results, u = _propagate(parse(text), 3000)
+    assert results.rank.tolist() == [3, 1, 2]
+    q = u.intervals.rank  # (quantile, scenario)
+    np.testing.assert_array_equal(q, [[3, 1, 2]] * 3)  # top [1, 1], low [S, S] = [3, 3]
+    np.testing.assert_array_equal(u.rank_changes, [0.0, 0.0, 0.0])
+    # and the risks themselves never cross
+    r = u.intervals.risk
+    assert r[0, 1] > r[2, 2] and r[0, 2] > r[2, 0]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_rank_intervals_hold_the_central_rank(path: Path) -> None:
+    """Where the central rank is among the sampled ranks, the 5-95% interval holds it."""
+    results, u = _propagate(read_assessment(str(path)), 2000, (0.0, 0.05, 0.5, 0.95, 1.0))
+    lowest, q05, _, q95, highest = u.intervals.rank
+    central = results.rank
+    sampled = (lowest <= central) & (central <= highest)
+    assert sampled.sum() >= len(central) // 2
+    assert np.all((q05[sampled] <= central[sampled]) & (central[sampled] <= q95[sampled]))
+    assert np.all(lowest <= q05) and np.all(q05 <= q95) and np.all(q95 <= highest)
+
+
+def test_known_probability_of_a_rank_change() -> None:
+    """BNRA (continuous scales: a value stands for itself). Both risks have the same fixed impact;
+    ``fixed`` has a fixed return period at DP position 2.2, ``ranged`` the DP class 2, a position
+    uniform on [1.5, 2.5]. So ``ranged`` is above ``fixed`` with probability 2.5 - 2.2 = 0.3; at
+    the centre (position 2) it is below."""
+    years = 3 * 10**2.3  # DP = 4.5 - log10(12 * years / 36) = 2.2
+    text = _assessment(
+        "be-bnra-2023",
+        [
+            _scenario(
+                "fixed",
+                f"      - {{analyst: a1, level: major, likelihood: {{value: {years!r}}}, "
+                "impact: {Ha: {value: 800}}}\n",
+            ),
+            _scenario(
+                "ranged",
+                "      - {analyst: a1, level: major, likelihood: '2',"
+                " impact: {Ha: {value: 800}}}\n",
+            ),
+        ],
+    )
+    loaded = parse(text)
+    n = 20_000
+    results, u = _propagate(loaded, n)
+    assert results.rank.tolist() == [1, 2]
+    k = loaded.inputs.n_criteria
+    major = [lv.id for lv in loaded.method.intensity_levels].index("major")
+    assert results.cells.central[0, major, k] == pytest.approx(2.2, abs=1e-12)
+    # rank changes: ``fixed`` loses rank 1, ``ranged`` leaves rank 2, both with probability 0.3
+    se = math.sqrt(0.3 * 0.7 / n)
+    np.testing.assert_allclose(u.rank_changes, [0.3, 0.3], atol=4 * se)
+    # 5/50/95%: fixed 1, 1, 2; ranged 1, 2, 2
+    np.testing.assert_array_equal(u.intervals.rank, [[1, 1], [1, 2], [2, 2]])

@@ -16,7 +16,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import BNRA_BASE, EXAMPLES, METHOD_IDS, NL_BASE, parse, replace_once
-from nsra.engine.cascade import indirect_impact, indirect_probability
 from nsra.engine.compute import Results, compute
 from nsra.engine.impact import ImpactModel
 from nsra.engine.inputs import AssessmentInput, CascadeRows, EstimateRows
@@ -26,7 +25,6 @@ from nsra.engine.likelihood import (
     probability_over,
     rate_from_probability,
 )
-from nsra.engine.ranking import competition_rank
 from nsra.engine.scales import ScaleKernel
 from nsra.io.methods import load_method
 from nsra.io.validate import read_assessment
@@ -257,35 +255,7 @@ def test_probabilities_stay_probabilities(mi: tuple[Method, AssessmentInput]) ->
         assert np.all((p[ok] >= 0) & (p[ok] <= 1))
 
 
-# -- ranking ---------------------------------------------------------------------------------------
-def test_ties_share_the_best_rank_1224() -> None:
-    assert competition_rank(np.array([5.0, 3.0, 3.0, 1.0])).tolist() == [1, 2, 2, 4]
-
-
-def test_ranking_ignores_list_order() -> None:
-    assert competition_rank(np.array([1.0, 3.0, 5.0, 3.0])).tolist() == [4, 2, 1, 2]
-
-
-def test_all_equal_share_rank_one() -> None:
-    assert competition_rank(np.array([2.0, 2.0, 2.0])).tolist() == [1, 1, 1]
-
-
-def test_near_equal_sums_tie_and_nan_is_not_ranked() -> None:
-    a = 0.1 + 0.2
-    b = 0.3  # differs from a in the last bit
-    assert a != b
-    assert competition_rank(np.array([a, math.nan, b, 0.05])).tolist() == [1, 0, 1, 3]
-    assert competition_rank(np.array([math.nan, math.nan])).tolist() == [0, 0]
-
-
-@given(st.lists(st.integers(0, 4), min_size=1, max_size=12))
-def test_competition_rank_property(values: list[int]) -> None:
-    """Rank = 1 + the number of strictly higher values."""
-    v = np.array(values, dtype=float)
-    expected = [1 + int(np.sum(v > x)) for x in v]
-    assert competition_rank(v).tolist() == expected
-
-
+# -- ranking (the rule itself: tests/engine/test_ranking.py) ---------------------------------------
 def test_equal_scenarios_share_a_rank_through_compute() -> None:
     twin = """\
   - id: attack-2
@@ -397,27 +367,6 @@ def test_bnra_return_period_given_in_years() -> None:
 
 
 # -- first-order cascades --------------------------------------------------------------------------
-def test_indirect_probability_and_impact_kernels_by_hand() -> None:
-    direct_p = np.array([[0.2, 0.1], [0.5, 0.0], [0.0, 0.0]])
-    direct_i = np.array([[10.0, 20.0], [100.0, 200.0], [1000.0, 2000.0]])
-    c = CascadeRows(
-        cause=np.array([0, 1, 0]),
-        cause_level=np.array([0, 0, 1]),
-        effect=np.array([2, 2, 2]),
-        effect_level=np.array([1, 1, 0]),
-        probability=np.array([0.3, 0.4, 0.5]),
-    )
-    p = indirect_probability(direct_p, c)
-    assert p[2, 1] == pytest.approx(0.2 * 0.3 + 0.5 * 0.4)
-    assert p[2, 0] == pytest.approx(0.1 * 0.5)
-    assert np.all(p[:2] == 0)
-    i = indirect_impact(direct_i, c)
-    assert i[0, 0] == pytest.approx(0.3 * 2000.0)
-    assert i[1, 0] == pytest.approx(0.4 * 2000.0)
-    assert i[0, 1] == pytest.approx(0.5 * 1000.0)
-    assert np.all(i[2] == 0)
-
-
 def test_nl_cascade_is_computed_but_not_counted_in_risk() -> None:
     loaded = parse(NL_BASE)
     res = compute(loaded.inputs, loaded.method)

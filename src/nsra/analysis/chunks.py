@@ -12,7 +12,7 @@ in block order. :func:`run_blocks` runs them here, in a process pool, or on Dask
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -89,8 +89,3 @@ def run_blocks(
 
 def _call(work: Callable[[int, int, np.random.Generator], P], b: int, n: int, seed: int) -> P:
     return work(b, n, block_stream(seed, b))
-
-
-def concat(parts: Sequence[np.ndarray[Any, Any]], axis: int = 0) -> np.ndarray[Any, Any]:
-    """Partials that are sample arrays, joined along the sample axis."""
-    return np.concatenate(list(parts), axis=axis)

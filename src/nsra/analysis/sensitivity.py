@@ -8,8 +8,8 @@ analyse):
   each of its own criterion estimates and its likelihood estimate. A per-scenario problem of
   ``D = K weights + K scores + 1 likelihood`` inputs; every other cell stays at its central
   position, so only the scenario and the scenarios it is linked to by cascades are evaluated
-  (:func:`restricted_model`). Reported: first-order ``S1`` (the input alone) and total ``ST``
-  (with its interactions) with bootstrap confidence intervals. The likelihood does not enter the
+  (:meth:`nsra.engine.evaluate.RiskModel.restricted`). Reported: first-order ``S1`` (the input
+  alone) and total ``ST`` (with its interactions) with bootstrap confidence intervals. The likelihood does not enter the
   impact, so its indices there are exactly 0.
 * **Morris (elementary effects)**, all scenarios at once: which inputs move a scenario's *rank*.
   Ranks need every scenario, so all inputs vary together, grouped (SALib ``groups``): one group
@@ -375,16 +375,6 @@ def linked_scenarios(model: RiskModel, scenario: int, n_levels: int) -> IntArray
     return np.array([scenario, *others], dtype=np.int64)
 
 
-def restricted_model(model: RiskModel, scenarios: IntArray, n_levels: int) -> RiskModel:
-    """The model over some scenarios only, with the cascades among them.
-
-    For the first of ``linked_scenarios(model, s, L)`` it gives exactly the full model's values:
-    first-order cascades only reach a scenario's direct causes and effects.
-    """
-    del n_levels  # the model knows its levels
-    return model.restricted(scenarios)
-
-
 # -- the parameterisation --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class InputSpace:
@@ -557,7 +547,7 @@ def scenario_sobol(
     ids = _default_ids(model, scenario_ids)
     n_levels = central.shape[1]
     scenarios = linked_scenarios(model, scenario, n_levels)
-    sub = restricted_model(model, scenarios, n_levels)
+    sub = model.restricted(scenarios)
     lv = int(level[scenario])
     space, fixed = input_space(
         model, sampler, central, options, scenarios, {scenario: [lv]}, lambda s, lv_, label: label

@@ -8,7 +8,9 @@
 
 Only direct quantities are propagated (one step); the Monte Carlo simulation of chains and cycles
 is :mod:`nsra.analysis.cascade_sim`. The cascades are held as a sparse (S*L, S*L) matrix so that
-the same kernels serve one evaluation and thousands of samples at once.
+the same kernels serve one evaluation and thousands of samples at once: indirect probability is
+``through(matrix, direct probability)``, indirect impact ``through(matrix.T, direct impact)``
+(:meth:`nsra.engine.evaluate.RiskModel.evaluate`).
 """
 
 from __future__ import annotations
@@ -33,15 +35,3 @@ def through(matrix: sp.csr_array, x: FloatArray) -> FloatArray:
     flat = np.nan_to_num(x.reshape(-1, x.shape[-2] * x.shape[-1]))
     out = np.asarray((matrix.T @ flat.T).T, dtype=float)
     return out.reshape(*lead, x.shape[-2], x.shape[-1])
-
-
-def indirect_probability(direct: FloatArray, cascades: CascadeRows) -> FloatArray:
-    """Indirect probability per (scenario, level), same shape as ``direct`` (..., S, L)."""
-    s, lv = direct.shape[-2:]
-    return through(cascade_matrix(cascades, s, lv), direct)
-
-
-def indirect_impact(direct: FloatArray, cascades: CascadeRows) -> FloatArray:
-    """Indirect impact per (scenario, level), same shape as ``direct`` (..., S, L)."""
-    s, lv = direct.shape[-2:]
-    return through(cascade_matrix(cascades, s, lv).T.tocsr(), direct)

@@ -1,14 +1,11 @@
-"""SMAA-2 (nsra.analysis.smaa) and the weight samplers (nsra.analysis.weights).
-
-Exact numbers where the geometry gives them, a plain per-sample Python loop as the reference for
-the driver (same seed, same blocks), the uniformity of the constrained samplers against known
-means and brute-force rejection, invariance under executors and windows, and properties of the
-indices over random problems with many ties.
+"""SMAA-2's driver (nsra.analysis.smaa.driver): exact numbers where the geometry gives them, a
+plain per-sample Python loop as the reference (same seed, same blocks), the kernels on the same
+samples, invariance under executors and windows, and properties over random problems with many
+ties.
 """
 
 from __future__ import annotations
 
-import itertools
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
@@ -17,36 +14,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import tie_groups_by_rule
 from nsra.analysis.chunks import Plan, block_stream
 from nsra.analysis.smaa import (
     DEFAULT_N,
     RTOL,
     RangeValues,
     SmaaResult,
-    _rank_tally,
-    _tally_block,
     central_weights,
     confidence_factors,
-    first_shares,
     holistic_acceptability,
-    meta_weights,
     pairwise_winning,
     rank_acceptability,
-    rank_counts,
     share_se,
     smaa,
     smaa_ranks,
     smaa_values,
 )
-from nsra.analysis.weights import (
-    FixedWeights,
-    IntervalWeights,
-    OrdinalWeights,
-    PartialOrderWeights,
-    UniformWeights,
-    uniform_simplex,
-)
-from nsra.engine.ranking import competition_rank
+from nsra.analysis.weights import IntervalWeights, OrdinalWeights, UniformWeights
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
@@ -60,18 +45,6 @@ GEOMETRY_CW = np.array([[0.8, 0.2], [0.2, 0.8], [0.5, 0.5]])
 
 
 # -- a plain per-sample reference ----------------------------------------------------------------
-
-
-def _groups(tot: list[float], rtol: float) -> list[list[int]]:
-    """Scenarios in decreasing total, grouped into ties (chained, as competition_rank)."""
-    order = sorted(range(len(tot)), key=lambda s: -tot[s])
-    groups = [[order[0]]]
-    for a, b in itertools.pairwise(order):
-        if tot[a] - tot[b] <= rtol * max(abs(tot[a]), abs(tot[b])):
-            groups[-1].append(b)
-        else:
-            groups.append([b])
-    return groups
 
 
 def _draw(values: Any, scale: Any, weights: Any, m: int, rng: np.random.Generator) -> Any:
@@ -103,7 +76,7 @@ def loop_smaa(
             wins = [[0.0] * s for _ in range(s)]
         for i in range(m):
             row = [float(x) for x in tot[i]]
-            groups = _groups(row, rtol)
+            groups = tie_groups_by_rule(row, rtol)
             place: dict[int, int] = {}
             pos = 0
             for g, members in enumerate(groups):
@@ -140,7 +113,7 @@ def loop_smaa(
                     if sc is not None:
                         x *= float(sc[i, t] if np.ndim(sc) == 2 else sc[t])
                     tot_j.append(x)
-                top = _groups(tot_j, rtol)[0]
+                top = tie_groups_by_rule(tot_j, rtol)[0]
                 if j in top:
                     conf[j] += 1.0 / len(top)
     return {
@@ -192,18 +165,6 @@ def test_identical_scenarios_share_ranks_evenly() -> None:
     third = np.array([0.0, 1 / 3, 1 / 3, 1 / 3, 0.0])
     for i in (1, 3, 4):
         np.testing.assert_allclose(res.rank_acceptability[i], third, rtol=0, atol=1e-12)
-
-
-def test_ties_within_tolerance_but_not_beyond() -> None:
-    # totals differ by a rounding error: a tie; by 1e-9 relative: an order
-    tot = np.array([[1.0, 1.0 + 1e-15, 0.5], [1.0, 1.0 + 1e-9, 0.5]])
-    ranks = smaa_ranks(tot)
-    np.testing.assert_array_equal(ranks, [[1, 1, 3], [2, 1, 3]])
-    for row in tot:
-        np.testing.assert_array_equal(smaa_ranks(row[None])[0], competition_rank(row))
-    # infinities of one sign tie; an infinite and a finite total never do
-    inf = np.inf
-    np.testing.assert_array_equal(smaa_ranks(np.array([[inf, 1.0, inf, -inf]])), [[1, 3, 1, 4]])
 
 
 def test_geometry_of_two_criteria() -> None:
@@ -372,65 +333,6 @@ def test_clear_errors() -> None:
         smaa(np.ones((2, 3)), UniformWeights(2), 10)
     with pytest.raises(ValueError, match="at least one sample"):
         smaa(np.ones((2, 2)), UniformWeights(2), 0)
-    with pytest.raises(ValueError, match="NaN"):
-        smaa_ranks(np.array([[1.0, np.nan]]))
-
-
-# -- the fast ranking of the hot loop --------------------------------------------------------------
-
-
-def _assert_tally_matches_kernels(tot: FloatArray, w: FloatArray, rtol: float = RTOL) -> None:
-    tally = _tally_block(tot.copy(), w, rtol, pairwise=True)
-    ranks = smaa_ranks(tot, rtol)
-    s = tot.shape[1]
-    frac = np.clip(np.cumsum(tally.diff.reshape(s, s + 1), axis=1)[:, :s], 0, None)
-    np.testing.assert_allclose(tally.direct.reshape(s, s) + frac, rank_counts(ranks), atol=1e-9)
-    f = first_shares(ranks)
-    np.testing.assert_allclose(tally.cw_sum.reshape(s, -1), f.T @ w, atol=1e-12)
-    assert tally.wins is not None and tally.ties is not None
-    pw = (tally.wins.reshape(s, s) + 0.5 * tally.ties.reshape(s, s)) / tot.shape[0]
-    np.fill_diagonal(pw, 0)
-    np.testing.assert_allclose(pw, pairwise_winning(ranks), atol=1e-12)
-
-
-def test_fast_ranking_handles_near_ties_signs_zeros_and_infinities() -> None:
-    x = 0.3
-    rows = [
-        [x, x * (1 + 4e-13), x * (1 + 3e-12), 0.1],  # tie, then a gap just beyond rtol
-        [x, np.nextafter(x, 1), np.nextafter(np.nextafter(x, 1), 1), x],  # four within ulps
-        [-1.0, -1.0 * (1 + 5e-13), 2.0, -3.0],  # negative totals, a tie among them
-        [0.0, -0.0, 1e-320, 0.0],  # zeros of both signs and a subnormal
-        [np.inf, 1.0, np.inf, -np.inf],
-        [1e300, -1e300, 0.5, 1e-300],
-        [5.0, 4.0, 3.0, 2.0],
-    ]
-    tot = np.array(rows)
-    w = uniform_simplex(tot.shape[0], 3, np.random.default_rng(0))
-    _assert_tally_matches_kernels(tot, w)
-    _assert_tally_matches_kernels(tot, w, rtol=0.0)  # only equal totals tie: ulps matter
-    _assert_tally_matches_kernels(tot, w, rtol=1e-6)
-    # many rows: the fast path and the exact ranks agree row by row
-    rng = np.random.default_rng(1)
-    big = rng.random((3_000, 7))
-    big[::3, 2] = big[::3, 5]
-    big[1::7, 0] = big[1::7, 1] * (1 + 1e-13)
-    _assert_tally_matches_kernels(big, uniform_simplex(3_000, 3, rng))
-
-
-@given(
-    st.lists(st.integers(-3, 3), min_size=2, max_size=40),
-    st.integers(1, 9),
-    st.integers(0, 2**31),
-)
-def test_fast_ranking_property(pool: list[int], s: int, seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    base = np.array(pool, dtype=float) * 0.37
-    tot = rng.choice(base, size=(50, s))
-    nudge = rng.integers(-2, 3, size=tot.shape)  # a few ulps either way
-    tot = tot + nudge * np.spacing(np.abs(tot) + 1e-300)
-    w = uniform_simplex(50, 2, rng)
-    _assert_tally_matches_kernels(tot, w)
-    _assert_tally_matches_kernels(tot, w, rtol=0.0)
 
 
 # -- properties over random problems with ties -----------------------------------------------------
@@ -461,139 +363,6 @@ def test_acceptabilities_sum_to_one(s: int, k: int, seed: int, uncertain: bool) 
     assert np.all((res.confidence[first] >= 0) & (res.confidence[first] <= 1 + 1e-12))
 
 
-def test_kernels_on_small_arrays() -> None:
-    ranks = np.array([[1, 2, 3], [1, 1, 3], [2, 1, 3], [3, 1, 1]])
-    counts = rank_counts(ranks)
-    np.testing.assert_allclose(
-        counts, [[1.5, 1.5, 1.0], [2.0, 2.0, 0.0], [0.5, 0.5, 3.0]], atol=1e-12
-    )
-    np.testing.assert_allclose(counts.sum(axis=0), 4)
-    np.testing.assert_allclose(first_shares(ranks)[3], [0, 0.5, 0.5])
-    np.testing.assert_allclose(
-        pairwise_winning(ranks), [[0, 0.375, 0.75], [0.625, 0, 0.875], [0.25, 0.125, 0]]
-    )
-    np.testing.assert_allclose(meta_weights(4), [1, 2 / 3, 1 / 3, 0])
-    np.testing.assert_allclose(meta_weights(3, "inverse"), [1, 0.5, 1 / 3])
-    np.testing.assert_allclose(
-        holistic_acceptability(np.eye(3)[::-1], [1.0, 0.25, 0.0]), [0.0, 0.25, 1.0]
-    )
-    # values: (S, K) with a scale, and (N, S, K)
-    w = np.array([[0.5, 0.5], [1.0, 0.0]])
-    v = np.array([[2.0, 4.0], [1.0, 1.0]])
-    np.testing.assert_allclose(smaa_values(v, w, np.array([0.5, 2.0])), [[1.5, 2.0], [1.0, 2.0]])
-    np.testing.assert_allclose(smaa_values(np.stack([v, 2 * v]), w), [[3.0, 1.0], [4.0, 2.0]])
-
-
-# -- weight samplers -----------------------------------------------------------------------------
-
-
-def _within(sample: FloatArray, expected: FloatArray, z: float = 4.0) -> None:
-    se = sample.std(axis=0, ddof=1) / np.sqrt(sample.shape[0])
-    assert np.all(np.abs(sample.mean(axis=0) - expected) <= z * se + 1e-12), (
-        sample.mean(axis=0),
-        expected,
-    )
-
-
-def test_uniform_weights() -> None:
-    w = UniformWeights(4).sample(50_000, np.random.default_rng(0))
-    assert w.shape == (50_000, 4)
-    np.testing.assert_allclose(w.sum(axis=1), 1.0)
-    assert np.all(w >= 0)
-    _within(w, np.full(4, 0.25))
-    # marginal of Dirichlet(1,1,1,1): Beta(1, 3), variance 3 / 80
-    np.testing.assert_allclose(w.var(axis=0), 3 / 80, rtol=0.05)
-    np.testing.assert_array_equal(
-        FixedWeights((1.0, 3.0))(2, np.random.default_rng(0)), [[0.25, 0.75]] * 2
-    )
-
-
-def test_ordinal_weights_respect_the_order_and_are_uniform() -> None:
-    sampler = OrdinalWeights.of([2, 0, 1])  # w2 >= w0 >= w1
-    w = sampler.sample(200_000, np.random.default_rng(1))
-    assert np.all(w[:, 2] >= w[:, 0]) and np.all(w[:, 0] >= w[:, 1])
-    np.testing.assert_allclose(w.sum(axis=1), 1.0)
-    _within(w[:, [2, 0, 1]], np.array([11, 5, 2]) / 18)
-    # groups: criteria 0 and 1 unordered, both at least criterion 2
-    w = OrdinalWeights.of([[0, 1], 2]).sample(200_000, np.random.default_rng(2))
-    assert np.all(np.minimum(w[:, 0], w[:, 1]) >= w[:, 2])
-    _within(w, np.array([8, 8, 2]) / 18)
-    assert 0.49 < np.mean(w[:, 0] > w[:, 1]) < 0.51
-    # same as rejection from uniform weights (K = 4, groups [[3], [0, 2], [1]])
-    _same_as_rejection(
-        OrdinalWeights.of([3, [0, 2], 1]),
-        lambda u: (np.minimum(u[:, 0], u[:, 2]) >= u[:, 1]) & (u[:, 3] >= u.max(axis=1)),
-        4,
-    )
-    with pytest.raises(ValueError, match=r"criteria \[1\] are missing"):
-        OrdinalWeights.of([0, 2], k=3)
-    with pytest.raises(ValueError, match="twice"):
-        OrdinalWeights.of([0, [1, 0]])
-    with pytest.raises(ValueError, match="there are 2 criteria"):
-        OrdinalWeights.of([0, 2], k=2)
-
-
-def _same_as_rejection(sampler: Any, accept: Any, k: int) -> None:
-    rng = np.random.default_rng(5)
-    u = uniform_simplex(600_000, k, rng)
-    ref = u[accept(u)]
-    w = sampler.sample(ref.shape[0], rng)
-    assert np.all(accept(w))
-    se = np.sqrt(ref.var(axis=0) / ref.shape[0] + w.var(axis=0) / w.shape[0])
-    assert np.all(np.abs(w.mean(axis=0) - ref.mean(axis=0)) <= 4 * se), (w.mean(0), ref.mean(0))
-    np.testing.assert_allclose(w.std(axis=0), ref.std(axis=0), rtol=0.03)
-
-
-def test_partial_order_weights() -> None:
-    sampler = PartialOrderWeights(3, ((0, 1), (0, 2)))  # w0 >= w1 and w0 >= w2
-    assert sampler.orderings == 2
-    w = sampler.sample(200_000, np.random.default_rng(3))
-    assert np.all(w[:, 0] >= w[:, 1]) and np.all(w[:, 0] >= w[:, 2])
-    _within(w, np.array([22, 7, 7]) / 36)
-    # a poset that is not a ranking of groups: 0 >= 1, 2 >= 1, 2 >= 3
-    poset = PartialOrderWeights(4, ((0, 1), (2, 1), (2, 3)))
-    assert poset.orderings == 5
-    _same_as_rejection(
-        poset,
-        lambda u: (u[:, 0] >= u[:, 1]) & (u[:, 2] >= u[:, 1]) & (u[:, 2] >= u[:, 3]),
-        4,
-    )
-    assert PartialOrderWeights(4, ()).orderings == 24
-    with pytest.raises(ValueError, match="contradict"):
-        PartialOrderWeights(3, ((0, 1), (1, 2), (2, 0)))
-
-
-def test_interval_weights() -> None:
-    lower, upper = (0.1, 0.0, 0.2, 0.0), (0.5, 0.3, 0.6, 1.0)
-    sampler = IntervalWeights(lower, upper)
-    w = sampler.sample(100_000, np.random.default_rng(4))
-    assert np.all(w >= np.array(lower) - 1e-15) and np.all(w <= np.array(upper) + 1e-15)
-    np.testing.assert_allclose(w.sum(axis=1), 1.0)
-
-    def inside(u: FloatArray) -> Any:
-        return np.all((u >= np.array(lower)) & (u <= np.array(upper)), axis=1)
-
-    _same_as_rejection(sampler, inside, 4)
-    # the exact acceptance rate matches brute force on the transformed simplex
-    cap = (np.array(upper) - lower) / (1 - sum(lower))
-    v = uniform_simplex(400_000, 4, np.random.default_rng(6))
-    assert abs(np.mean(np.all(v <= cap, axis=1)) - sampler.acceptance) < 0.004
-    # a fixed weight, and fully fixed weights
-    fixed = IntervalWeights((0.25, 0.0, 0.0), (0.25, 1.0, 1.0)).sample(10, np.random.default_rng(0))
-    np.testing.assert_allclose(fixed[:, 0], 0.25)
-    np.testing.assert_allclose(
-        IntervalWeights((0.5, 0.5), (0.5, 0.5)).sample(3, np.random.default_rng(0)), 0.5
-    )
-    with pytest.raises(ValueError, match="too narrow"):
-        IntervalWeights((0.0,) * 8, (0.13,) * 8)
-    with pytest.raises(ValueError, match=r"add up to 1\.2"):
-        IntervalWeights((0.6, 0.6), (1.0, 1.0))
-    with pytest.raises(ValueError, match=r"upper bounds of the weights add up to 0\.5"):
-        IntervalWeights((0.0, 0.0), (0.25, 0.25))
-    with pytest.raises(ValueError, match="criterion 1"):
-        IntervalWeights((0.0, 0.5), (1.0, 0.4))
-
-
 def test_samplers_with_the_driver() -> None:
     # a strict ranking of criteria pushes the ranking of scenarios towards the top criterion
     values = np.array([[1.0, 0.0], [0.0, 1.0]])
@@ -603,6 +372,3 @@ def test_samplers_with_the_driver() -> None:
     # A first iff w0 > 0.5, w0 uniform on [0, 0.6] given the bounds (two criteria): 1/6
     assert abs(res.first[0] - 1 / 6) <= 3 * res.rank_acceptability_se[0, 0]
     # the tally of ranks on its own: a tie of two gives halves
-    direct, diff = _rank_tally(np.array([[1, 1, 3]]))
-    assert direct.tolist() == [0, 0, 0, 0, 0, 0, 0, 0, 1]
-    np.testing.assert_allclose(diff.reshape(3, 4)[:2], [[0.5, 0, -0.5, 0]] * 2)

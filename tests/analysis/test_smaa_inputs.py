@@ -1,14 +1,16 @@
-"""SMAA-2 on assessments: what is ranked is exactly the engine's risk; weight preferences."""
+"""What SMAA-2 ranks for an assessment (nsra.analysis.smaa_inputs): effective values times the
+weights are exactly the engine's risk (cascades counted in risk included); weight preferences."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from helpers import ROOT
-from nsra.analysis.smaa import smaa
+from nsra.analysis.smaa import smaa, smaa_ranks, smaa_values
 from nsra.analysis.smaa_inputs import (
     EffectiveValues,
     PreferenceError,
@@ -81,3 +83,88 @@ def test_monetised_method_ranks_risk_under_estimate_uncertainty_only() -> None:
     assert doc["criteria"] == [] and doc["weights"].startswith("fixed")
     # the scenario ranked first by the engine is most often first under uncertainty
     assert int(np.argmax(acc[:, 0])) == int(np.flatnonzero(results.rank == 1)[0])
+
+
+# -- a weighted method that counts cascades in risk ------------------------------------------------
+CASCADES_IN_RISK = """\
+title: Cascades counted in risk
+method: ./nl-snv-cascades.yaml
+date: 2026-01-15
+classification: UNCLASSIFIED
+organisations: [{id: o, name: O}]
+analysts: [{id: a1, organisation: o}]
+scenarios:
+  - id: flood
+    title: River flood
+    theme: water
+    domain: internal
+    malicious: false
+    owner: o
+    estimates:
+      - {analyst: a1, likelihood: D, impact: {"2.1": B}}
+  - id: blackout
+    title: Blackout
+    theme: energy
+    domain: internal
+    malicious: false
+    owner: o
+    estimates:
+      - {analyst: a1, likelihood: B, impact: {"3.1": D}}
+  - id: attack
+    title: Attack
+    theme: terrorism
+    domain: internal
+    malicious: true
+    owner: o
+    estimates:
+      - {analyst: a1, likelihood: C, impact: {"2.1": C}}
+cascades:
+  - {cause: flood, effect: blackout, probability: D}
+"""
+
+
+def _cascades_in_risk(tmp_path: Path) -> Path:
+    """nl-snv's shape with ``cascades.include_in_risk: true``, and an assessment in which the
+    cascade decides the order: without it the blackout is last, with it second."""
+    method = (ROOT / "src" / "nsra" / "methods" / "nl-snv.yaml").read_text(encoding="utf-8")
+    for old, new in (
+        ("include_in_risk: false", "include_in_risk: true"),
+        ('version: "2019-illustrative"', 'version: "2019-cascades"'),
+    ):
+        assert method.count(old) == 1
+        method = method.replace(old, new)
+    (tmp_path / "nl-snv-cascades.yaml").write_text(method, encoding="utf-8")
+    path = tmp_path / "cascades.yaml"
+    path.write_text(CASCADES_IN_RISK, encoding="utf-8")
+    return path
+
+
+def test_a_weighted_method_that_counts_cascades_ranks_what_the_engine_ranks(
+    tmp_path: Path,
+) -> None:
+    loaded = read_assessment(str(_cascades_in_risk(tmp_path)))
+    results = compute(loaded.inputs, loaded.method)
+    model = RiskModel.of(loaded.method, loaded.inputs)
+    assert model.cascades_in_risk and weights_matter(model)
+    # by hand (equal weights over 12 criteria; class centres; scores B = 3, C = 9, D = 27):
+    # flood D: p = sqrt(5% x 50%), impact 3/12 plus the blackout's 27/12 x CP D (70%);
+    # blackout B: p = sqrt(0.05% x 0.5%) plus the flood's p x 70%, impact 27/12;
+    # attack C: p = sqrt(0.5% x 5%), impact 9/12
+    p_flood, p_blackout, p_attack = (
+        math.sqrt(a * b) for a, b in ((0.05, 0.5), (5e-4, 5e-3), (5e-3, 5e-2))
+    )
+    risk = [
+        p_flood * (3 + 0.7 * 27) / 12,
+        (p_blackout + 0.7 * p_flood) * 27 / 12,
+        p_attack * 9 / 12,
+    ]
+    np.testing.assert_allclose(results.risk, risk, rtol=1e-12)
+    assert results.rank.tolist() == [1, 2, 3]
+    # effective values times the weights: the engine's risk, and so its ranks
+    e = effective_values(model, results.cells.central)
+    w = model.impact.weights
+    np.testing.assert_allclose(e @ w, results.risk, rtol=1e-12, atol=0)
+    assert smaa_ranks(smaa_values(e, w[None, :]))[0].tolist() == results.rank.tolist()
+    # SMAA at the method's weights: every scenario always at the engine's rank
+    res = smaa(e, FixedWeights(tuple(w)), n=100, seed=0)
+    np.testing.assert_array_equal(res.rank_acceptability, np.eye(3)[results.rank - 1])
