@@ -9,8 +9,8 @@ analyse):
   ``D = K weights + K scores + 1 likelihood`` inputs; every other cell stays at its central
   position, so only the scenario and the scenarios it is linked to by cascades are evaluated
   (:meth:`nsra.engine.evaluate.RiskModel.restricted`). Reported: first-order ``S1`` (the input
-  alone) and total ``ST`` (with its interactions) with bootstrap confidence intervals. The likelihood does not enter the
-  impact, so its indices there are exactly 0.
+  alone) and total ``ST`` (with its interactions) with bootstrap confidence intervals. The
+  likelihood does not enter the impact, so its indices there are exactly 0.
 * **Morris (elementary effects)**, all scenarios at once: which inputs move a scenario's *rank*.
   Ranks need every scenario, so all inputs vary together, grouped (SALib ``groups``): one group
   per criterion weight and one group per scenario (all its cells, every level). Reported per
