@@ -149,7 +149,8 @@ def compute_json(path: str) -> dict[str, Any]:
     """``nsra compute PATH --format json``, parsed (cached: several tests read it)."""
     proc = run_cli("compute", path, "--format", "json")
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    doc: dict[str, Any] = json.loads(proc.stdout)
+    return doc
 
 
 # -- the tie rule written out plainly (the reference for nsra.engine.ranking and SMAA) -------------

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from helpers import ROOT
+from tests.helpers import ROOT
 
 PAGES = ["docs/python-api.md", "README.md"]
 

@@ -15,7 +15,7 @@ import ast
 from collections.abc import Iterable
 from pathlib import Path
 
-from helpers import ROOT
+from tests.helpers import ROOT
 
 SRC = ROOT / "src"
 PACKAGE = "nsra"

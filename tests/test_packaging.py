@@ -6,8 +6,8 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
-from helpers import ROOT
 from nsra.version import __version__
+from tests.helpers import ROOT
 
 
 def _pyproject() -> dict[str, Any]:

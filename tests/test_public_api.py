@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 import nsra
-from helpers import EXAMPLES_DIR, run_cli
 from nsra.analysis.pipeline import AnalysisOptions
 from nsra.io.problems import InputError
+from tests.helpers import EXAMPLES_DIR, run_cli
 
 NL = EXAMPLES_DIR / "nl-integrated.yaml"
 UK = EXAMPLES_DIR / "uk-nsra.yaml"

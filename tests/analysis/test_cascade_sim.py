@@ -20,12 +20,12 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from helpers import EXAMPLES_DIR
 from nsra.analysis import cascade_sim as cs
 from nsra.analysis.chunks import block_stream
 from nsra.engine.compute import compute
 from nsra.engine.inputs import CascadeRows
 from nsra.io.validate import read_assessment
+from tests.helpers import EXAMPLES_DIR
 
 Z = 4.5
 Row = tuple[int, int, int, int, float]
@@ -39,8 +39,9 @@ def catalogue(
 ) -> cs.CascadeCatalogue:
     p = np.asarray(daily, dtype=float)
     cols = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
+    cause, cause_level, effect, effect_level = (np.asarray(c, dtype=np.int64) for c in cols[:4])
     cascades = CascadeRows(
-        *(np.asarray(c, dtype=np.int64) for c in cols[:4]), np.asarray(cols[4], dtype=float)
+        cause, cause_level, effect, effect_level, np.asarray(cols[4], dtype=float)
     )
     return cs.CascadeCatalogue(
         daily_probability=p,

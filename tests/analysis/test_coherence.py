@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import EXAMPLES, parse
 from nsra.analysis.coherence import PHASES, coherence
 from nsra.engine.compute import compute
 from nsra.io.validate import Loaded, read_assessment
 from nsra.model.assessment import Assessment
+from tests.helpers import EXAMPLES, parse
 
 # four scenarios; a national and an international strategy; serious flags are given
 TEXT = """

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import EXAMPLES
 from nsra.analysis.network import (
     ThreatNetwork,
     ThreatNode,
@@ -23,6 +22,7 @@ from nsra.engine.compute import compute
 from nsra.engine.inputs import CascadeRows
 from nsra.io.network_section import network_section
 from nsra.io.validate import read_assessment
+from tests.helpers import EXAMPLES
 
 
 def _nodes(*spec: tuple[str, str]) -> list[ThreatNode]:

@@ -7,10 +7,10 @@ import math
 
 import numpy as np
 
-from helpers import ROOT, parse
 from nsra.analysis.profiles import compare_profiles
 from nsra.engine.compute import compute
 from nsra.io.validate import read_assessment
+from tests.helpers import ROOT, parse
 
 NL = ROOT / "examples" / "nl-integrated.yaml"
 

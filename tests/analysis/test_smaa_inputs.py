@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import ROOT
 from nsra.analysis.smaa import smaa, smaa_ranks, smaa_values
 from nsra.analysis.smaa_inputs import (
     EffectiveValues,
@@ -24,6 +23,7 @@ from nsra.engine.compute import compute
 from nsra.engine.evaluate import RiskModel
 from nsra.io.smaa_section import smaa_section
 from nsra.io.validate import read_assessment
+from tests.helpers import ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 

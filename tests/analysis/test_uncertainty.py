@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import EXAMPLES, ROOT, parse
 from nsra.analysis.uncertainty import (
     PositionSampler,
     UncertaintyResult,
@@ -22,6 +21,7 @@ from nsra.analysis.uncertainty import (
 from nsra.engine.compute import Results, compute
 from nsra.engine.evaluate import RiskModel
 from nsra.io.validate import Loaded, read_assessment
+from tests.helpers import EXAMPLES, ROOT, parse
 
 NL = ROOT / "examples" / "nl-integrated.yaml"
 BNRA = ROOT / "examples" / "be-bnra.yaml"
@@ -62,8 +62,10 @@ def test_results_equal_on_a_local_dask_cluster() -> None:
     _, results, model, sampler = _setup(BNRA)
     here = propagate(model, sampler, results.level, results.rank, samples=5000, seed=11)
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
-        Client(cluster) as client,
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
         there = propagate(
             model, sampler, results.level, results.rank, samples=5000, seed=11, executor=client

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from helpers import NL_BASE, replace_once
 from nsra.cli import app
+from tests.helpers import NL_BASE, replace_once
 
 Invoke = Callable[..., Result]
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import NL_BASE
 from nsra.cli.analyses import executor
 from nsra.io.problems import InputError
 from tests.cli.conftest import Invoke
+from tests.helpers import NL_BASE
 
 SMALL = ("--samples", "100", "--years", "20", "--seed", "5")
 

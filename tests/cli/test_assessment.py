@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import (
+from nsra.io.methods import load_method
+from nsra.io.safeyaml import load
+from tests.helpers import (
     EXAMPLES,
     NL_BASE,
     ROOT,
@@ -25,8 +27,6 @@ from helpers import (
     run_cli,
     table_row,
 )
-from nsra.io.methods import load_method
-from nsra.io.safeyaml import load
 
 EXAMPLE_IDS = [p.stem for p in EXAMPLES]
 

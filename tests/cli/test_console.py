@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import no_traceback, run_cli
 from nsra.cli.console import amount, number, show_problems
 from nsra.io.problems import Problem
+from tests.helpers import no_traceback, run_cli
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from helpers import EXAMPLES_DIR, run_cli
 from nsra.cli.database import database
 from nsra.io.problems import InputError
 from nsra.server.db import ENV_VAR
 from tests.cli.conftest import Invoke
+from tests.helpers import EXAMPLES_DIR, run_cli
 
 UK = EXAMPLES_DIR / "uk-nsra.yaml"
 

@@ -9,9 +9,9 @@ from typing import NoReturn
 
 import pytest
 
-from helpers import NL_BASE, replace_once
 from nsra.cli.files import load, write_atomic
 from nsra.io.problems import InputError
+from tests.helpers import NL_BASE, replace_once
 
 
 def test_load_shows_the_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,10 +12,10 @@ from typing import NoReturn
 import pytest
 
 import nsra
-from helpers import EXAMPLES, no_traceback, run_cli
 from nsra.cli import main
 from nsra.io.problems import InputError, Problem
 from nsra.version import __version__
+from tests.helpers import EXAMPLES, no_traceback, run_cli
 
 EXAMPLE = str(EXAMPLES[0])
 

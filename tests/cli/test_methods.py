@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import METHOD_IDS, ROOT, no_traceback, replace_once, run_cli, table_row
 from tests.cli.conftest import Invoke
+from tests.helpers import METHOD_IDS, ROOT, no_traceback, replace_once, run_cli, table_row
 
 
 def test_methods_lists_every_shipped_method() -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES_DIR, NL_BASE
 from nsra.io.problems import InputError
 from nsra.io.safeyaml import load
 from nsra.model.text import tr
 from tests.cli.conftest import Invoke
+from tests.helpers import EXAMPLES_DIR, NL_BASE
 
 
 def test_report_without_analyses(

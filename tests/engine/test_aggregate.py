@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import parse
 from nsra.engine.aggregate import aggregate, cell_index, group_median
 from nsra.engine.compute import compute
 from nsra.engine.inputs import AssessmentInput, CascadeRows, EstimateRows
 from nsra.io.results import results_document
+from tests.helpers import parse
 
 Row = tuple[int, int, int, int, float, float, float]  # scenario, level, slot, analyst, lo, hi, c
 
 
 def rows(items: list[Row]) -> EstimateRows:
-    cols = list(zip(*items, strict=True)) if items else [[] for _ in range(7)]
-    return EstimateRows.from_lists(*(list(c) for c in cols))  # type: ignore[arg-type]
+    cols: list[list[Any]] = [list(c) for c in zip(*items, strict=True)] if items else [[]] * 7
+    return EstimateRows.from_lists(*cols)
 
 
 def inputs(
@@ -185,8 +186,9 @@ def test_cells_are_kept_apart() -> None:
     )
 )
 def test_central_lies_within_the_spread(items: list[tuple[int, int, int]]) -> None:
-    est = [
-        (0, 0, slot, a, min(x, y), max(x, y), (x + y) / 2) for a, (slot, x, y) in enumerate(items)
+    est: list[Row] = [
+        (0, 0, slot, a, float(min(x, y)), float(max(x, y)), (x + y) / 2)
+        for a, (slot, x, y) in enumerate(items)
     ]
     cells = aggregate(inputs(est, k=2))
     ok = cells.analysts > 0

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import EXAMPLES, parse
 from nsra.engine.classes import NO_CLASS, class_indices, serious
 from nsra.engine.compute import compute
 from nsra.engine.scales import ScaleKernel
 from nsra.io.methods import load_method
 from nsra.io.validate import read_assessment
+from tests.helpers import EXAMPLES, parse
 
 
 def _kernel(method_id: str, scale_id: str) -> ScaleKernel:

@@ -15,10 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import BNRA_BASE, EXAMPLES, METHOD_IDS, NL_BASE, parse, replace_once
 from nsra.engine.compute import Results, compute
 from nsra.engine.impact import ImpactModel
-from nsra.engine.inputs import AssessmentInput, CascadeRows, EstimateRows
+from nsra.engine.inputs import AssessmentInput, CascadeRows, EstimateRows, IntArray
 from nsra.engine.likelihood import (
     LikelihoodModel,
     probability_from_rate,
@@ -29,6 +28,7 @@ from nsra.engine.scales import ScaleKernel
 from nsra.io.methods import load_method
 from nsra.io.validate import read_assessment
 from nsra.model.method import Method
+from tests.helpers import BNRA_BASE, EXAMPLES, METHOD_IDS, NL_BASE, parse, replace_once
 
 METHODS = {mid: load_method(mid) for mid in METHOD_IDS}
 
@@ -41,9 +41,15 @@ def _span(method: Method, scale_id: str) -> tuple[float, float]:
     return float(k.first_index), float(k.first_index + k.n_classes - 1)
 
 
+def _int_columns(cols: list[list[Any]]) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Cause, cause level, effect and effect level columns of cascade rows."""
+    a, b, c, d = (np.asarray(col, dtype=np.int64) for col in cols)
+    return a, b, c, d
+
+
 def _position(draw: Any, method: Method, lo: float, hi: float) -> float:
     if method.continuous:
-        return draw(st.floats(lo, hi))
+        return float(draw(st.floats(lo, hi)))
     return float(draw(st.integers(int(lo), int(hi))))
 
 
@@ -94,7 +100,7 @@ def assessment_inputs(draw: Any, method: Method) -> AssessmentInput:
             for col, v in zip(casc, (cause, a, effect, b, p), strict=True):
                 col.append(v)
     cascades = (
-        CascadeRows(*(np.asarray(c, dtype=np.int64) for c in casc[:4]), np.asarray(casc[4]))
+        CascadeRows(*_int_columns(casc[:4]), np.asarray(casc[4], dtype=float))
         if casc[0]
         else CascadeRows.empty()
     )
@@ -171,7 +177,7 @@ def test_raising_a_criterion_estimate_never_lowers_total_impact(
 @pytest.mark.parametrize("method_id", METHOD_IDS)
 def test_weight_profiles_are_normalised(method_id: str) -> None:
     method = METHODS[method_id]
-    ids = [p.id for p in method.profiles] or [None]
+    ids: list[str | None] = [p.id for p in method.profiles] or [None]
     for pid in ids:
         model = ImpactModel.of(method, pid)
         if method.aggregation.kind == "monetised":

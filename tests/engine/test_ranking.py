@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import ranks_by_rule, tie_prone_values
 from nsra.engine.ranking import RTOL, competition_rank, competition_ranks, tied
+from tests.helpers import ranks_by_rule, tie_prone_values
 
 INF = math.inf
 NAN = math.nan

@@ -20,7 +20,6 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from helpers import METHOD_IDS, parse
 from nsra.engine.scales import (
     ScaleKernel,
     class_of_position,
@@ -29,6 +28,7 @@ from nsra.engine.scales import (
 )
 from nsra.io.methods import load_method
 from nsra.model.method import ExponentialFunction, IntervalFunction
+from tests.helpers import METHOD_IDS, parse
 
 BNRA = load_method("be-bnra-2023")
 NL = load_method("nl-snv")

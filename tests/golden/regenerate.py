@@ -23,7 +23,6 @@ if __name__ == "__main__" and not __package__:  # run as a script: the tests' im
     _root = Path(__file__).resolve().parents[2]
     sys.path[:0] = [str(_root), str(_root / "tests")]
 
-from helpers import ROOT
 from nsra.io.jsondoc import Json
 from tests.golden.compare import differences
 from tests.golden.runs import (
@@ -33,6 +32,7 @@ from tests.golden.runs import (
     compute_example,
     compute_golden,
 )
+from tests.helpers import ROOT
 
 KINDS: dict[str, tuple[Callable[[Path], Json], Callable[[Path], Path]]] = {
     "compute": (compute_example, compute_golden),

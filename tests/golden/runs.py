@@ -20,10 +20,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, GOLDEN_DIR, ROOT, compute_json
 from nsra.cli import app
 from nsra.io.jsondoc import Json
 from tests.golden.compare import stable
+from tests.helpers import EXAMPLES, GOLDEN_DIR, ROOT, compute_json
 
 CASES_DIR = GOLDEN_DIR / "cases"
 ANALYSE_DIR = GOLDEN_DIR / "analyse"

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, GOLDEN_DIR
 from tests.golden.compare import differences, report
 from tests.golden.runs import compute_example, compute_golden
+from tests.helpers import EXAMPLES, GOLDEN_DIR
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])

@@ -7,12 +7,12 @@ its probabilities on the methods of classes).
 
 from __future__ import annotations
 
-from helpers import BNRA_BASE, NL_BASE, check_error, replace_once, single_error
 from nsra.io.cascade_checks import cascade_rows
 from nsra.io.estimates import targets
 from nsra.io.methods import load_method
 from nsra.io.problems import Path, Problem
 from nsra.io.safeyaml import load
+from tests.helpers import BNRA_BASE, NL_BASE, check_error, replace_once, single_error
 
 
 # -- scenarios and pairs ---------------------------------------------------------------------------

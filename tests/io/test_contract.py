@@ -16,13 +16,13 @@ from typing import Any, NotRequired, Required, Union, get_args, get_origin, get_
 
 import pytest
 
-from helpers import EXAMPLES
 from nsra.analysis.pipeline import AnalysisOptions, analyse
 from nsra.engine.compute import compute
 from nsra.io import contract
 from nsra.io.analysis_results import analysis_document
 from nsra.io.results import results_document
 from nsra.io.validate import read_assessment
+from tests.helpers import EXAMPLES
 
 
 def _is_typeddict(tp: Any) -> bool:

@@ -11,10 +11,10 @@ import math
 
 import pytest
 
-from helpers import BNRA_BASE, NL_BASE, check_error, line_of, replace_once, single_error
 from nsra.io.estimates import estimate_problem, targets
 from nsra.io.methods import load_method
 from nsra.io.validate import parse_assessment
+from tests.helpers import BNRA_BASE, NL_BASE, check_error, line_of, replace_once, single_error
 
 
 # -- classes and values ----------------------------------------------------------------------------

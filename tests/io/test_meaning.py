@@ -9,7 +9,13 @@ import math
 
 import pytest
 
-from helpers import (
+from nsra.engine.inputs import AssessmentInput
+from nsra.io.meaning import check_meaning
+from nsra.io.methods import load_method
+from nsra.io.problems import InputError, Problem
+from nsra.io.safeyaml import load
+from nsra.io.validate import parse_assessment
+from tests.helpers import (
     BNRA_BASE,
     NL_BASE,
     check_error,
@@ -20,12 +26,6 @@ from helpers import (
     replace_once,
     single_error,
 )
-from nsra.engine.inputs import AssessmentInput
-from nsra.io.meaning import check_meaning
-from nsra.io.methods import load_method
-from nsra.io.problems import InputError, Problem
-from nsra.io.safeyaml import load
-from nsra.io.validate import parse_assessment
 
 
 # -- references ------------------------------------------------------------------------------------

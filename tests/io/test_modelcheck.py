@@ -11,10 +11,10 @@ from typing import Any, Literal
 import pytest
 from pydantic import Field, field_validator
 
-from helpers import NL_BASE, check_error, errors_of, line_of, replace_once, single_error
 from nsra.io import modelcheck
 from nsra.model.assessment import EstimateDetail
 from nsra.model.method import ClassScale, Identifier, Strict
+from tests.helpers import NL_BASE, check_error, errors_of, line_of, replace_once, single_error
 
 
 # -- shape: fields, types, dates, ids --------------------------------------------------------------

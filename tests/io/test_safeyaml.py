@@ -9,10 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from helpers import NL_BASE, check_error, line_of, parse, problems_of, replace_once, single_error
 from nsra.io.problems import InputError
 from nsra.io.safeyaml import Limits, load, read_text
 from nsra.io.validate import read_assessment
+from tests.helpers import (
+    NL_BASE,
+    check_error,
+    line_of,
+    parse,
+    problems_of,
+    replace_once,
+    single_error,
+)
 
 
 # -- hostile YAML ----------------------------------------------------------------------------------

@@ -15,7 +15,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from helpers import (
+from nsra.io.problems import InputError
+from nsra.io.safeyaml import load
+from nsra.io.validate import parse_assessment, read_assessment
+from tests.helpers import (
     BNRA_BASE,
     NL_BASE,
     check_error,
@@ -26,9 +29,6 @@ from helpers import (
     replace_once,
     single_error,
 )
-from nsra.io.problems import InputError
-from nsra.io.safeyaml import load
-from nsra.io.validate import parse_assessment, read_assessment
 
 
 def test_the_base_assessments_are_valid() -> None:

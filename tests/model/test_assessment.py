@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from helpers import (
+from nsra.io.problems import InputError, format_path
+from nsra.io.validate import parse_assessment
+from nsra.model import assessment
+from nsra.model.assessment import Assessment, Cascade, EstimateDetail
+from tests.helpers import (
     EXAMPLES,
     UNKNOWN_FIELD,
     Place,
@@ -26,10 +30,6 @@ from helpers import (
     unknown_field_message,
     with_unknown_field,
 )
-from nsra.io.problems import InputError, format_path
-from nsra.io.validate import parse_assessment
-from nsra.model import assessment
-from nsra.model.assessment import Assessment, Cascade, EstimateDetail
 
 PLACES = [place for example in EXAMPLES for place in places(Assessment, example)]
 

@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from helpers import (
+from nsra.io.methods import parse_method
+from nsra.io.problems import InputError, format_path
+from nsra.model import method
+from nsra.model.method import ExponentialFunction, IntervalFunction, Method, Strict
+from tests.helpers import (
     METHOD_FILES,
     UNKNOWN_FIELD,
     Place,
@@ -26,10 +30,6 @@ from helpers import (
     unknown_field_message,
     with_unknown_field,
 )
-from nsra.io.methods import parse_method
-from nsra.io.problems import InputError, format_path
-from nsra.model import method
-from nsra.model.method import ExponentialFunction, IntervalFunction, Method, Strict
 
 PLACES = [place for file in METHOD_FILES for place in places(Method, file)]
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import EXAMPLES, example_id
 from nsra import i18n
 from nsra.analysis.profiles import compare_profiles
 from nsra.i18n import t
 from nsra.model.text import tr
+from tests.helpers import EXAMPLES, example_id
 from tests.report import common
 from tests.report.common import Element, header_texts, table_rows, tree
 

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, example_id
 from nsra.i18n import t
 from nsra.model.method import ClassScale
 from nsra.model.text import tr
@@ -37,6 +36,7 @@ from nsra.report.diagram import (
     risk_diagram,
     shape,
 )
+from tests.helpers import EXAMPLES, example_id
 from tests.report import common
 from tests.report.common import SVG, Expected, centre, groups, path_numbers, shapes
 

@@ -18,8 +18,6 @@ from typing import Any, cast
 
 import pytest
 
-from helpers import EXAMPLES as REPORT_EXAMPLES
-from helpers import NL_BASE, ROOT, example_id, parse, run_cli
 from nsra.analysis.pipeline import AnalysisOptions, analyse
 from nsra.engine.compute import Results, compute
 from nsra.i18n import LABELS, check_complete, euros, percent, period, t
@@ -31,6 +29,8 @@ from nsra.model.method import ClassScale, Method
 from nsra.model.text import tr
 from nsra.report.analyses import robustness_state
 from nsra.report.html import css_string, file_name, render_report
+from tests.helpers import EXAMPLES as REPORT_EXAMPLES
+from tests.helpers import NL_BASE, ROOT, example_id, parse, run_cli
 from tests.report import common
 from tests.report.common import Element, header_texts, table_rows, tree
 

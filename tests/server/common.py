@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from helpers import EXAMPLES_DIR
 from nsra.server.db.models import Base
+from tests.helpers import EXAMPLES_DIR
 
 UK = EXAMPLES_DIR / "uk-nsra.yaml"
 BE = EXAMPLES_DIR / "be-bnra.yaml"

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import tie_groups_by_rule
 from nsra.analysis.chunks import Plan, block_stream
 from nsra.analysis.smaa import (
     DEFAULT_N,
@@ -32,6 +31,7 @@ from nsra.analysis.smaa import (
     smaa_values,
 )
 from nsra.analysis.weights import IntervalWeights, OrdinalWeights, UniformWeights
+from tests.helpers import tie_groups_by_rule
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 

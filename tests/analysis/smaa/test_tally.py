@@ -9,7 +9,6 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import ranks_by_rule, tie_prone_array
 from nsra.analysis.smaa import (
     RTOL,
     first_shares,
@@ -19,6 +18,7 @@ from nsra.analysis.smaa import (
 )
 from nsra.analysis.smaa.tally import tally_block
 from nsra.analysis.weights import uniform_simplex
+from tests.helpers import ranks_by_rule, tie_prone_array
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 

@@ -58,12 +58,15 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from conftest import reset_postgres
-from helpers import EXAMPLES
 from nsra.io.methods import load_method
 from nsra.server.db import upgrade
 from nsra.server.demo import DEMO_ANALYST, DEMO_FILE, DEMO_USERS, _fill, demo_database
+from tests.conftest import reset_postgres
+from tests.helpers import EXAMPLES
 from tests.server.common import free_port
+
+Operation = APIOperation[Any, Any, Any, Any]
+AnyCase = Case[Any]
 
 MAX_EXAMPLES = int(os.environ.get("NSRA_FUZZ_EXAMPLES", "25"))
 SECONDS_PER_RUN = float(os.environ.get("NSRA_FUZZ_SECONDS", "15"))
@@ -210,7 +213,7 @@ JSON_VALUES: st.SearchStrategy[Any] = st.recursive(
 )
 
 
-def cases(operation: APIOperation, known: Known) -> st.SearchStrategy[Case]:
+def cases(operation: Operation, known: Known) -> st.SearchStrategy[AnyCase]:
     """The operation's cases: positive and negative as schemathesis makes them, each either
     left as it is or aimed at the database's data (about half and half)."""
     generated = [operation.as_strategy(generation_mode=mode) for mode in GenerationMode]
@@ -224,7 +227,7 @@ def _real_or(value: Any, pool: list[Any]) -> st.SearchStrategy[Any]:
 
 
 @st.composite
-def _aimed(draw: st.DrawFn, case: Case, known: Known) -> Case:
+def _aimed(draw: st.DrawFn, case: AnyCase, known: Known) -> AnyCase:
     """The case with the parameters known by name mostly set to real values, and a real body;
     the assessment is always the demo's (else the rest would be answered by a 404)."""
     path = dict(case.path_parameters or {})
@@ -246,7 +249,7 @@ def _aimed(draw: st.DrawFn, case: Case, known: Known) -> Case:
     return case
 
 
-def _body(case: Case, path: dict[str, Any], known: Known) -> st.SearchStrategy[Any]:
+def _body(case: AnyCase, path: dict[str, Any], known: Known) -> st.SearchStrategy[Any]:
     """A real body for the operations known here (by path and method); else the generated one.
 
     Estimates are drawn from those of the same slot in the file (so most are valid) or are any
@@ -293,7 +296,7 @@ def _mutated(draw: st.DrawFn, uploads: list[dict[str, Any]]) -> dict[str, Any]:
 # -- the checks -------------------------------------------------------------------------------
 
 
-def nsra_error_contract(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def nsra_error_contract(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
     """A documented status, and every error as ``{"error": message, "field": ...}``."""
     status = response.status_code
     assert status in DOCUMENTED_STATUSES, f"undocumented status {status}"
@@ -328,7 +331,7 @@ class Run:
     sent: Counter[str] = field(default_factory=Counter)  # operation -> requests
     not_sent: int = 0  # cases generated after their operation's time was spent
 
-    def fuzz(self, operation: APIOperation, known: Known) -> None:
+    def fuzz(self, operation: Operation, known: Known) -> None:
         """Every generated case of the operation sent and checked (until its time is spent)."""
         label = operation.label
         started = time.monotonic()
@@ -341,7 +344,7 @@ class Run:
             suppress_health_check=list(HealthCheck),
         )
         @given(case=cases(operation, known))
-        def one(case: Case) -> None:
+        def one(case: AnyCase) -> None:
             if time.monotonic() - started > self.seconds_per_operation:
                 self.not_sent += 1
                 return
@@ -370,7 +373,7 @@ def test_no_server_error(server: Server, role: str, request: pytest.FixtureReque
     schema = schemathesis.openapi.from_url(
         f"{server.base_url}/api/openapi.json", timeout=REQUEST_TIMEOUT
     )
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     assert operations, "the schema lists no operation"
     known = _known(server)
     run = Run(

@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from helpers import EXAMPLES
 from nsra.model.assessment import Cascade
 from nsra.server.db import audit, import_file
 from nsra.server.db import versions as vs
 from nsra.server.db.importing import fill_cascade
 from nsra.server.db.models import AssessmentRow, CascadeRow, MethodRow, ScenarioRow
+from tests.helpers import EXAMPLES
 from tests.server import common
 from tests.server.common import (
     BE,

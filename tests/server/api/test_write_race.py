@@ -21,9 +21,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from helpers import NL_BASE
+from nsra.io import estimates as io_estimates
 from nsra.server.api import estimates, transaction
 from nsra.server.db import audit
+from tests.helpers import NL_BASE
 from tests.server.common import MakeWorld, User
 
 SCENARIO, ANALYST, SLOT = "flood", "a1", "likelihood"  # NL_BASE: a1 estimated C
@@ -44,7 +45,7 @@ def test_a_write_overtaken_by_another_is_refused(
         # the other write waits once (5 s), not 8 times
         monkeypatch.setattr(transaction, "ATTEMPTS", 1)
     version = client.get(path, headers=headers).json()["version"]
-    check = estimates.estimate_problem
+    check = io_estimates.estimate_problem
     overtaken: list[int] = []
 
     def meanwhile(*args: Any) -> Any:

@@ -14,12 +14,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from conftest import reset_postgres
-from helpers import EXAMPLES, NL_BASE
 from nsra.cli import app
 from nsra.io.problems import InputError
 from nsra.io.safeyaml import load
@@ -28,6 +26,8 @@ from nsra.server.db import assessment_data, audit, import_file, make_engine, upg
 from nsra.server.db.access import MembershipRow, UserRow, add_user, new_token
 from nsra.server.db.backup import FORMAT, backup_data, restore_data
 from nsra.server.demo import DEMO_USERS, demo_database
+from tests.conftest import reset_postgres
+from tests.helpers import EXAMPLES, NL_BASE
 from tests.server.common import snapshot
 
 Fresh = Callable[[], Engine]
@@ -113,8 +113,9 @@ def test_backup_during_a_write_holds_one_state(fresh: Fresh) -> None:
     with engine.connect() as writer:
         trans = writer.begin()
         result = writer.execute(
-            UserRow.__table__.insert().values(name="w", role="viewer", active=True, version=1)
+            insert(UserRow).values(name="w", role="viewer", active=True, version=1)
         )
+        assert result.inserted_primary_key is not None
         user_id = result.inserted_primary_key[0]
         writer.execute(
             text("UPDATE users SET version = version + 1 WHERE name = 'ana'"),
@@ -361,10 +362,10 @@ def test_a_backup_restores_into_the_other_engine(direction: str, tmp_path: Path)
                 tokens[name] = new_token(session, user)
         headers = {name: {"Authorization": f"Bearer {t}"} for name, t in tokens.items()}
         with TestClient(create_app(source)) as client:  # one audited write through the API
-            path = "/api/assessments/1/scenarios"
-            scenario = client.get(path, headers=headers["root"]).json()["scenarios"][0]
+            scenarios = "/api/assessments/1/scenarios"
+            scenario = client.get(scenarios, headers=headers["root"]).json()["scenarios"][0]
             estimate = scenario["estimates"][0]
-            slot_path = f"{path}/{scenario['id']}/estimates/{estimate['analyst']}/likelihood"
+            slot_path = f"{scenarios}/{scenario['id']}/estimates/{estimate['analyst']}/likelihood"
             params = {"level": estimate["level"]} if "level" in estimate else {}
             seen = client.get(slot_path, params=params, headers=headers["root"]).json()
             put = client.put(

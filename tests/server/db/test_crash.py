@@ -59,11 +59,11 @@ import pytest
 from sqlalchemy import Engine, delete, text
 from sqlalchemy.orm import Session
 
-from conftest import fresh_postgres
-from helpers import EXAMPLES, ROOT
 from nsra.io.safeyaml import load
 from nsra.server.db import assessment_data, audit, import_file, make_engine
 from nsra.server.db.models import AssessmentRow, Base
+from tests.conftest import fresh_postgres
+from tests.helpers import EXAMPLES, ROOT
 from tests.server.common import free_port, snapshot
 
 SCENARIOS = 200

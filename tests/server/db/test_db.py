@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, METHOD_IDS, ROOT, example_id
 from nsra.cli import app
 from nsra.engine.compute import compute
 from nsra.io.problems import InputError
@@ -37,6 +36,7 @@ from nsra.server.db.engine import alembic_config, schema_is_current
 from nsra.server.db.methods import method_of, register_shipped
 from nsra.server.db.models import Base, MethodRow, OrganisationRow, ScenarioRow
 from nsra.server.db.specs import from_spec, to_spec
+from tests.helpers import EXAMPLES, METHOD_IDS, ROOT, example_id
 from tests.server.common import snapshot
 
 
@@ -48,8 +48,8 @@ def loaded_examples() -> dict[str, Loaded]:
 def results_of(loaded: Loaded) -> dict[str, Any]:
     """What ``nsra compute --format json`` prints, without the file name."""
     doc = results_document(loaded, compute(loaded.inputs, loaded.method, None), "en")
-    doc["assessment"].pop("source")
     plain: dict[str, Any] = json.loads(json.dumps(doc))
+    plain["assessment"].pop("source")
     return plain
 
 

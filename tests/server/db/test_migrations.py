@@ -16,7 +16,6 @@ from sqlalchemy import Engine, MetaData, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES
 from nsra.cli import app
 from nsra.server.db import assessment_data, audit, import_file, make_engine, upgrade
 from nsra.server.db import workflow as wf
@@ -24,6 +23,7 @@ from nsra.server.db.access import add_user
 from nsra.server.db.backup import reset_sequences
 from nsra.server.db.engine import alembic_config
 from nsra.server.db.models import AnalystRow, EstimateRow
+from tests.helpers import EXAMPLES
 
 Rows = dict[str, list[tuple[object, ...]]]
 
