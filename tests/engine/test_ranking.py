@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nsra.engine.ranking import RTOL, competition_rank, competition_ranks, tied
+from nsra.engine.ranking import RTOL, competition_rank, competition_ranks, rank_order, tied
 from tests.helpers import ranks_by_rule, tie_prone_values
 
 INF = math.inf
@@ -136,3 +136,9 @@ def test_rows_follow_the_rule_and_list_order_does_not_matter(
         assert r.tolist() == ranks_by_rule(row.tolist(), rtol)
     perm = np.random.default_rng(width).permutation(width)
     np.testing.assert_array_equal(competition_ranks(table[:, perm], rtol), got[:, perm])
+
+
+def test_rank_order_lists_ranked_first_ties_in_given_order_unranked_last() -> None:
+    rank = np.array([0, 3, 1, 1, 0, 4])
+    assert rank_order(rank).tolist() == [2, 3, 1, 5, 0, 4]
+    assert rank_order(np.zeros(0, dtype=np.int64)).tolist() == []

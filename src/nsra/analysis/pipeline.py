@@ -23,8 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from nsra.analysis.cascade_sim import (
     CascadeCatalogue,
     CascadeStats,
@@ -50,6 +48,7 @@ from nsra.analysis.uncertainty import (
 from nsra.engine.compute import Results
 from nsra.engine.evaluate import RiskModel
 from nsra.engine.inputs import IntArray
+from nsra.engine.ranking import rank_order
 
 PAIRWISE_MAX = 60
 """SMAA's pairwise winning indices are computed up to this many scenarios (S x S numbers)."""
@@ -110,8 +109,7 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 def ranked_first(rank: IntArray, count: int) -> list[int]:
     """Indices of the ``count`` highest ranked scenarios (unranked last), in assessment order."""
-    order = np.argsort(np.where(rank > 0, rank, np.iinfo(np.int64).max), kind="stable")
-    return sorted(int(i) for i in order[:count])
+    return sorted(int(i) for i in rank_order(rank)[:count])
 
 
 def analyse(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -33,6 +33,8 @@ from nsra.engine.scales import ScaleKernel
 from nsra.model.method import Method
 
 Distribution = Literal["uniform", "triangular"]
+DISTRIBUTIONS: tuple[Distribution, ...] = get_args(Distribution)
+"""How a value is drawn within its interval: uniformly, or triangular around the central one."""
 QUANTILES = (0.05, 0.5, 0.95)
 DEFAULT_SAMPLES = 10_000
 

@@ -62,18 +62,19 @@ def analyse(
     """Uncertainty, weight profiles, sensitivity, cascade simulation and the threat network
     (JSON output)."""
     from nsra.analysis.pipeline import AnalysisOptions
+    from nsra.analysis.uncertainty import DISTRIBUTIONS
 
-    if distribution not in ("uniform", "triangular"):
-        raise InputError(
-            [Problem(f"unknown distribution {distribution!r}; allowed: uniform, triangular")]
-        )
+    chosen = next((d for d in DISTRIBUTIONS if d == distribution), None)
+    if chosen is None:
+        allowed = ", ".join(DISTRIBUTIONS)
+        raise InputError([Problem(f"unknown distribution {distribution!r}; allowed: {allowed}")])
     loaded = load(file, max_size)
     results = nsra.compute(loaded, profile)
     options = AnalysisOptions(
         seed=seed,
         samples=samples,
         years=years,
-        distribution="triangular" if distribution == "triangular" else "uniform",
+        distribution=chosen,
         weights=weights,
     )
     analyses = run_analyses(loaded, results, options, workers, dask)

@@ -70,3 +70,11 @@ def competition_rank(values: FloatArray, rtol: float = RTOL) -> IntArray:
         raise ValueError(f"values to rank must be one-dimensional (S,); got shape {v.shape}")
     out: IntArray = competition_ranks(v[None, :], rtol)[0]
     return out
+
+
+def rank_order(rank: IntArray) -> IntArray:
+    """Indices of scenarios by rank (1 first), tied ranks in their given order, the unranked
+    (rank 0) last: the order of every ranked list nsra writes."""
+    r = np.asarray(rank, dtype=np.int64)
+    key = np.where(r > 0, r, np.iinfo(np.int64).max)
+    return np.asarray(np.argsort(key, kind="stable"), dtype=np.int64)

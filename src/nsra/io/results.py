@@ -18,6 +18,7 @@ import numpy as np
 from nsra.engine.classes import NO_CLASS
 from nsra.engine.compute import Results
 from nsra.engine.inputs import IntArray
+from nsra.engine.ranking import rank_order
 from nsra.io.contract import (
     RESULTS_FORMAT,
     LevelBlock,
@@ -187,9 +188,7 @@ def _document(loaded: Loaded, results: Results, lang: Lang) -> ResultsDoc:
                 for n, level in enumerate(m.intensity_levels)
             ]
         scenarios.append(entry)
-    order = np.argsort(
-        np.where(results.rank > 0, results.rank, np.iinfo(np.int64).max), kind="stable"
-    )
+    order = rank_order(results.rank)
     return {
         "format": RESULTS_FORMAT,
         "nsra_version": __version__,
