@@ -8,6 +8,7 @@ results through a :class:`View`: the results document (``nsra-results/1``, typed
 
 from __future__ import annotations
 
+import math
 from typing import TypedDict
 
 import numpy as np
@@ -102,6 +103,12 @@ class View:
             d.serious_sum_from,
         )
         return [bool(x) for x in flags]
+
+    def serious_class(self) -> tuple[str, str]:
+        """The code and label of the lowest impact class that makes a risk serious."""
+        scale = self.m.scale(self.m.diagram.impact_classes)
+        code = scale.code_of(math.ceil(self.m.diagram.serious_from))
+        return code, self.class_label(scale.id, code)
 
     def lik_scale(self, malicious: bool) -> str:
         return self.m.likelihood.scale_for(malicious).scale
