@@ -20,6 +20,7 @@ LABELS: dict[str, dict[str, str]] = {
     "classification": {"en": "Classification", "nl": "Rubricering"},
     "date": {"en": "Date", "nl": "Datum"},
     "method": {"en": "Method", "nl": "Methode"},
+    "methods": {"en": "Methods", "nl": "Methoden"},
     "version": {"en": "version", "nl": "versie"},
     "profile": {"en": "Weight profile", "nl": "Gewichtenprofiel"},
     "profile_none": {

@@ -27,9 +27,10 @@ def methods_list(ctx: typer.Context, lang: LangOpt = DEFAULT_LANG) -> None:
     """List the methods that ship with nsra."""
     if ctx.invoked_subcommand is not None:
         return
+    from nsra.i18n import t
     from nsra.io.methods import load_method, shipped_method_ids
 
-    table = Table(title="Methods" if lang == "en" else "Methoden")
+    table = Table(title=t("methods", lang))
     for col in ("id", "version", "name", "levels", "aggregation", "illustrative"):
         table.add_column(col)
     for mid in shipped_method_ids():
