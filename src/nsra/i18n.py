@@ -1101,16 +1101,21 @@ def check_complete() -> list[str]:
     return [key for key, texts in LABELS.items() for lang in LANGS if not texts.get(lang)]
 
 
+def _in(texts: dict[str, str], lang: str) -> str:
+    """A label in ``lang``; in English where nsra does not speak ``lang`` or the label is not
+    translated yet (``check_complete`` lists those)."""
+    return (texts.get(lang) if lang in LANGS else None) or texts["en"]
+
+
 def labels(lang: str) -> dict[str, str]:
-    """Every label in ``lang`` (unknown languages fall back to English)."""
-    use = lang if lang in LANGS else "en"
-    return {key: texts[use] for key, texts in LABELS.items()}
+    """Every label in ``lang`` (falling back to English, see :func:`t`)."""
+    return {key: _in(texts, lang) for key, texts in LABELS.items()}
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """One label in ``lang``, with ``{placeholders}`` filled in."""
-    use = lang if lang in LANGS else "en"
-    text = LABELS[key][use]
+    """One label in ``lang``, with ``{placeholders}`` filled in; English where a language or a
+    label's translation is missing."""
+    text = _in(LABELS[key], lang)
     return text.format(**values) if values else text
 
 

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 import pytest
 
+from nsra import i18n
 from nsra.analysis.pipeline import AnalysisOptions, analyse
 from nsra.engine.compute import Results, compute
 from nsra.i18n import LABELS, check_complete, euros, percent, period, t
@@ -803,3 +804,14 @@ def test_diagram_key_and_caption(path: Path, lang: str) -> None:
         assert t("diagram_serious", lang, code=code, list="; ".join(serious)) in caption
     else:
         assert t("diagram_serious", lang, code=code, list="").split(":")[0] not in caption
+
+
+def test_a_label_not_yet_translated_reads_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A language added to nsra before every label is translated shows English for the rest."""
+    monkeypatch.setattr(i18n, "LANGS", (*i18n.LANGS, "fr"))
+    monkeypatch.setitem(i18n.LABELS, "methods", {"en": "Methods", "nl": "Methoden", "fr": ""})
+    assert i18n.t("methods", "fr") == "Methods"
+    assert i18n.t("and", "fr") == "and"
+    assert i18n.labels("fr")["method"] == "Method"
+    assert i18n.t("methods", "nl") == "Methoden"
+    assert i18n.t("methods", "de") == "Methods"  # not a language of nsra: English
