@@ -24,6 +24,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from nsra.io.jsondoc import Json
+from nsra.server import web
 from nsra.server.api import (
     assessments,
     audit,
@@ -62,7 +63,7 @@ def create_app(engine: Engine) -> FastAPI:
     app = FastAPI(
         title="nsra",
         summary="Integrated national security risk assessment",
-        docs_url="/api/docs",
+        docs_url=None,  # served from the vendored Swagger UI (nsra.server.web.docs)
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -72,6 +73,7 @@ def create_app(engine: Engine) -> FastAPI:
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    web.install(app)
     _document(app)
     return app
 

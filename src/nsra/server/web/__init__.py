@@ -1,0 +1,22 @@
+"""The web side of the server: vendored assets under ``/static`` (nothing from another host),
+the API's documentation pages, and the security headers of every response."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from nsra.server.web import docs
+from nsra.server.web.headers import SecurityHeaders
+
+STATIC = "/static"
+
+
+def install(app: FastAPI) -> None:
+    """Add the static files, the documentation pages and the security headers to ``app``."""
+    folder = resources.files("nsra.server.web") / "static"
+    app.mount(STATIC, StaticFiles(directory=str(folder)), name="static")
+    app.include_router(docs.router)
+    app.add_middleware(SecurityHeaders)
