@@ -109,7 +109,7 @@ def now() -> dt.datetime:
 # -- the cookie ----------------------------------------------------------------------------
 
 
-def _set_cookie(response: Response, request: Request, secret: str) -> None:
+def set_session_cookie(response: Response, request: Request, secret: str) -> None:
     response.set_cookie(
         COOKIE,
         secret,
@@ -121,7 +121,7 @@ def _set_cookie(response: Response, request: Request, secret: str) -> None:
     )
 
 
-def _clear_cookie(response: Response, request: Request) -> None:
+def clear_session_cookie(response: Response, request: Request) -> None:
     response.delete_cookie(
         COOKIE,
         path="/",
@@ -134,7 +134,7 @@ def _clear_cookie(response: Response, request: Request) -> None:
 def _clearing_header(request: Request) -> dict[str, str]:
     """The ``Set-Cookie`` header that removes the cookie, for an error answer."""
     response = Response()
-    _clear_cookie(response, request)
+    clear_session_cookie(response, request)
     return {"Set-Cookie": response.headers["set-cookie"]}
 
 
@@ -148,7 +148,7 @@ def _origin_key(scheme: str, host: str | None, port: int | None) -> tuple[str, s
     return scheme, (host or "").lower(), port or _DEFAULT_PORTS.get(scheme)
 
 
-def _check_origin(request: Request) -> None:
+def check_origin(request: Request) -> None:
     """403 when the request says it comes from another site (``Origin``, ``Sec-Fetch-Site``)."""
     if request.headers.get("sec-fetch-site", "").lower() == "cross-site":
         raise ApiError(403, "requests from another site are refused", None)
@@ -180,7 +180,7 @@ def _form_fields(body: bytes) -> dict[str, list[str]]:
         return {}
 
 
-def _check_csrf(request: Request, row: SessionRow) -> None:
+def check_csrf(request: Request, row: SessionRow) -> None:
     """403 unless an unsafe request repeats the session's CSRF token (header or form field)."""
     if request.method.upper() not in UNSAFE_METHODS:
         return
@@ -216,7 +216,7 @@ def cookie_session(session: Session, request: Request) -> SessionRow:
             None,
             {"WWW-Authenticate": "Bearer"},
         )
-    _check_origin(request)
+    check_origin(request)
     row = session_of_secret(session, secret, now())
     if row is None:
         raise ApiError(
@@ -225,7 +225,7 @@ def cookie_session(session: Session, request: Request) -> SessionRow:
             None,
             {"WWW-Authenticate": "Bearer", **_clearing_header(request)},
         )
-    _check_csrf(request, row)
+    check_csrf(request, row)
     return row
 
 
@@ -244,7 +244,7 @@ def request_user(session: Session, request: Request) -> UserRow:
 # -- signing in and out --------------------------------------------------------------------
 
 
-def _credentials(body: bytes, media_type: str) -> tuple[str, str]:
+def credentials(body: bytes, media_type: str) -> tuple[str, str]:
     if media_type == FORM_TYPE:
         fields = _form_fields(body)
         data: Any = {k: v[0] for k, v in fields.items() if v}
@@ -270,7 +270,7 @@ def _credentials(body: bytes, media_type: str) -> tuple[str, str]:
     return values[0], values[1]
 
 
-def _sign_in(engine: Engine, name: str, password: str, client: str) -> tuple[str, Json]:
+def open_session(engine: Engine, name: str, password: str, client: str) -> tuple[str, Json]:
     """Count, check and open a session (blocking: database and argon2); the cookie's secret
     and the answer. The attempt is committed before it is counted (see db.access)."""
     attempt_id = write(engine, lambda w: record_attempt(w, name, client, now()))
@@ -309,12 +309,12 @@ async def sign_in(request: Request) -> Response:
     cookie and answers the user, role, ``csrf_token`` (to send as ``X-CSRF-Token`` with every
     change) and ``expires_at``. 401 for a wrong name or password, 429 (with ``Retry-After``)
     after too many failures."""
-    _check_origin(request)
-    name, password = _credentials(await request.body(), _media_type(request))
+    check_origin(request)
+    name, password = credentials(await request.body(), _media_type(request))
     client = request.client.host if request.client is not None else "unknown"
-    secret, answer = await run_in_threadpool(_sign_in, engine_of(request), name, password, client)
+    secret, answer = await run_in_threadpool(open_session, engine_of(request), name, password, client)
     response = JSONResponse(answer, headers={"Cache-Control": "no-store"})
-    _set_cookie(response, request, secret)
+    set_session_cookie(response, request, secret)
     return response
 
 
@@ -343,11 +343,11 @@ def sign_out(request: Request, s: SessionDep) -> Response:
     when the session had already ended."""
     secret = request.cookies.get(COOKIE)
     if secret:
-        _check_origin(request)
+        check_origin(request)
         row = session_of_secret(s, secret, now())
         if row is not None:
-            _check_csrf(request, row)
+            check_csrf(request, row)
             write(engine_of(request), lambda w: end_session(w, secret))
     response = Response(status_code=204)
-    _clear_cookie(response, request)
+    clear_session_cookie(response, request)
     return response
