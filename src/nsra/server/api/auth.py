@@ -312,7 +312,9 @@ async def sign_in(request: Request) -> Response:
     check_origin(request)
     name, password = credentials(await request.body(), _media_type(request))
     client = request.client.host if request.client is not None else "unknown"
-    secret, answer = await run_in_threadpool(open_session, engine_of(request), name, password, client)
+    secret, answer = await run_in_threadpool(
+        open_session, engine_of(request), name, password, client
+    )
     response = JSONResponse(answer, headers={"Cache-Control": "no-store"})
     set_session_cookie(response, request, secret)
     return response
