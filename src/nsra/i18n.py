@@ -1082,6 +1082,58 @@ LABELS: dict[str, dict[str, str]] = {
     "eur_bn": {"en": "bn", "nl": "mld."},
     "eur_m": {"en": "m", "nl": "mln."},
     "eur_k": {"en": "k", "nl": "dzd."},
+    # -- web pages --------------------------------------------------------------------------
+    "web_skip": {"en": "Skip to the content", "nl": "Direct naar de inhoud"},
+    "web_home": {"en": "Home", "nl": "Start"},
+    "web_api_docs": {"en": "API", "nl": "API"},
+    "web_language": {"en": "Language", "nl": "Taal"},
+    "web_language_name": {"en": "English", "nl": "Nederlands"},
+    "web_signed_in_as": {
+        "en": "Signed in as {user} ({role})",
+        "nl": "Aangemeld als {user} ({role})",
+    },
+    "web_sign_in": {"en": "Sign in", "nl": "Aanmelden"},
+    "web_sign_in_intro": {
+        "en": "Sign in with the user name and password your administrator gave you.",
+        "nl": "Meld u aan met de gebruikersnaam en het wachtwoord van uw beheerder.",
+    },
+    "web_user": {"en": "User name", "nl": "Gebruikersnaam"},
+    "web_password": {"en": "Password", "nl": "Wachtwoord"},
+    "web_sign_out": {"en": "Sign out", "nl": "Afmelden"},
+    "web_signed_out": {"en": "You are signed out.", "nl": "U bent afgemeld."},
+    "web_wrong": {
+        "en": "The user name or the password is not right. Try again.",
+        "nl": "De gebruikersnaam of het wachtwoord klopt niet. Probeer het opnieuw.",
+    },
+    "web_too_many": {
+        "en": "Too many attempts that failed. Wait {minutes} minutes and try again.",
+        "nl": "Te veel mislukte pogingen. Wacht {minutes} minuten en probeer het opnieuw.",
+    },
+    "web_fill_in": {
+        "en": "Fill in your user name and your password.",
+        "nl": "Vul uw gebruikersnaam en uw wachtwoord in.",
+    },
+    "web_expired": {
+        "en": "Your session has ended. Sign in again.",
+        "nl": "Uw sessie is afgelopen. Meld u opnieuw aan.",
+    },
+    "web_refused": {
+        "en": "The form was refused: reload the page and try again.",
+        "nl": "Het formulier is geweigerd: laad de pagina opnieuw en probeer het nog eens.",
+    },
+    "web_my_assessments": {"en": "My assessments", "nl": "Mijn beoordelingen"},
+    "web_no_assessments": {
+        "en": "You are not a member of any assessment yet. A coordinator adds you to one.",
+        "nl": "U bent nog geen lid van een beoordeling. Een coördinator voegt u toe.",
+    },
+    "web_col_title": {"en": "Assessment", "nl": "Beoordeling"},
+    "web_col_role": {"en": "My role", "nl": "Mijn rol"},
+    "web_col_method": {"en": "Method", "nl": "Methode"},
+    "web_col_date": {"en": "Date", "nl": "Datum"},
+    "role_admin": {"en": "administrator", "nl": "beheerder"},
+    "role_coordinator": {"en": "coordinator", "nl": "coördinator"},
+    "role_analyst": {"en": "analyst", "nl": "analist"},
+    "role_viewer": {"en": "reader", "nl": "lezer"},
 }
 
 MONTHS = {

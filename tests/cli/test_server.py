@@ -36,7 +36,9 @@ def test_serve_upgrades_then_serves_the_database(
     url = f"sqlite:///{tmp_path / 'nsra.db'}"
     done = invoke("serve", "--url", url, "--host", "0.0.0.0", "--port", "8765")
     assert done.exit_code == 0, done.output
-    assert done.stdout == "nsra serving http://0.0.0.0:8765/api/docs\n"
+    assert done.stdout == (
+        "nsra serving http://0.0.0.0:8765/ (the API: http://0.0.0.0:8765/api/docs)\n"
+    )
     (call,) = served
     assert (call["host"], call["port"]) == ("0.0.0.0", 8765)
     assert type(call["app"]).__name__ == "FastAPI"
@@ -62,18 +64,25 @@ def test_serve_demo_prints_a_user_of_each_role_and_deletes_its_database(
     assert done.exit_code == 0, done.output
     lines = done.stdout.splitlines()
     folder = re.fullmatch(
-        r"nsra demo serving http://127\.0\.0\.1:8100/api/docs \(database (.+), deleted at exit\)",
+        r"nsra demo serving http://127\.0\.0\.1:8100/ \(database (.+), deleted at exit\)",
         lines[0],
     )
     assert folder is not None
     assert not Path(folder.group(1)).exists()
-    assert re.fullmatch(r"Demo assessment \d+; users \(role: name token\):", lines[1])
-    users = [line.split() for line in lines[2:6]]
+    # what a person needs to open it in a browser: the address, who to be, the password
+    browser = re.fullmatch(
+        r"Open http://127\.0\.0\.1:8100/ in a browser and sign in as nctv-analyst \(an "
+        r"analyst\) or demo-coordinator; every demo user's password: (\S+)",
+        lines[1],
+    )
+    assert browser is not None
+    assert re.fullmatch(r"Demo assessment \d+; users \(role: name API token\):", lines[2])
+    users = [line.split() for line in lines[3:7]]
     assert [u[0] for u in users] == ["admin", "coordinator", "analyst", "viewer"]
+    assert [u[1] for u in users][2] == "nctv-analyst"
     assert len({u[2] for u in users}) == 4  # a token each
-    assert lines[6].startswith("Every demo user's password (browser sign-in, POST /api/session): ")
     assert lines[7:] == [
-        "Example:",
+        "The API: http://127.0.0.1:8100/api/docs. Example:",
         f"  curl -H 'Authorization: Bearer {users[0][2]}' http://127.0.0.1:8100/api/assessments",
     ]
     (call,) = served

@@ -130,17 +130,15 @@ def serve(
             info = demo_database(Path(folder))
             with database(info.url) as engine:
                 address = f"http://{host}:{port}"
+                out.print(f"nsra demo serving {address}/ (database {folder}, deleted at exit)")
                 out.print(
-                    f"nsra demo serving {address}/api/docs (database {folder}, deleted at exit)"
+                    f"Open {address}/ in a browser and sign in as nctv-analyst (an analyst) "
+                    f"or demo-coordinator; every demo user's password: {info.password}"
                 )
-                out.print(f"Demo assessment {info.assessment_id}; users (role: name token):")
+                out.print(f"Demo assessment {info.assessment_id}; users (role: name API token):")
                 for user in info.users:
                     out.print(f"  {user.role:<12} {user.name:<18} {user.token}")
-                out.print(
-                    f"Every demo user's password (browser sign-in, POST /api/session): "
-                    f"{info.password}"
-                )
-                out.print("Example:")
+                out.print(f"The API: {address}/api/docs. Example:")
                 out.print(
                     f"  curl -H 'Authorization: Bearer {info.users[0].token}' "
                     f"{address}/api/assessments"
@@ -149,5 +147,5 @@ def serve(
         return
     with database(url, need_current=False) as engine:
         upgrade(engine)
-        out.print(f"nsra serving http://{host}:{port}/api/docs")
+        out.print(f"nsra serving http://{host}:{port}/ (the API: http://{host}:{port}/api/docs)")
         run(engine, database_url(url))

@@ -5,6 +5,7 @@ Chromium driven by Playwright) on a real ``nsra serve --demo``."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -58,6 +59,13 @@ class LiveServer:
 
     url: str
     log: Path
+
+    @property
+    def password(self) -> str:
+        """Every demo user's password, as ``nsra serve --demo`` printed it."""
+        found = re.search(r"password[^:\n]*: (\S+)", self.log.read_text(encoding="utf-8"))
+        assert found, self.log.read_text(encoding="utf-8")
+        return found.group(1)
 
 
 @pytest.fixture(scope="module")

@@ -41,4 +41,4 @@ def test_every_response_carries_the_headers(client: TestClient, path: str) -> No
     assert r.headers["content-security-policy"] == policy_for(path)
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["x-frame-options"] == "DENY"
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"

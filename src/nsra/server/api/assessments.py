@@ -32,7 +32,7 @@ from nsra.server.api.downloads import Format, file_response
 from nsra.server.api.errors import ApiError
 from nsra.server.api.transaction import SessionDep, engine_of, write
 from nsra.server.api.views import View
-from nsra.server.db.access import MembershipRow
+from nsra.server.db.access import MembershipRow, UserRow
 from nsra.server.db.importing import record_import, store_assessment
 from nsra.server.db.methods import method_text, register, register_shipped
 from nsra.server.db.models import AssessmentRow
@@ -70,18 +70,23 @@ def _method_for_upload(data: Json) -> tuple[str, str, bool]:
     )
 
 
+def member_assessments(s: Session, user: UserRow) -> list[tuple[AssessmentRow, str]]:
+    """The assessments a user is a member of, each with the user's role in it (an
+    administrator: every assessment, as "admin"); the API's list and the home page."""
+    if user.role == "admin":
+        return [(a, "admin") for a in s.scalars(select(AssessmentRow).order_by(AssessmentRow.id))]
+    members = s.scalars(
+        select(MembershipRow)
+        .where(MembershipRow.user_id == user.id)
+        .order_by(MembershipRow.assessment_id)
+    )
+    return [(m.assessment, m.role) for m in members]
+
+
 @router.get("/api/assessments")
 def list_assessments(s: SessionDep, user: UserDep, response: Response) -> list[Json]:
     """The assessments the user is a member of (an administrator sees all)."""
-    if user.role == "admin":
-        pairs = [(a, "admin") for a in s.scalars(select(AssessmentRow).order_by(AssessmentRow.id))]
-    else:
-        members = s.scalars(
-            select(MembershipRow)
-            .where(MembershipRow.user_id == user.id)
-            .order_by(MembershipRow.assessment_id)
-        )
-        pairs = [(m.assessment, m.role) for m in members]
+    pairs = member_assessments(s, user)
     classified(response, *(a.classification for a, _ in pairs))
     return [_summary(a, role) for a, role in pairs]
 

@@ -1,5 +1,6 @@
-"""The web side of the server: vendored assets under ``/static`` (nothing from another host),
-the API's documentation pages, and the security headers of every response."""
+"""The web side of the server: the pages people work in (server-rendered, Jinja2), vendored
+assets under ``/static`` (nothing from another host), the API's documentation pages, and the
+security headers of every response. Pages call the same service functions as the API."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from nsra.server.web import docs
+from nsra.server.web import docs, home, signin
 from nsra.server.web.headers import SecurityHeaders
 
 STATIC = "/static"
@@ -19,4 +20,6 @@ def install(app: FastAPI) -> None:
     folder = resources.files("nsra.server.web") / "static"
     app.mount(STATIC, StaticFiles(directory=str(folder)), name="static")
     app.include_router(docs.router)
+    app.include_router(signin.router)
+    app.include_router(home.router)
     app.add_middleware(SecurityHeaders)

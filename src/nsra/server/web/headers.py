@@ -4,7 +4,9 @@
   scripts, no plug-ins, no framing, forms post only here. Swagger UI (``/api/docs``) sets
   inline styles, so that one page also allows inline *styles* (never inline scripts).
 * ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY`` (older browsers),
-  ``Referrer-Policy: no-referrer`` (addresses of assessments are not told to anyone).
+  ``Referrer-Policy: same-origin`` (addresses of assessments are never told to another site;
+  with ``no-referrer`` browsers send ``Origin: null`` on the forms, which the origin check
+  then refuses).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class SecurityHeaders:
                     (b"content-security-policy", policy_for(path).encode()),
                     (b"x-content-type-options", b"nosniff"),
                     (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"no-referrer"),
+                    (b"referrer-policy", b"same-origin"),
                 ):
                     if name not in names:
                         headers.append((name, value))
