@@ -150,7 +150,7 @@ def _uncertainty(v: View, rows: list[RankingRow], u: UncertaintySection) -> dict
         "top_text": top_text,
         "samples": i18n.number(float(u["samples"]), v.lang),
         "seed": u["seed"],
-        "distribution": v.t(dist) if dist in i18n.LABELS else u["distribution"],
+        "distribution": v.t(dist) if i18n.has(dist) else u["distribution"],
     }
 
 
