@@ -17,9 +17,7 @@ from nsra import i18n
 def _catalogue(path: str) -> dict[str, tuple[str, str, bool]]:
     with (resources.files("nsra") / "locale" / path).open("rb") as f:
         catalogue = read_po(f)
-    return {
-        str(m.context): (str(m.id), str(m.string or ""), m.fuzzy) for m in catalogue if m.id
-    }
+    return {str(m.context): (str(m.id), str(m.string or ""), m.fuzzy) for m in catalogue if m.id}
 
 
 def _fields(text: str) -> set[str]:
@@ -53,7 +51,9 @@ def test_every_key_the_template_has_is_a_label_in_every_language() -> None:
         assert all(words.values()), lang
 
 
-def test_a_translation_of_an_older_english_text_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_translation_of_an_older_english_text_is_not_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """When the English of a label changes, its old translation must not be shown as if it
     said the same: it reads in English until the translator has looked at it again."""
     english = dict(i18n.english())

@@ -61,7 +61,7 @@ def english() -> dict[str, str]:
     return {key: en for key, (en, _) in _read(f"{DOMAIN}.pot").items()}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def translated(lang: Lang) -> dict[str, str]:
     """The keys translated in ``lang`` (empty for English and for languages without a
     catalogue). A translation whose English source changed since is not used."""
@@ -91,7 +91,7 @@ def check_complete() -> list[str]:
     ]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def labels(lang: str) -> dict[str, str]:
     """Every label in ``lang`` (falling back to English, see :func:`t`)."""
     return {**english(), **translated(lang)}
@@ -119,7 +119,7 @@ class Symbols(NamedTuple):
     months: tuple[str, ...]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def symbols(lang: str) -> Symbols:
     """The decimal sign, thousands separator and month names of ``lang`` (CLDR, through
     Babel); English's for a language nsra does not speak."""

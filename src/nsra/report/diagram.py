@@ -377,10 +377,10 @@ def risk_diagram(
             any_moved = True
             colour = DOMAIN_COLOURS.get(s.domain, "#555555")
             out.append(
-                f'<line x1="{_f(tx)}" y1="{_f(ty_)}" x2="{_f(sx)}" y2="{_f(sy)}" '
-                'stroke="#1B2430" stroke-width="0.9" stroke-opacity="0.75"/>'
+                f'<g data-for={_a(s.id)}><line x1="{_f(tx)}" y1="{_f(ty_)}" x2="{_f(sx)}" '
+                f'y2="{_f(sy)}" stroke="#1B2430" stroke-width="0.9" stroke-opacity="0.75"/>'
                 f'<circle cx="{_f(tx)}" cy="{_f(ty_)}" r="2.6" fill="{colour}" '
-                'stroke="#1B2430" stroke-width="0.6"/>'
+                'stroke="#1B2430" stroke-width="0.6"/></g>'
             )
     out.append("</g>")
 
@@ -452,14 +452,14 @@ def _whiskers(
             out.append(
                 f'<path d="M{_f(a)} {_f(ty_)}H{_f(b)}M{_f(a)} {_f(ty_ - 4)}V{_f(ty_ + 4)}'
                 f'M{_f(b)} {_f(ty_ - 4)}V{_f(ty_ + 4)}" stroke="{colour}" stroke-opacity="0.7" '
-                'fill="none"/>'
+                f'fill="none" data-for={_a(s.id)}/>'
             )
         if y_lo is not None and y_hi is not None and py(y_lo) - py(y_hi) > 1:
             a, b = py(y_hi), py(y_lo)
             out.append(
                 f'<path d="M{_f(tx)} {_f(a)}V{_f(b)}M{_f(tx - 4)} {_f(a)}H{_f(tx + 4)}'
                 f'M{_f(tx - 4)} {_f(b)}H{_f(tx + 4)}" stroke="{colour}" stroke-opacity="0.7" '
-                'fill="none"/>'
+                f'fill="none" data-for={_a(s.id)}/>'
             )
     out.append("</g>")
     return "".join(out)

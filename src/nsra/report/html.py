@@ -322,6 +322,24 @@ def report_context(
     }
 
 
+def overview_context(loaded: Loaded, results: Results, lang: Lang = DEFAULT_LANG) -> dict[str, Any]:
+    """The report's overview only (header, summary, risk diagram, ranking rows, coherence):
+    what the web dashboard shows, without the scenario sections and analyses."""
+    lang = lang if lang in i18n.LANGS else DEFAULT_LANG
+    doc = results_document(loaded, results, lang)
+    v = View(loaded, doc, lang)
+    rows = _rows(v)
+    coh = coherence_section(v, rows, results)
+    return {
+        "head": _header(v),
+        "summary": _summary(v, rows, coh),
+        "diagram": diagrams(v, rows),
+        "rows": rows,
+        "coherence": coh,
+        "doc": doc,
+    }
+
+
 def render_report(
     loaded: Loaded,
     results: Results,

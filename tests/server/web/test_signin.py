@@ -188,10 +188,23 @@ def test_pages_load_only_from_this_server_and_have_no_inline_code(people: TestCl
             assert people.get(src).status_code == 200, src
 
 
-def test_templates_are_package_data() -> None:
-    folder = Path(__file__).resolve().parents[3] / "src" / "nsra" / "server" / "web"
-    assert sorted(p.name for p in (folder / "templates").glob("*.j2")) == [
-        "base.html.j2",
-        "home.html.j2",
-        "sign_in.html.j2",
+def test_every_template_asset_and_catalogue_is_package_data() -> None:
+    """pip installs the pages' templates, assets and catalogues: each file under the web
+    folder and the locale folder matches a package-data pattern of pyproject.toml."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[3]
+    package = root / "src" / "nsra"
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["nsra"]
+    files = [
+        p.relative_to(package).as_posix()
+        for folder in ("server/web/templates", "server/web/static", "locale")
+        for p in (package / folder).rglob("*")
+        if p.is_file()
     ]
+    assert files
+    covered = {p.relative_to(package).as_posix() for pat in patterns for p in package.glob(pat)}
+    missing = [f for f in files if f not in covered]
+    assert missing == []

@@ -173,9 +173,17 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def _form_fields(body: bytes) -> dict[str, list[str]]:
+FORM_FIELDS_MAX = 2000
+"""The most fields a form may have (the estimate page of a method with intensity levels has a
+few hundred); more is refused rather than parsed."""
+
+
+def form_fields(body: bytes) -> dict[str, list[str]]:
+    """The fields of a url-encoded form body; empty when it is not one (or too large)."""
     try:
-        return parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
+        return parse_qs(
+            body.decode("utf-8"), keep_blank_values=True, max_num_fields=FORM_FIELDS_MAX
+        )
     except (UnicodeDecodeError, ValueError):
         return {}
 
@@ -188,7 +196,7 @@ def check_csrf(request: Request, row: SessionRow) -> None:
     field = CSRF_HEADER
     if given is None and _media_type(request) == FORM_TYPE:
         body = anyio.from_thread.run(request.body)  # kept by Starlette for the endpoint
-        values = _form_fields(body).get(CSRF_FIELD)
+        values = form_fields(body).get(CSRF_FIELD)
         given = values[0] if values else None
         field = CSRF_FIELD
     if given is None:
@@ -246,7 +254,7 @@ def request_user(session: Session, request: Request) -> UserRow:
 
 def credentials(body: bytes, media_type: str) -> tuple[str, str]:
     if media_type == FORM_TYPE:
-        fields = _form_fields(body)
+        fields = form_fields(body)
         data: Any = {k: v[0] for k, v in fields.items() if v}
     elif media_type == "application/json" or media_type.endswith("+json"):
         try:
