@@ -1,9 +1,11 @@
 """Add labels to nsra's catalogues: ``python tools/add_labels.py labels.yaml``.
 
 ``labels.yaml`` maps each new key to its texts: ``{key: {en: ..., nl: ..., fr: ...}}``. The
-entries are appended to ``nsra.pot`` and to every language's ``nsra.po`` (a language missing
-from the file gets an empty, untranslated entry, shown in English until translated). A key
-that exists already is an error and nothing is written.
+entries are appended to ``nsra.pot`` and to every language's ``nsra.po`` that lacks them (a
+language missing from the file gets an empty, untranslated entry, shown in English until
+translated). Running it again adds nothing twice, so after a new catalogue is added it fills
+that catalogue. A key already in the template with another English text is an error and
+nothing is written.
 """
 
 from __future__ import annotations
@@ -31,10 +33,10 @@ def _entries(labels: dict[str, dict[str, str]], lang: str | None) -> str:
 def main(path: str) -> int:
     labels = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     with (ROOT / "nsra.pot").open("rb") as f:
-        known = {m.context for m in read_po(f) if m.id}
-    clash = sorted(set(labels) & known)
+        known = {m.context: m.id for m in read_po(f) if m.id}
+    clash = sorted(k for k in labels if k in known and known[k] != labels[k].get("en"))
     if clash:
-        print(f"{path}: these keys exist already: {', '.join(clash)}", file=sys.stderr)
+        print(f"{path}: these keys exist with other English: {', '.join(clash)}", file=sys.stderr)
         return 1
     for key, texts in labels.items():
         if not isinstance(texts, dict) or not texts.get("en"):
@@ -45,10 +47,16 @@ def main(path: str) -> int:
         po = folder / "LC_MESSAGES" / "nsra.po"
         if po.is_file():
             targets[po] = folder.name
+    added = 0
     for target, lang in targets.items():
-        text = target.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
-        target.write_text(text + _entries(labels, lang).lstrip("\n"), encoding="utf-8")
-    print(f"added {len(labels)} labels to {len(targets)} catalogues")
+        with target.open("rb") as f:
+            present = {m.context for m in read_po(f) if m.id}
+        missing = {k: v for k, v in labels.items() if k not in present}
+        if missing:
+            text = target.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+            target.write_text(text + _entries(missing, lang).lstrip("\n"), encoding="utf-8")
+            added += len(missing)
+    print(f"added {added} entries")
     return 0
 
 

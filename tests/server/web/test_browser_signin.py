@@ -35,6 +35,18 @@ def test_sign_in_switch_language_and_sign_out(
     assert page.get_by_role("status").inner_text() == "U bent afgemeld."
     page.goto(f"{live_server.url}/")
     assert "/sign-in" in page.url  # the session has ended
+    # the choice is remembered for the user: signing in from a fresh browser shows Dutch
+    other = visit.page.context.browser.new_context()  # type: ignore[union-attr]
+    fresh = other.new_page()
+    fresh.goto(f"{live_server.url}/sign-in")
+    fresh.fill("#user", "nctv-analyst")
+    fresh.fill("#password", live_server.password)
+    fresh.click("button[type=submit]")
+    fresh.wait_for_url(f"{live_server.url}/")
+    assert fresh.get_by_role("heading", level=1).inner_text() == "Mijn beoordelingen"
+    fresh.get_by_role("link", name="English").click()
+    assert fresh.get_by_role("heading", level=1).inner_text() == "My assessments"
+    other.close()
     assert visit.console == []
     assert visit.failed == []
     assert visit.hosts == {live_server.url.removeprefix("http://")}

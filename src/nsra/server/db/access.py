@@ -63,6 +63,8 @@ class UserRow(Row, Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # The language of the pages the user last chose (None: the browser's).
+    language: Mapped[str | None] = mapped_column(String(16))
 
 
 class MembershipRow(Row, Base):

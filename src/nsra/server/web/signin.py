@@ -14,6 +14,8 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from nsra import i18n
 from nsra.server.api.auth import (
@@ -26,7 +28,8 @@ from nsra.server.api.auth import (
 )
 from nsra.server.api.errors import ApiError
 from nsra.server.api.transaction import SessionDep, engine_of, write
-from nsra.server.db.access import end_session
+from nsra.server.db.access import UserRow, end_session, user_by_name
+from nsra.server.db.engine import sessions
 from nsra.server.web.pages import LANG_COOKIE, NO_STORE, language, page, signed_in
 
 router = APIRouter(include_in_schema=False)
@@ -96,7 +99,22 @@ async def sign_in_form(request: Request) -> Response:
         return _form(request, message, name, target)
     response = RedirectResponse(target, status_code=303, headers=NO_STORE)
     set_session_cookie(response, request, secret)
+    remembered = await run_in_threadpool(_remembered_language, engine_of(request), user)
+    if remembered in i18n.LANGS:
+        _language_cookie(response, remembered)
     return response
+
+
+def _remembered_language(engine: Engine, name: str) -> str | None:
+    with sessions(engine)() as s:
+        user = user_by_name(s, name)
+        return user.language if user is not None else None
+
+
+def _language_cookie(response: Response, code: str) -> None:
+    response.set_cookie(
+        LANG_COOKIE, code, max_age=365 * 24 * 3600, path="/", httponly=True, samesite="lax"
+    )
 
 
 @router.post("/sign-out")
@@ -113,11 +131,22 @@ def sign_out_form(request: Request, s: SessionDep) -> Response:
 
 
 @router.get("/language/{code}")
-def choose_language(code: str, back: str | None = None) -> Response:
-    """Remember the language of the pages (a cookie) and go back to the page."""
+def choose_language(
+    request: Request, s: SessionDep, code: str, back: str | None = None
+) -> Response:
+    """Remember the language of the pages (a cookie, and for a signed-in person their user, so
+    it follows them to another browser) and go back to the page."""
     response = RedirectResponse(safe_next(back), status_code=303, headers=NO_STORE)
     if code in i18n.LANGS:
-        response.set_cookie(
-            LANG_COOKIE, code, max_age=365 * 24 * 3600, path="/", httponly=True, samesite="lax"
-        )
+        _language_cookie(response, code)
+        row = signed_in(s, request)
+        if row is not None and row.user.language != code:
+            user_id = row.user.id
+
+            def remember(w: Session) -> None:
+                user = w.get(UserRow, user_id)
+                if user is not None:
+                    user.language = code
+
+            write(engine_of(request), remember)
     return response
