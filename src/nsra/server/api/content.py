@@ -552,7 +552,7 @@ def get_consensus(
     }
 
 
-def _consensus_write(
+def consensus_write(
     s: Session,
     user: UserRow,
     assessment_id: AssessmentId,
@@ -637,7 +637,7 @@ def put_consensus(
     return write_answer(
         request,
         response,
-        lambda w: _consensus_write(
+        lambda w: consensus_write(
             w, user, assessment_id, scenario, level, dict(body.item), body.version, body.rationale
         ),
     )
@@ -657,7 +657,7 @@ def delete_consensus(
     return write_answer(
         request,
         response,
-        lambda w: _consensus_write(
+        lambda w: consensus_write(
             w, user, assessment_id, scenario, level, None, version, rationale
         ),
     )

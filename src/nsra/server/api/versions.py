@@ -48,6 +48,7 @@ from nsra.server.api.transaction import SessionDep
 from nsra.server.api.views import View
 from nsra.server.db import versions as vs
 from nsra.server.db import workflow as wf
+from nsra.server.db.access import UserRow
 from nsra.server.db.models import AssessmentRow
 
 router = APIRouter()
@@ -70,6 +71,34 @@ def _version(s: Session, row: AssessmentRow, number: Number) -> vs.PublishedVers
     return found
 
 
+def publish_change(
+    w: Session,
+    user: UserRow,
+    assessment_id: int,
+    label: str | None,
+    note: str | None,
+    seed: int,
+) -> Json:
+    """Freeze the assessment (coordinator or administrator); refused while a round is open.
+    The caller commits."""
+    row, _role = assessment_for(w, user, assessment_id, roles=("coordinator",))
+    current = wf.open_round_of(w, row.id)
+    if current is not None:
+        raise ApiError(
+            409,
+            f"round {current.number} is open: close it first (a version shows every "
+            "estimate to every member, and the analysts' estimates are independent until "
+            "the round is closed)",
+            "round",
+        )
+    version = vs.publish(w, row, user.name, label, note, seed)
+    return {
+        "classification": version.classification,
+        **vs.summary(version),
+        "seed": version.seed,
+    }
+
+
 @router.post(BASE, status_code=201, summary="Publish a frozen version")
 def publish(
     assessment_id: AssessmentId,
@@ -80,26 +109,11 @@ def publish(
 ) -> Json:
     """Freeze the assessment as it is now (coordinator of the assessment or administrator):
     its data, the method's id, version and content, the seed and the results computed now."""
-
-    def change(w: Session) -> Json:
-        row, _role = assessment_for(w, user, assessment_id, roles=("coordinator",))
-        current = wf.open_round_of(w, row.id)
-        if current is not None:
-            raise ApiError(
-                409,
-                f"round {current.number} is open: close it first (a version shows every "
-                "estimate to every member, and the analysts' estimates are independent until "
-                "the round is closed)",
-                "round",
-            )
-        version = vs.publish(w, row, user.name, body.label, body.note, body.seed)
-        return {
-            "classification": version.classification,
-            **vs.summary(version),
-            "seed": version.seed,
-        }
-
-    return write_answer(request, response, change)
+    return write_answer(
+        request,
+        response,
+        lambda w: publish_change(w, user, assessment_id, body.label, body.note, body.seed),
+    )
 
 
 @router.get(BASE, summary="The published versions")

@@ -322,6 +322,14 @@ def list_rounds(
     }
 
 
+def open_round_change(w: Session, user: UserRow, assessment_id: int, note: str | None) -> Json:
+    """Open round n + 1 (coordinator) and record it; the caller commits."""
+    row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
+    r = wf.open_round(w, row, user.name, note)
+    _record(w, user, row, "rounds.open", str(r.number), new={"note": note})
+    return {"classification": row.classification, **_round_summary(w, r)}
+
+
 @router.post(BASE + "/rounds", status_code=201, summary="Open the next round")
 def open_round(
     assessment_id: AssessmentId,
@@ -331,14 +339,9 @@ def open_round(
     response: Response,
 ) -> Json:
     """Open round n + 1 (coordinator); analysts then submit their estimates independently."""
-
-    def change(w: Session) -> Json:
-        row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
-        r = wf.open_round(w, row, user.name, body.note)
-        _record(w, user, row, "rounds.open", str(r.number), new={"note": body.note})
-        return {"classification": row.classification, **_round_summary(w, r)}
-
-    return write_answer(request, response, change)
+    return write_answer(
+        request, response, lambda w: open_round_change(w, user, assessment_id, body.note)
+    )
 
 
 def _estimates_of(data: Json) -> dict[str, list[Any]]:
@@ -346,20 +349,70 @@ def _estimates_of(data: Json) -> dict[str, list[Any]]:
     return {sc["id"]: sc.get("estimates", []) for sc in data.get("scenarios", [])}
 
 
+def close_round_change(w: Session, user: UserRow, assessment_id: int, number: int) -> Json:
+    """Close the open round (coordinator), keeping its estimates; the caller commits."""
+    row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
+    r = wf.round_by_number(w, assessment_id, number)
+    wf.close_round(w, r, user.name, _estimates_of(assessment_data(w, assessment_id)))
+    _record(w, user, row, "rounds.close", str(number))
+    return {"classification": row.classification, **_round_summary(w, r)}
+
+
 @router.post(BASE + "/rounds/{number}/close", summary="Close a round")
 def close_round(
     assessment_id: AssessmentId, number: Number, user: UserDep, request: Request, response: Response
 ) -> Json:
     """Close the open round (coordinator), keeping its estimates for comparison."""
+    return write_answer(
+        request, response, lambda w: close_round_change(w, user, assessment_id, number)
+    )
 
-    def change(w: Session) -> Json:
-        row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
-        r = wf.round_by_number(w, assessment_id, number)
-        wf.close_round(w, r, user.name, _estimates_of(assessment_data(w, assessment_id)))
-        _record(w, user, row, "rounds.close", str(number))
-        return {"classification": row.classification, **_round_summary(w, r)}
 
-    return write_answer(request, response, change)
+def submit_change(
+    w: Session, user: UserRow, assessment_id: int, scenario: str, analyst_key: str | None
+) -> Json:
+    """Submit an analyst's estimates of a scenario in the open round (the analyst themself, or
+    a coordinator on their behalf) and record it; the caller commits."""
+    row, role = assessment_for(w, user, assessment_id, roles=("coordinator", "analyst"))
+    r = wf.open_round_of(w, assessment_id)
+    if r is None:
+        raise ApiError(409, "no round is open", "round")
+    sc = wf.scenario_by_key(w, assessment_id, scenario)
+    if analyst_key is not None:
+        an = wf.analyst_by_key(w, assessment_id, analyst_key)
+    else:
+        mine = wf.own_analysts(w, user.id, assessment_id)
+        if len(mine) != 1:
+            raise ApiError(
+                422,
+                "say which analyst submits (you are linked to "
+                + (f"{len(mine)} analysts" if mine else "no analyst")
+                + " of this assessment)",
+                "analyst",
+            )
+        an = mine[0]
+    if role == "analyst":
+        if an.user_id != user.id:
+            raise ApiError(403, f"analyst {an.key!r} is not linked to you", "analyst")
+        if not wf.is_assigned(w, an.id, sc.id):
+            raise ApiError(403, f"scenario {scenario!r} is not assigned to {an.key!r}", "scenario")
+    wf.submit(w, r, an, sc, user.name)
+    seq = _record(
+        w,
+        user,
+        row,
+        "submissions.create",
+        f"{r.number}/{scenario}/{an.key}",
+        scenario=scenario,
+        new={"round": r.number, "analyst": an.key},
+    )
+    return {
+        "classification": row.classification,
+        "round": r.number,
+        "scenario": scenario,
+        "analyst": an.key,
+        "audit": seq,
+    }
 
 
 @router.post(BASE + "/scenarios/{scenario}/submit", status_code=201, summary="Submit a scenario")
@@ -374,51 +427,9 @@ def submit(
     """Submit your estimates of a scenario in the open round: they are final for this round,
     and the other analysts' estimates of the scenario become visible to you."""
 
-    def change(w: Session) -> Json:
-        row, role = assessment_for(w, user, assessment_id, roles=("coordinator", "analyst"))
-        r = wf.open_round_of(w, assessment_id)
-        if r is None:
-            raise ApiError(409, "no round is open", "round")
-        sc = wf.scenario_by_key(w, assessment_id, scenario)
-        if body.analyst is not None:
-            an = wf.analyst_by_key(w, assessment_id, body.analyst)
-        else:
-            mine = wf.own_analysts(w, user.id, assessment_id)
-            if len(mine) != 1:
-                raise ApiError(
-                    422,
-                    "say which analyst submits (you are linked to "
-                    + (f"{len(mine)} analysts" if mine else "no analyst")
-                    + " of this assessment)",
-                    "analyst",
-                )
-            an = mine[0]
-        if role == "analyst":
-            if an.user_id != user.id:
-                raise ApiError(403, f"analyst {an.key!r} is not linked to you", "analyst")
-            if not wf.is_assigned(w, an.id, sc.id):
-                raise ApiError(
-                    403, f"scenario {scenario!r} is not assigned to {an.key!r}", "scenario"
-                )
-        wf.submit(w, r, an, sc, user.name)
-        seq = _record(
-            w,
-            user,
-            row,
-            "submissions.create",
-            f"{r.number}/{scenario}/{an.key}",
-            scenario=scenario,
-            new={"round": r.number, "analyst": an.key},
-        )
-        return {
-            "classification": row.classification,
-            "round": r.number,
-            "scenario": scenario,
-            "analyst": an.key,
-            "audit": seq,
-        }
-
-    return write_answer(request, response, change)
+    return write_answer(
+        request, response, lambda w: submit_change(w, user, assessment_id, scenario, body.analyst)
+    )
 
 
 def round_view(s: Session, row: AssessmentRow, r: wf.RoundRow) -> Json:
