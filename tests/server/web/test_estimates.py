@@ -1,0 +1,285 @@
+"""Estimate entry in the pages, on the demo world (the data of ``nsra serve --demo``): what an
+analyst sees and saves, the checks and messages, save conflicts, rounds, and who may not."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from nsra.server.db import audit
+from nsra.server.demo import _fill
+
+PASSWORD = "demo password for the tests"
+SCENARIO = "jihadist-attack-public-transport"
+PAGE = f"/a/1/estimates/{SCENARIO}"
+
+
+class Form(HTMLParser):
+    """Every input, select and checked radio of a page, as a browser would post them."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.radios: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "input" and a.get("type") == "radio":
+            self.radios.setdefault(name, []).append(a.get("value", ""))
+            if "checked" in a:
+                self.values[name] = a.get("value", "")
+        elif tag == "input" and name:
+            self.values[name] = a.get("value", "")
+        elif tag == "select":
+            self._select = name
+            self.values.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+
+
+def text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture
+def demo(client: TestClient) -> TestClient:
+    _, users = _fill(client.app.state.engine, PASSWORD)  # type: ignore[attr-defined]
+    client.tokens = {u.name: u.token for u in users}  # type: ignore[attr-defined]
+    return client
+
+
+def sign_in(c: TestClient, user: str) -> None:
+    c.cookies.clear()
+    r = c.post("/sign-in", data={"user": user, "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+def api(c: TestClient, user: str, method: str, path: str, **kw: Any) -> Any:
+    token = c.tokens[user]  # type: ignore[attr-defined]
+    saved = dict(c.cookies)
+    c.cookies.clear()
+    try:
+        r = c.request(method, path, headers={"Authorization": f"Bearer {token}"}, **kw)
+    finally:
+        for k, v in saved.items():
+            c.cookies.set(k, v)
+    return r
+
+
+def stored(c: TestClient, slot: str = "likelihood") -> dict[str, Any]:
+    path = f"/api/assessments/1/scenarios/{SCENARIO}/estimates/nctv-analyst/{slot}"
+    r = api(c, "demo-coordinator", "GET", path)
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def test_the_analyst_sees_the_scale_with_bounds_and_descriptors(demo: TestClient) -> None:
+    sign_in(demo, "nctv-analyst")
+    listing = demo.get("/a/1/estimates")
+    assert listing.status_code == 200
+    assert "Jihadist attack on public transport" in text(listing.text)
+    page = demo.get(PAGE)
+    words = text(page.text)
+    assert page.status_code == 200
+    assert "Estimates of Analyst, NCTV (fictitious)" in words
+    # the likelihood scale of the method: each class with its label, bounds in the unit, note
+    assert "A very unlikely 0 – 0.0005 probability over 5 years" in words
+    assert "E very likely 0.5 – 1 probability over 5 years" in words
+    # a criterion with its interest and its classes' descriptors
+    assert "Fatalities Physical security" in words
+    form = Form(page.text)
+    assert form.values["s0-class"] == "D"  # the stored estimate is chosen
+    assert form.radios["s0-class"] == ["A", "B", "C", "D", "E"]  # stored: no "none" choice
+
+
+def test_saving_stores_the_estimate_as_a_file_writes_it_with_its_rationale(
+    demo: TestClient,
+) -> None:
+    sign_in(demo, "nctv-analyst")
+    form = Form(demo.get(PAGE).text)
+    before = stored(demo)
+    data = dict(form.values)
+    data["s0-class"], data["s0-to"], data["s0-rationale"] = "B", "C", "New intelligence."
+    r = demo.post(PAGE, data=data, follow_redirects=False)
+    assert r.status_code == 303 and "saved=1" in r.headers["location"], r.text
+    after = stored(demo)
+    assert after["estimate"] == {"class": "B..C", "rationale": "New intelligence."}
+    assert after["version"] == before["version"] + 1
+    with Session(demo.app.state.engine) as s:  # type: ignore[attr-defined]
+        last = audit.entries(s, 1, scenario=SCENARIO)[-1]
+        assert last.user_name == "nctv-analyst" and last.rationale == "New intelligence."
+        assert last.entity_key == f"{SCENARIO}/nctv-analyst//likelihood"
+    # saving the unchanged form again writes nothing
+    again = Form(demo.get(PAGE + "?analyst=nctv-analyst").text).values
+    r = demo.post(PAGE, data=again, follow_redirects=False)
+    assert "saved=0" in r.headers["location"]
+    assert stored(demo)["version"] == after["version"]
+
+
+def test_a_value_in_the_unit_is_stored_as_a_value(demo: TestClient) -> None:
+    sign_in(demo, "nctv-analyst")
+    html = demo.get(PAGE).text
+    data = Form(html).values
+    key, criterion = _slot_of(html, "Fatalities")
+    data[f"{key}-class"], data[f"{key}-value"] = "", "1234,5"  # a Dutch decimal comma
+    data[f"{key}-rationale"] = "counted"
+    r = demo.post(PAGE, data=data, follow_redirects=False)
+    assert r.status_code == 303, text(r.text)
+    assert stored(demo, criterion)["estimate"] == {"value": 1234.5, "rationale": "counted"}
+    shown = Form(demo.get(PAGE).text).values
+    assert shown[f"{key}-value"] == "1234.5" and shown.get(f"{key}-class", "") == ""
+
+
+def _slot_of(html: str, label: str) -> tuple[str, str]:
+    """The form key and the criterion id of the slot whose legend starts with ``label``."""
+    found = re.search(
+        r'<fieldset class="slot[^"]*" id="(s\d+)" data-slot="([^"]+)"[^>]*>\s*'
+        r'<legend><span class="slot-label">' + re.escape(label),
+        html,
+    )
+    assert found, label
+    return found.group(1), found.group(2)
+
+
+def test_contradicting_fields_show_a_message_at_the_slot_and_store_nothing(
+    demo: TestClient,
+) -> None:
+    sign_in(demo, "nctv-analyst")
+    before = stored(demo)
+    data = Form(demo.get(PAGE).text).values
+    data["s0-class"], data["s0-value"] = "B", "0.01"
+    r = demo.post(PAGE, data=data, follow_redirects=False)
+    assert r.status_code == 200
+    words = text(r.text)
+    assert "Nothing was saved: see the messages at the estimates below." in words
+    assert "Give a class or a value, not both." in words
+    assert 'aria-describedby="s0-problem"' in r.text
+    assert stored(demo) == before
+
+
+def test_a_save_conflict_shows_the_other_value_and_loses_nothing(demo: TestClient) -> None:
+    sign_in(demo, "nctv-analyst")
+    mine = Form(demo.get(PAGE).text).values  # read version v
+    current = stored(demo)
+    # meanwhile the coordinator changes the same estimate
+    r = api(
+        demo,
+        "demo-coordinator",
+        "PUT",
+        f"/api/assessments/1/scenarios/{SCENARIO}/estimates/nctv-analyst/likelihood",
+        json={"estimate": "E", "rationale": "coordinator's view", "version": current["version"]},
+    )
+    assert r.status_code == 200, r.text
+    mine["s0-class"], mine["s0-rationale"] = "A", "my view"
+    page = demo.post(PAGE, data=mine, follow_redirects=False)
+    assert page.status_code == 200
+    words = text(page.text)
+    assert "someone else changed some of these estimates" in words
+    assert "demo-coordinator changed this estimate" in words and "E" in words
+    assert stored(demo)["estimate"] == "E"  # nothing of mine was written
+    back = Form(page.text).values
+    assert back["s0-class"] == "A" and back["s0-rationale"] == "my view"  # what I typed
+    # keep mine: saved over theirs, knowingly
+    back["s0-resolve"] = "mine"
+    r = demo.post(PAGE, data=back, follow_redirects=False)
+    assert r.status_code == 303, text(r.text)
+    assert stored(demo)["estimate"] == {"class": "A", "rationale": "my view"}
+
+
+def test_taking_the_other_value_writes_nothing_of_mine(demo: TestClient) -> None:
+    sign_in(demo, "nctv-analyst")
+    mine = Form(demo.get(PAGE).text).values
+    current = stored(demo)
+    api(
+        demo,
+        "demo-coordinator",
+        "PUT",
+        f"/api/assessments/1/scenarios/{SCENARIO}/estimates/nctv-analyst/likelihood",
+        json={"estimate": "E", "version": current["version"]},
+    )
+    mine["s0-class"] = "A"
+    back = Form(demo.post(PAGE, data=mine).text).values
+    back["s0-resolve"] = "theirs"
+    r = demo.post(PAGE, data=back, follow_redirects=False)
+    assert r.status_code == 303
+    assert stored(demo)["estimate"] == "E"
+
+
+def test_a_viewer_has_no_estimate_pages_and_a_forged_post_is_refused(demo: TestClient) -> None:
+    sign_in(demo, "nctv-analyst")
+    data = Form(demo.get(PAGE).text).values
+    before = stored(demo)
+    sign_in(demo, "demo-viewer")
+    dash = demo.get("/a/1")
+    assert dash.status_code == 200 and "/a/1/estimates" not in dash.text
+    assert demo.get("/a/1/estimates").status_code == 403
+    assert demo.get(PAGE).status_code == 403
+    viewer_csrf = Form(demo.get("/").text).values["csrf_token"]
+    data["csrf_token"], data["s0-class"] = viewer_csrf, "A"
+    forged = demo.post(PAGE, data=data, follow_redirects=False)
+    assert forged.status_code == 403
+    assert "Not allowed" in text(forged.text)
+    assert stored(demo) == before
+
+
+def test_a_post_without_the_csrf_token_is_refused(demo: TestClient) -> None:
+    sign_in(demo, "nctv-analyst")
+    data = Form(demo.get(PAGE).text).values
+    before = stored(demo)
+    del data["csrf_token"]
+    data["s0-class"] = "A"
+    assert demo.post(PAGE, data=data, follow_redirects=False).status_code == 403
+    assert stored(demo) == before
+
+
+def test_an_analyst_cannot_open_another_analysts_estimates(demo: TestClient) -> None:
+    sign_in(demo, "nctv-analyst")
+    analysts = api(demo, "demo-coordinator", "GET", "/api/assessments/1/analysts").json()
+    other = next(a["id"] for a in analysts["analysts"] if a["id"] != "nctv-analyst")
+    assert demo.get(f"{PAGE}?analyst={other}").status_code == 403
+
+
+def test_submitting_in_a_round_fixes_the_estimates(demo: TestClient) -> None:
+    opened = api(demo, "demo-coordinator", "POST", "/api/assessments/1/rounds", json={})
+    assert opened.status_code == 201, opened.text
+    sign_in(demo, "nctv-analyst")
+    page = demo.get(PAGE)
+    assert "Submit this scenario" in text(page.text)
+    token = Form(page.text).values["csrf_token"]
+    r = demo.post(
+        f"{PAGE}/submit",
+        data={"csrf_token": token, "analyst": "nctv-analyst"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    after = demo.get(r.headers["location"])
+    words = text(after.text)
+    assert "Submitted." in words and "Submit this scenario" not in words
+    rounds = api(demo, "demo-coordinator", "GET", "/api/assessments/1/rounds/1").json()
+    entry = next(sc for sc in rounds["scenarios"] if sc["id"] == SCENARIO)
+    assert "nctv-analyst" in entry["submitted"]
+    data = Form(after.text).values
+    data["s0-class"] = "A"
+    refused = demo.post(PAGE, data=data, follow_redirects=False)
+    assert refused.status_code == 200
+    assert stored(demo)["estimate"] != "A"
+
+
+def test_the_page_speaks_dutch(demo: TestClient) -> None:
+    sign_in(demo, "nctv-analyst")
+    demo.cookies.set("nsra_lang", "nl")
+    words = text(demo.get(PAGE).text)
+    assert "Inschattingen opslaan" in words and "Onderbouwing" in words
