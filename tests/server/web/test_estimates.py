@@ -56,7 +56,7 @@ def text(html: str) -> str:
 @pytest.fixture
 def demo(client: TestClient) -> TestClient:
     _, users = _fill(client.app.state.engine, PASSWORD)  # type: ignore[attr-defined]
-    client.tokens = {u.name: u.token for u in users}  # type: ignore[attr-defined]
+    client.tokens = {u.name: u.token for u in users}
     return client
 
 
@@ -67,7 +67,7 @@ def sign_in(c: TestClient, user: str) -> None:
 
 
 def api(c: TestClient, user: str, method: str, path: str, **kw: Any) -> Any:
-    token = c.tokens[user]  # type: ignore[attr-defined]
+    token = c.tokens[user]
     saved = dict(c.cookies)
     c.cookies.clear()
     try:
