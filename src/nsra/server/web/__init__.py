@@ -9,7 +9,7 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from nsra.server.web import dashboard, docs, errors, estimates, home, signin
+from nsra.server.web import dashboard, docs, errors, estimates, home, rounds, signin, versions
 from nsra.server.web.headers import SecurityHeaders
 
 STATIC = "/static"
@@ -24,5 +24,7 @@ def install(app: FastAPI) -> None:
     app.include_router(home.router)
     app.include_router(dashboard.router)
     app.include_router(estimates.router)
+    app.include_router(rounds.router)
+    app.include_router(versions.router)
     errors.install(app)
     app.add_middleware(SecurityHeaders)
