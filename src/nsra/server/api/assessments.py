@@ -19,12 +19,13 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from nsra.io.jsondoc import Json
 from nsra.io.methods import shipped_method_ids
 from nsra.io.problems import InputError, Problem
+from nsra.io.safeyaml import Limits, load
 from nsra.io.validate import parse_assessment
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import AssessmentId, UserDep, classified
@@ -96,22 +97,42 @@ def create_assessment(
     user: UserDep, request: Request, response: Response, data: Annotated[Json, Body()]
 ) -> Json:
     """Check an assessment file (as JSON) and store it; the creator becomes coordinator."""
+    row = store_upload(engine_of(request), user, json.dumps(data), "upload.json", data, "upload")
+    classified(response, row.classification)
+    return _summary(row, "coordinator")
+
+
+def store_upload(
+    engine: Engine,
+    user: UserRow,
+    text: str,
+    source: str,
+    data: Json | None = None,
+    record_as: str | None = None,
+) -> AssessmentRow:
+    """Check an uploaded assessment file (YAML or JSON ``text``, named ``source`` in the
+    messages) and store it; the creator becomes its coordinator. Only a coordinator or an
+    administrator may; the method must be a shipped one. Raises :class:`ApiError` or
+    :class:`InputError` (every problem, with line and field) and stores nothing then."""
     if user.role not in ("admin", "coordinator"):
         raise ApiError(403, "only a coordinator or an administrator may create assessments")
-    text, source, shipped = _method_for_upload(data)
-    loaded = parse_assessment(json.dumps(data), "upload.json")
+    if data is None:
+        found = load(text, source, Limits())
+        if not isinstance(found, dict):
+            raise InputError([Problem("an assessment file is a mapping (key: value)", ())])
+        data = found
+    method_text_, method_source, shipped = _method_for_upload(data)
+    loaded = parse_assessment(text, source)
 
     def store(w: Session) -> AssessmentRow:
         register_shipped(w)
-        method_row = register(w, text, source, shipped)
+        method_row = register(w, method_text_, method_source, shipped)
         row = store_assessment(w, loaded.assessment, method_row)
         w.add(MembershipRow(user_id=user.id, assessment_id=row.id, role="coordinator"))
-        record_import(w, row, loaded.assessment, "upload", user=user.name)
+        record_import(w, row, loaded.assessment, record_as or source, user=user.name)
         return row
 
-    row = write(engine_of(request), store)
-    classified(response, row.classification)
-    return _summary(row, "coordinator")
+    return write(engine, store)
 
 
 @router.get("/api/assessments/{assessment_id}")

@@ -69,6 +69,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from nsra.io.jsondoc import Json
 from nsra.server.api.access import bearer_user
@@ -188,6 +189,16 @@ def form_fields(body: bytes) -> dict[str, list[str]]:
         return {}
 
 
+MULTIPART_TYPE = "multipart/form-data"
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+"""The largest file a form may upload (an assessment of ten thousand scenarios is ~20 MB)."""
+
+
+async def multipart_form(request: Request) -> FormData:
+    """The fields and files of a multipart form (an upload), parsed once per request."""
+    return await request.form(max_files=1, max_fields=50, max_part_size=UPLOAD_MAX_BYTES)
+
+
 def check_csrf(request: Request, row: SessionRow) -> None:
     """403 unless an unsafe request repeats the session's CSRF token (header or form field)."""
     if request.method.upper() not in UNSAFE_METHODS:
@@ -198,6 +209,11 @@ def check_csrf(request: Request, row: SessionRow) -> None:
         body = anyio.from_thread.run(request.body)  # kept by Starlette for the endpoint
         values = form_fields(body).get(CSRF_FIELD)
         given = values[0] if values else None
+        field = CSRF_FIELD
+    elif given is None and _media_type(request) == MULTIPART_TYPE:
+        parsed = anyio.from_thread.run(multipart_form, request)  # kept for the endpoint too
+        value = parsed.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
         field = CSRF_FIELD
     if given is None:
         raise ApiError(

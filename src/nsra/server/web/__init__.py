@@ -9,7 +9,17 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from nsra.server.web import dashboard, docs, errors, estimates, home, rounds, signin, versions
+from nsra.server.web import (
+    create,
+    dashboard,
+    docs,
+    errors,
+    estimates,
+    home,
+    rounds,
+    signin,
+    versions,
+)
 from nsra.server.web.headers import SecurityHeaders
 
 STATIC = "/static"
@@ -22,6 +32,7 @@ def install(app: FastAPI) -> None:
     app.include_router(docs.router)
     app.include_router(signin.router)
     app.include_router(home.router)
+    app.include_router(create.router)
     app.include_router(dashboard.router)
     app.include_router(estimates.router)
     app.include_router(rounds.router)
