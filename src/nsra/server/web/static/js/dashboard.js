@@ -9,6 +9,10 @@
   var tip = document.getElementById("diagram-tip");
   var count = document.getElementById("diagram-count");
   var markers = Array.prototype.slice.call(document.querySelectorAll(".diagram .marker"));
+  // the figure becomes a group of links (an image may not hold focusable parts)
+  document.querySelectorAll(".diagram svg[role=img]").forEach(function (svg) {
+    svg.setAttribute("role", "group");
+  });
 
   markers.forEach(function (m) {
     var p = points[m.getAttribute("data-id")];
