@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from nsra.server.web import (
+    coherence,
     create,
     dashboard,
     docs,
@@ -24,18 +25,26 @@ from nsra.server.web.headers import SecurityHeaders
 
 STATIC = "/static"
 
+PAGES = (
+    docs,
+    signin,
+    home,
+    create,
+    dashboard,
+    estimates,
+    rounds,
+    versions,
+    coherence,
+)
+"""The modules whose ``router`` serves pages (one line each: add a page, add a line)."""
+
 
 def install(app: FastAPI) -> None:
-    """Add the static files, the documentation pages and the security headers to ``app``."""
+    """Add the static files, the pages, their error pages and the security headers to
+    ``app``."""
     folder = resources.files("nsra.server.web") / "static"
     app.mount(STATIC, StaticFiles(directory=str(folder)), name="static")
-    app.include_router(docs.router)
-    app.include_router(signin.router)
-    app.include_router(home.router)
-    app.include_router(create.router)
-    app.include_router(dashboard.router)
-    app.include_router(estimates.router)
-    app.include_router(rounds.router)
-    app.include_router(versions.router)
+    for module in PAGES:
+        app.include_router(module.router)
     errors.install(app)
     app.add_middleware(SecurityHeaders)
