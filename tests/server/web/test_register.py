@@ -357,7 +357,7 @@ def test_a_bad_field_shows_the_checkers_message_there_and_stores_nothing(
     assert r.status_code == 200  # the form again (a 4xx page is a console error)
     page = Html(r.text)
     assert message in page.of(f"{field}-error")
-    assert "Nothing was saved: correct the field marked below." in page.words
+    assert "Nothing was saved: correct the fields marked below." in page.words
     target = page.by_id["title_en" if field == "title" else field]
     assert target["aria-invalid"] == "true"
     assert f"{field}-error" in target["aria-describedby"].split()
@@ -365,6 +365,19 @@ def test_a_bad_field_shows_the_checkers_message_there_and_stores_nothing(
     assert page.by_id["title_nl"]["value"] == change.get("title_nl", "Langdurige droogte")
     assert "Two dry summers in a row." in page.of("description_en")
     assert page.selected["owner"] == change.get("owner", "defra")
+    assert snapshot(desk.engine) == before
+
+
+def test_every_bad_field_is_marked_at_once(desk: Desk) -> None:
+    desk.sign_in("coord")
+    before = snapshot(desk.engine)
+    bad = {**FORM, "title_en": "", "title_nl": "", "owner": "nowhere", "theme": ""}
+    page = Html(desk.post(f"/a/{desk.aid}/scenarios/new", bad).text)
+    for field in ("title", "owner", "theme"):
+        assert page.of(f"{field}-error"), field
+    assert page.by_id["owner"]["aria-invalid"] == "true"
+    assert page.by_id["theme"]["aria-invalid"] == "true"
+    assert "aria-invalid" not in page.by_id["domain"]
     assert snapshot(desk.engine) == before
 
 

@@ -304,12 +304,17 @@ def _field_of(path: str | None) -> str | None:
     return None
 
 
-def _problem(exc: InputError | ApiError) -> tuple[str, str | None]:
-    """The message and field path of a refused write, as the API answers it."""
+def _problems(exc: InputError | ApiError) -> list[tuple[str, str | None]]:
+    """The messages and field paths of a refused write, as the API answers it (its errors;
+    the API's answer names the first, and lists them all)."""
     if isinstance(exc, ApiError):
-        return exc.message, exc.field
+        return [(exc.message, exc.field)]
     errors = [p for p in exc.problems if p.severity == "error"] or exc.problems
-    return errors[0].message, format_path(errors[0].path) or None
+    return [(p.message, format_path(p.path) or None) for p in errors]
+
+
+def _where(h: Here, message: str, path: str | None) -> str:
+    return f"{message} ({h.t('web_register_at', field=path)})" if path else message
 
 
 def _form_page(
@@ -392,12 +397,17 @@ def _save(h: Here, typed: Typed, key: str, creating: bool) -> Response:
             return _form_page(h, typed, False, theirs=theirs, gone=current is None)
         if isinstance(exc, ApiError) and exc.status != 422:
             raise
-        message, path = _problem(exc)
-        at = _field_of(path)
-        if at is None:
-            text = f"{message} ({h.t('web_register_at', field=path)})" if path else message
-            return _form_page(h, typed, creating, problem=text)
-        return _form_page(h, typed, creating, {at: message}, problem=h.t("web_register_problem"))
+        errors: dict[str, str] = {}
+        elsewhere: list[str] = []
+        for message, path in _problems(exc):
+            at = _field_of(path)
+            if at is None:
+                elsewhere.append(_where(h, message, path))
+            else:
+                errors.setdefault(at, message)
+        if elsewhere:  # not at a field of the form: above it
+            return _form_page(h, typed, creating, errors, problem=" ".join(elsewhere))
+        return _form_page(h, typed, creating, errors, problem=h.t("web_register_problem"))
     done = "created" if creating else "saved"
     return RedirectResponse(
         h.url(f"/scenarios/{quote(key)}?{done}=1"), status_code=303, headers=NO_STORE
@@ -483,8 +493,7 @@ def remove(request: Request, assessment_id: AssessmentId, key: str, s: SessionDe
             return _remove_page(h, key, changed=True)
         if isinstance(exc, ApiError) and exc.status != 422:
             raise
-        message, path = _problem(exc)
-        text = f"{message} ({h.t('web_register_at', field=path)})" if path else message
+        text = " ".join(_where(h, message, path) for message, path in _problems(exc))
         return _remove_page(h, key, problem=f"{h.t('web_register_not_removed')} {text}")
     target = h.url("/scenarios") + "?" + urlencode({"removed": key})
     return RedirectResponse(target, status_code=303, headers=NO_STORE)
