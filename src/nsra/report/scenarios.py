@@ -208,6 +208,7 @@ def _cascades(v: View, sc: Scenario) -> dict[str, list[dict[str, Any]]]:
         entry = v.entries.get(other)
         out["effects" if cz.cause == sc.id else "causes"].append(
             {
+                "id": other,
                 "title": entry["title"] if entry else other,
                 "rank": entry["rank"] if entry else None,
                 "anchor": f"sc-{other}",
@@ -243,10 +244,15 @@ def _levels_table(v: View, e: ScenarioResult) -> list[dict[str, Any]]:
     return rows
 
 
-def scenario_sections(v: View, rows: list[RankingRow], coh: dict[str, Any]) -> list[dict[str, Any]]:
+def scenario_sections(
+    v: View, rows: list[RankingRow], coh: dict[str, Any], only: str | None = None
+) -> list[dict[str, Any]]:
+    """The section of each scenario (or of the scenario ``only``: one page of the web site)."""
     sections = []
     by_id = {r["id"]: r for r in rows}
     for e in v.doc["scenarios"]:
+        if only is not None and e["id"] != only:
+            continue
         sc = v.scenarios[e["id"]]
         if "levels" in e:
             blocks = [_block(v, sc, lv_block, lv_block["id"]) for lv_block in e["levels"]]
@@ -266,6 +272,7 @@ def scenario_sections(v: View, rows: list[RankingRow], coh: dict[str, Any]) -> l
         def ref(sid: str) -> dict[str, Any]:
             entry = v.entries.get(sid)
             return {
+                "id": sid,
                 "title": entry["title"] if entry else sid,
                 "rank": entry["rank"] if entry else None,
                 "anchor": f"sc-{sid}",

@@ -35,7 +35,8 @@ def overview(h: Here) -> dict[str, Any]:
     """The report's overview of what this member may see, in their language; kept per
     revision of the assessment (any change makes a new one)."""
     view = h.view()
-    key = (*view.view_key, view.revision, h.lang)
+    # the database too: two apps in one process (tests) may hold the same assessment id
+    key = (str(h.request.app.state.engine.url), *view.view_key, view.revision, h.lang)
     with _lock:
         hit = _overviews.get(key)
         if hit is not None:
