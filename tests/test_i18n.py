@@ -16,7 +16,7 @@ from nsra import i18n
 
 def _catalogue(path: str) -> dict[str, tuple[str, str, bool]]:
     with (resources.files("nsra") / "locale" / path).open("rb") as f:
-        catalogue = read_po(f)
+        catalogue = read_po(f, abort_invalid=True)  # a broken entry fails, not just warns
     return {str(m.context): (str(m.id), str(m.string or ""), m.fuzzy) for m in catalogue if m.id}
 
 
@@ -38,6 +38,9 @@ def test_a_catalogue_has_the_templates_labels_with_their_placeholders(lang: str)
     template = _catalogue("nsra.pot")
     catalogue = _catalogue(f"{lang}/LC_MESSAGES/nsra.po")
     assert set(catalogue) == set(template), "keys differ from nsra.pot"
+    with (resources.files("nsra") / "locale" / f"{lang}/LC_MESSAGES/nsra.po").open("rb") as f:
+        contexts = [m.context for m in read_po(f) if m.id]
+    assert len(contexts) == len(set(contexts)), "a key twice"
     for key, (english, text, fuzzy) in catalogue.items():
         assert english == template[key][0], f"{lang}:{key}: English source is stale"
         assert text and not fuzzy, f"{lang}:{key}: not translated"

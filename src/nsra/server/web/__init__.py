@@ -46,6 +46,7 @@ def install(app: FastAPI) -> None:
     ``app``."""
     folder = resources.files("nsra.server.web") / "static"
     app.mount(STATIC, StaticFiles(directory=str(folder)), name="static")
+    app.state.overviews = dashboard.OverviewCache()
     for module in PAGES:
         app.include_router(module.router)
     errors.install(app)

@@ -26,28 +26,42 @@ from nsra.server.web.home import to_sign_in
 
 router = APIRouter(include_in_schema=False)
 
-_lock = threading.Lock()
-_overviews: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-_SIZE = 32
+
+class OverviewCache:
+    """The overviews of one application (one per worker process): per view of an assessment,
+    its revision and the language; at most ``size``, least recently used dropped first."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._size = size
+
+    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple[Any, ...], value: dict[str, Any]) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
 
 
 def overview(h: Here) -> dict[str, Any]:
     """The report's overview of what this member may see, in their language; kept per
     revision of the assessment (any change makes a new one)."""
+    cache: OverviewCache = h.request.app.state.overviews
     view = h.view()
-    # the database too: two apps in one process (tests) may hold the same assessment id
-    key = (str(h.request.app.state.engine.url), *view.view_key, view.revision, h.lang)
-    with _lock:
-        hit = _overviews.get(key)
-        if hit is not None:
-            _overviews.move_to_end(key)
-            return hit
+    key = (*view.view_key, view.revision, h.lang)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
     loaded, results, _doc = h.results()
     made = overview_context(loaded, results, h.lang)
-    with _lock:
-        _overviews[key] = made
-        while len(_overviews) > _SIZE:
-            _overviews.popitem(last=False)
+    cache.put(key, made)
     return made
 
 
