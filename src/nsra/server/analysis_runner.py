@@ -173,11 +173,28 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 
 
+def _follow_parent(parent: int) -> None:
+    """In each pool process: end when the server process that started it has ended (however
+    it ended: a pool process left behind would wait for work forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="nsra-follow-parent", daemon=True).start()
+
+
 def _executor() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                max_workers=workers(),
+                mp_context=get_context("spawn"),
+                initializer=_follow_parent,
+                initargs=(os.getpid(),),
+            )
         return _pool
 
 
