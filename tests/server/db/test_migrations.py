@@ -132,3 +132,35 @@ def test_the_head_kept_outside_reveals_a_rewritten_or_shortened_trail(tmp_path: 
     wrong = runner.invoke(app, ["audit", "verify", "--url", url, "--expect", "12:abc"])
     assert wrong.exit_code == 1 and "SEQ:HASH" in str(wrong.exception)  # main() prints it
     engine.dispose()
+
+
+def test_0006_adds_and_removes_the_analysis_jobs(engine: Engine) -> None:
+    from sqlalchemy import inspect
+
+    from nsra.server.db.analysis_jobs import AnalysisJobRow, claim, set_done, view_text
+
+    aid = import_file(engine, str(EXAMPLES[0]))
+    with Session(engine) as s, s.begin():
+        job, fresh = claim(s, aid, view_text([aid, [], []]), 7, 1, 100, "cora")
+        job_id = job.id
+    assert fresh
+    with engine.begin() as conn:
+        assert set_done(conn, job_id, {"format": "nsra-analysis/1", "x": [0.5, None]})
+    command.downgrade(alembic_config(engine), "0005")
+    assert "analysis_jobs" not in inspect(engine).get_table_names()
+    with Session(engine) as s:
+        exported = assessment_data(s, aid)  # nothing else went
+    upgrade(engine)
+    assert "analysis_jobs" in inspect(engine).get_table_names()
+    with Session(engine) as s, s.begin():
+        assert assessment_data(s, aid) == exported
+        assert s.scalars(select(AnalysisJobRow)).all() == []
+        job, fresh = claim(s, aid, view_text([aid, [], []]), 7, 1, 100, "cora")
+        assert fresh and job.status == "queued" and job.progress == 0.0
+        job_id = job.id
+    with engine.begin() as conn:
+        assert set_done(conn, job_id, {"a": 1})
+    with Session(engine) as s:
+        stored = s.get(AnalysisJobRow, job_id)
+        assert stored is not None and stored.status == "done" and stored.result == {"a": 1}
+        assert stored.version == 2  # every change bumps the row version

@@ -28,6 +28,9 @@ from nsra.server.db.exporting import file_text
 
 Format = Literal["yaml", "json"]
 REPORT_YEARS = 2_000  # years of cascade simulation in a report made on request
+SAMPLES = (100, 20_000)  # the fewest and the most Monte Carlo samples of an analysis on request
+SEEDS = (0, 2**31 - 1)  # the seeds it accepts
+DEFAULT_SAMPLES, DEFAULT_SEED = 2_000, 1
 
 
 def _spoken(lang: Lang) -> Lang:

@@ -16,7 +16,15 @@ from fastapi.responses import HTMLResponse
 from nsra.model.text import DEFAULT_LANG
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import AssessmentId, CacheDep, UserDep, classified
-from nsra.server.api.downloads import ReportLang, analysis_options, report_response
+from nsra.server.api.downloads import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    SAMPLES,
+    SEEDS,
+    ReportLang,
+    analysis_options,
+    report_response,
+)
 from nsra.server.api.transaction import SessionDep
 from nsra.server.api.views import View
 
@@ -52,8 +60,8 @@ def get_report(
     cache: CacheDep,
     lang: ReportLang = DEFAULT_LANG,
     analysis: Annotated[bool, Query(description="Include the Monte Carlo analyses.")] = False,
-    samples: Annotated[int, Query(ge=100, le=20_000)] = 2_000,
-    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 1,
+    samples: Annotated[int, Query(ge=SAMPLES[0], le=SAMPLES[1])] = DEFAULT_SAMPLES,
+    seed: Annotated[int, Query(ge=SEEDS[0], le=SEEDS[1])] = DEFAULT_SEED,
 ) -> HTMLResponse:
     """The self-contained HTML report (as ``nsra report``), to save and open offline; its
     classification is in its banners and in the ``X-Classification`` header."""

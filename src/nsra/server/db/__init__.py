@@ -4,7 +4,13 @@ SQLite by default (``nsra.db`` in the current directory), PostgreSQL through a U
 the same because the code uses no engine-specific SQL.
 """
 
-from nsra.server.db import access, audit, versions, workflow  # noqa: F401 (their tables)
+from nsra.server.db import (  # noqa: F401 (their tables)
+    access,
+    analysis_jobs,
+    audit,
+    versions,
+    workflow,
+)
 from nsra.server.db.engine import DEFAULT_URL, ENV_VAR, database_url, make_engine, upgrade
 from nsra.server.db.exporting import assessment_data, export_file
 from nsra.server.db.importing import import_file, store_assessment

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from nsra.server.web import (
+    analyses,
     coherence,
     create,
     dashboard,
@@ -37,6 +38,7 @@ PAGES = (
     rounds,
     versions,
     coherence,
+    analyses,
 )
 """The modules whose ``router`` serves pages (one line each: add a page, add a line)."""
 
