@@ -223,3 +223,21 @@ def test_the_page_speaks_dutch(demo: TestClient) -> None:
     demo.cookies.set("nsra_lang", "nl")
     words = text(demo.get(PAGE).text)
     assert "Inschattingen opslaan" in words and "Onderbouwing" in words
+
+
+def test_the_home_page_lists_what_waits_for_each_person(demo: TestClient) -> None:
+    sign_in(demo, "nctv-analyst")
+    assert "Nothing waits for you now." in text(demo.get("/").text)
+    assert api(demo, "demo-coordinator", "POST", "/api/assessments/1/rounds", json={}).is_success
+    assigned = api(demo, "demo-coordinator", "GET", "/api/assessments/1/assignments").json()
+    mine = [a for a in assigned["assignments"] if a["analyst"] == "nctv-analyst"]
+    assert mine
+    sign_in(demo, "nctv-analyst")
+    assert f"Round 1: {len(mine)} scenarios to estimate and submit" in text(demo.get("/").text)
+    sign_in(demo, "demo-coordinator")
+    assert "Round 1 is open (0 scenarios submitted so far)" in text(demo.get("/").text)
+    assert api(demo, "demo-coordinator", "POST", "/api/assessments/1/rounds/1/close").is_success
+    data = api(demo, "demo-coordinator", "GET", "/api/assessments/1/export?format=json").json()
+    without = sum(1 for sc in data["scenarios"] if not sc.get("consensus"))
+    assert without > 0
+    assert f"{without} scenarios have no consensus recorded yet" in text(demo.get("/").text)
