@@ -9,7 +9,7 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from nsra.server.web import dashboard, docs, errors, home, signin
+from nsra.server.web import dashboard, docs, errors, home, people, signin
 from nsra.server.web.headers import SecurityHeaders
 
 STATIC = "/static"
@@ -23,5 +23,6 @@ def install(app: FastAPI) -> None:
     app.include_router(signin.router)
     app.include_router(home.router)
     app.include_router(dashboard.router)
+    app.include_router(people.router)
     errors.install(app)
     app.add_middleware(SecurityHeaders)
