@@ -482,6 +482,9 @@ def test_an_admin_creates_a_user_who_then_signs_in(world: World) -> None:
     r = w.post("/admin/users", {"name": "nina", "role": "coordinator", "password": "s3cret pass"})
     assert r.status_code == 200
     assert "User nina was created." in words(r)
+    with Session(w.engine) as s:
+        (entry,) = audit.entries(s, audit.SERVER)
+    assert audit.as_dict(entry)["new"] == {"role": "coordinator"} and entry.user_name == "adm"
     assert "s3cret pass" not in r.text  # a typed password is not shown back
     # made password, shown once
     r = w.post("/admin/users", {"name": "otto", "role": "viewer", "password": ""})
@@ -521,6 +524,9 @@ def test_a_deactivated_user_cannot_sign_in_until_reactivated(world: World) -> No
     w.as_("adm")
     r = w.post(f"/admin/users/{_uid(w, 'ana')}/active", {"active": "0"})
     assert r.status_code == 303 and r.headers["location"] == "/admin?done=active"
+    with Session(w.engine) as s:
+        (entry,) = audit.entries(s, audit.SERVER)
+    assert (entry.action, entry.entity_key, entry.user_name) == ("users.active", "ana", "adm")
     assert "inactive" in words(w.client.get("/admin"))
     w.client.cookies.clear()
     page = w.client.post("/sign-in", data={"user": "ana", "password": PASSWORD, "next": "/"})
@@ -569,6 +575,19 @@ def test_reset_password_role_tokens(world: World) -> None:
         "/api/assessments", headers={"Authorization": f"Bearer {token.group(1)}"}
     ).status_code == (401)
     assert "none" in words(w.client.get("/admin?done=revoked"))
+    # every change is in the audit trail (of the server, not of an assessment), no secret
+    with Session(w.engine) as s:
+        entries = [audit.as_dict(e) for e in audit.entries(s, audit.SERVER)]
+    assert [(e["action"], e["entity"]["key"], e["user"]) for e in entries] == [
+        ("users.password", "vic", "adm"),
+        ("users.role", "vic", "adm"),
+        ("tokens.create", "vic", "adm"),
+        ("tokens.revoke", "vic", "adm"),
+        ("tokens.revoke", "vic", "adm"),
+    ]
+    assert entries[1]["old"] == {"role": "viewer"} and entries[1]["new"] == {"role": "coordinator"}
+    assert new.group(1) not in str(entries) and token.group(1) not in str(entries)
+    assert audit.verify(w.engine) == []
 
 
 def test_the_last_administrator_stays(world: World) -> None:

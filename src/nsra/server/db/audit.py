@@ -32,6 +32,7 @@ from nsra.io.jsondoc import Json
 from nsra.server.db.models import KEY, Base, Row
 
 GENESIS = "0" * 64  # prev_hash of the first entry
+SERVER = 0  # the assessment id of entries about the server itself (its users and their tokens)
 HASHED = (
     "seq",
     "at",

@@ -13,9 +13,10 @@ Decisions:
   ``Cache-Control: no-store`` as every page), not after a redirect: it must never be in a URL
   or kept on the server to show later. Reloading that answer asks the browser to post again,
   which makes a new secret (the old one then no longer matters).
-* Every change is written to the server's log (``nsra.server.admin``: who did what to whom),
-  as ``nsra users`` leaves no entry in an assessment's audit trail: users belong to no
-  assessment. Secrets are never logged.
+* Every change is recorded in the audit trail (hash-chained, in the same transaction) under
+  :data:`nsra.server.db.audit.SERVER` (assessment id 0: users belong to no assessment), with
+  who did it, the user changed and the old and new role or activity; and in the server's log
+  (``nsra.server.admin``). Secrets are never recorded. (``nsra users`` records nothing yet.)
 * Resetting a password or deactivating a user ends their browser sessions.
 """
 
@@ -32,10 +33,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nsra import i18n
+from nsra.io.jsondoc import Json
 from nsra.io.problems import InputError
 from nsra.server.api.deps import DB_INT_MAX
 from nsra.server.api.errors import ApiError
 from nsra.server.api.transaction import SessionDep, engine_of, write
+from nsra.server.db import audit
 from nsra.server.db.access import (
     GLOBAL_ROLES,
     ApiTokenRow,
@@ -141,9 +144,14 @@ def create_user(request: Request, s: SessionDep) -> Response:
     values = {"name": one(fields, "name").strip(), "role": one(fields, "role")}
     typed = one(fields, "password")
     password = typed or made_password()
+
+    def create(w: Session) -> None:
+        add_user(w, values["name"], values["role"], password)
+        record(w, row, "users.create", "users", values["name"], None, {"role": values["role"]})
+
     try:
         check_new_password(password)
-        write(engine_of(request), lambda w: add_user(w, values["name"], values["role"], password))
+        write(engine_of(request), create)
     except (InputError, ApiError) as exc:
         field, message = problem_of(exc)
         return _show(
@@ -163,29 +171,53 @@ def create_user(request: Request, s: SessionDep) -> Response:
     return _show(request, s, row, notice=notice, secret=secret)
 
 
-def _change(
-    request: Request,
-    s: Session,
+def record(
+    w: Session,
     row: SessionRow,
-    user_id: int,
-    what: str,
-    work: Callable[[Session, UserRow], object],
+    action: str,
+    table: str,
+    key: str,
+    old: Json | None,
+    new: Json | None,
+) -> None:
+    """The change in the server's audit trail, by the administrator of ``row``."""
+    audit.record(
+        w,
+        assessment_id=audit.SERVER,
+        action=action,
+        entity_table=table,
+        entity_key=key,
+        old=old,
+        new=new,
+        user=row.user.name,
+    )
+
+
+Change = Callable[[Session, UserRow], tuple[str, str, Json | None, Json | None]]
+
+
+def _change(
+    request: Request, s: Session, row: SessionRow, user_id: int, work: Change
 ) -> tuple[UserRow | None, str | None]:
-    """Run ``work(w, target)`` on the user in one transaction; (the user, None) or (None,
-    the problem in plain words)."""
+    """Run ``work(w, target)`` on the user in one transaction, with its audit entry (``work``
+    gives the action, the table, the old and the new value); (the user, None) or (None, the
+    problem in plain words)."""
+    what: list[str] = []
 
     def change(w: Session) -> UserRow:
         target = w.get(UserRow, user_id)
         if target is None:
             raise ApiError(404, i18n.t("web_people_no_such_user", language(request)))
-        work(w, target)
+        action, table, old, new = work(w, target)
+        record(w, row, action, table, target.name, old, new)
+        what.append(action)
         return target
 
     try:
         target = write(engine_of(request), change)
     except InputError as exc:
         return None, problem_of(exc)[1]
-    log.info("%s: %s of user %r", row.user.name, what, target.name)
+    log.info("%s: %s of user %r", row.user.name, what[-1], target.name)
     return target, None
 
 
@@ -195,9 +227,13 @@ def change_role(request: Request, s: SessionDep, user_id: UserId) -> Response:
     if row is None:
         return to_sign_in(request)
     role = one(form(request), "role")
-    _, problem = _change(
-        request, s, row, user_id, f"role set to {role!r}", lambda w, u: set_role(w, u, role)
-    )
+
+    def change(w: Session, u: UserRow) -> tuple[str, str, Json | None, Json | None]:
+        old = {"role": u.role}
+        set_role(w, u, role)
+        return "users.role", "users", old, {"role": role}
+
+    _, problem = _change(request, s, row, user_id, change)
     if problem is not None:
         return _show(request, s, row, problem=problem)
     return _back("role")
@@ -209,8 +245,13 @@ def change_active(request: Request, s: SessionDep, user_id: UserId) -> Response:
     if row is None:
         return to_sign_in(request)
     active = one(form(request), "active") == "1"
-    what = "reactivation" if active else "deactivation"
-    _, problem = _change(request, s, row, user_id, what, lambda w, u: set_active(w, u, active))
+
+    def change(w: Session, u: UserRow) -> tuple[str, str, Json | None, Json | None]:
+        old = {"active": u.active}
+        set_active(w, u, active)
+        return "users.active", "users", old, {"active": active}
+
+    _, problem = _change(request, s, row, user_id, change)
     if problem is not None:
         return _show(request, s, row, problem=problem)
     if not active and user_id == row.user.id:
@@ -225,9 +266,12 @@ def reset_password(request: Request, s: SessionDep, user_id: UserId) -> Response
         return to_sign_in(request)
     lang = language(request)
     password = made_password()
-    target, problem = _change(
-        request, s, row, user_id, "password reset", lambda w, u: set_password(w, u, password)
-    )
+
+    def change(w: Session, u: UserRow) -> tuple[str, str, Json | None, Json | None]:
+        set_password(w, u, password)
+        return "users.password", "users", None, None
+
+    target, problem = _change(request, s, row, user_id, change)
     if target is None:
         return _show(request, s, row, problem=problem)
     if user_id == row.user.id:
@@ -243,9 +287,12 @@ def issue_token(request: Request, s: SessionDep, user_id: UserId) -> Response:
         return to_sign_in(request)
     lang = language(request)
     made: list[str] = []
-    target, problem = _change(
-        request, s, row, user_id, "API token issued", lambda w, u: made.append(new_token(w, u))
-    )
+
+    def change(w: Session, u: UserRow) -> tuple[str, str, Json | None, Json | None]:
+        made.append(new_token(w, u))
+        return "tokens.create", "api_tokens", None, None
+
+    target, problem = _change(request, s, row, user_id, change)
     if target is None:
         return _show(request, s, row, problem=problem)
     secret = {"label": i18n.t("web_people_token_of", lang, user=target.name), "value": made[-1]}
@@ -257,14 +304,12 @@ def revoke(request: Request, s: SessionDep, user_id: UserId, token_id: UserId) -
     row = _admin(request, s)
     if row is None:
         return to_sign_in(request)
-    _, problem = _change(
-        request,
-        s,
-        row,
-        user_id,
-        f"API token {token_id} revoked",
-        lambda w, u: revoke_token(w, u, token_id),
-    )
+
+    def change(w: Session, u: UserRow) -> tuple[str, str, Json | None, Json | None]:
+        revoke_token(w, u, token_id)
+        return "tokens.revoke", "api_tokens", {"token": token_id}, None
+
+    _, problem = _change(request, s, row, user_id, change)
     if problem is not None:
         return _show(request, s, row, problem=problem)
     return _back("revoked")
