@@ -15,7 +15,7 @@ from nsra.server.api.deps import AssessmentId, UserDep, classified
 from nsra.server.api.errors import ApiError
 from nsra.server.api.transaction import engine_of, write
 from nsra.server.db import audit
-from nsra.server.db.access import MemberRole, MembershipRow, user_by_name
+from nsra.server.db.access import MemberRole, MembershipRow, UserRow, user_by_name
 
 router = APIRouter()
 
@@ -25,6 +25,38 @@ class NewMember(BaseModel):
 
     user: str
     role: MemberRole
+
+
+def set_member(w: Session, user: UserRow, assessment_id: int, member: NewMember) -> str:
+    """Add a user to the assessment with a role, or change their role (coordinator of the
+    assessment or administrator), recorded in the audit trail; the assessment's
+    classification. The caller commits. Raises :class:`ApiError`."""
+    row, _role = assessment_for(w, user, assessment_id, roles=("coordinator",))
+    target = user_by_name(w, member.user)
+    if target is None or not target.active:
+        raise ApiError(422, f"there is no active user named {member.user!r}", "user")
+    existing = w.scalars(
+        select(MembershipRow).where(
+            MembershipRow.user_id == target.id,
+            MembershipRow.assessment_id == assessment_id,
+        )
+    ).one_or_none()
+    old = None if existing is None else {"user": member.user, "role": existing.role}
+    if existing is None:
+        w.add(MembershipRow(user_id=target.id, assessment_id=assessment_id, role=member.role))
+    else:
+        existing.role = member.role
+    audit.record(
+        w,
+        assessment_id=assessment_id,
+        action="member.set",
+        entity_table="memberships",
+        entity_key=member.user,
+        old=old,
+        new={"user": member.user, "role": member.role},
+        user=user.name,
+    )
+    return row.classification
 
 
 @router.post("/api/assessments/{assessment_id}/members", status_code=201)
@@ -37,36 +69,7 @@ def add_member(
 ) -> Json:
     """Add a user to the assessment with a role, or change their role
     (coordinator of the assessment or administrator)."""
-
-    def change(w: Session) -> str:
-        row, _role = assessment_for(w, user, assessment_id, roles=("coordinator",))
-        target = user_by_name(w, member.user)
-        if target is None or not target.active:
-            raise ApiError(422, f"there is no active user named {member.user!r}", "user")
-        existing = w.scalars(
-            select(MembershipRow).where(
-                MembershipRow.user_id == target.id,
-                MembershipRow.assessment_id == assessment_id,
-            )
-        ).one_or_none()
-        old = None if existing is None else {"user": member.user, "role": existing.role}
-        if existing is None:
-            w.add(MembershipRow(user_id=target.id, assessment_id=assessment_id, role=member.role))
-        else:
-            existing.role = member.role
-        audit.record(
-            w,
-            assessment_id=assessment_id,
-            action="member.set",
-            entity_table="memberships",
-            entity_key=member.user,
-            old=old,
-            new={"user": member.user, "role": member.role},
-            user=user.name,
-        )
-        return row.classification
-
-    classification = write(engine_of(request), change)
+    classification = write(engine_of(request), lambda w: set_member(w, user, assessment_id, member))
     classified(response, classification)
     return {
         "assessment": assessment_id,

@@ -96,6 +96,22 @@ def _checked(model: type[Organisation] | type[Analyst], data: Json, field: str) 
 # -- organisations and analysts --------------------------------------------------------------
 
 
+def invite_organisation(
+    w: Session, user: UserRow, assessment_id: int, body: NewOrganisation
+) -> Json:
+    """Add a ministry or other organisation to the assessment (coordinator), recorded in the
+    audit trail; the caller commits. Raises :class:`InputError` or :class:`ApiError`."""
+    _checked(Organisation, body.model_dump(), "organisation")
+    row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
+    if any(o.key == body.id for o in row.organisations):
+        raise ApiError(409, f"organisation {body.id!r} is already in the assessment", "id")
+    position = 1 + max((o.position for o in row.organisations), default=-1)
+    w.add(OrganisationRow(assessment_id=row.id, key=body.id, position=position, name=body.name))
+    w.flush()
+    seq = _record(w, user, row, "organisations.create", body.id, new=body.model_dump())
+    return {"classification": row.classification, "item": body.model_dump(), "audit": seq}
+
+
 @router.post(BASE + "/organisations", status_code=201, summary="Invite an organisation")
 def add_organisation(
     assessment_id: AssessmentId,
@@ -105,19 +121,9 @@ def add_organisation(
     response: Response,
 ) -> Json:
     """Add a ministry or other organisation to the assessment (coordinator)."""
-    _checked(Organisation, body.model_dump(), "organisation")
-
-    def change(w: Session) -> Json:
-        row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
-        if any(o.key == body.id for o in row.organisations):
-            raise ApiError(409, f"organisation {body.id!r} is already in the assessment", "id")
-        position = 1 + max((o.position for o in row.organisations), default=-1)
-        w.add(OrganisationRow(assessment_id=row.id, key=body.id, position=position, name=body.name))
-        w.flush()
-        seq = _record(w, user, row, "organisations.create", body.id, new=body.model_dump())
-        return {"classification": row.classification, "item": body.model_dump(), "audit": seq}
-
-    return write_answer(request, response, change)
+    return write_answer(
+        request, response, lambda w: invite_organisation(w, user, assessment_id, body)
+    )
 
 
 def _analyst_item(a: AnalystRow) -> Json:
@@ -148,6 +154,58 @@ def list_analysts(
     }
 
 
+def save_analyst(
+    w: Session, user: UserRow, assessment_id: int, analyst: str, body: AnalystWrite
+) -> Json:
+    """Add an analyst to the assessment or change one (coordinator); with ``body.user``, link
+    that user to the analyst and make them an analyst member of the assessment if they are not
+    a member yet. Recorded in the audit trail; the caller commits. Raises :class:`InputError`
+    or :class:`ApiError`."""
+    item: Json = {"id": analyst, "organisation": body.organisation}
+    if body.name is not None:
+        item["name"] = body.name
+    _checked(Analyst, item, "analyst")
+    row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
+    org = next((o for o in row.organisations if o.key == body.organisation), None)
+    if org is None:
+        raise ApiError(
+            422,
+            f"there is no organisation {body.organisation!r} in the assessment: invite it first",
+            "organisation",
+        )
+    linked: UserRow | None = None
+    if body.user is not None:
+        linked = user_by_name(w, body.user)
+        if linked is None or not linked.active:
+            raise ApiError(422, f"there is no active user named {body.user!r}", "user")
+    existing = next((a for a in row.analysts if a.key == analyst), None)
+    old = None
+    if existing is None:
+        position = 1 + max((a.position for a in row.analysts), default=-1)
+        target = AnalystRow(assessment_id=row.id, key=analyst, position=position)
+        w.add(target)
+    else:
+        target = existing
+        old = {**_analyst_item(existing), "user_id": existing.user_id}
+    target.name, target.organisation = body.name, org
+    if linked is not None:
+        target.user_id = linked.id
+        if membership(w, linked, row.id) is None and linked.role != "admin":
+            w.add(MembershipRow(user_id=linked.id, assessment_id=row.id, role="analyst"))
+    w.flush()
+    new = {**item, "user": body.user}
+    seq = _record(
+        w,
+        user,
+        row,
+        "analysts.create" if old is None else "analysts.update",
+        analyst,
+        old=old,
+        new=new,
+    )
+    return {"classification": row.classification, "item": new, "audit": seq}
+
+
 @router.put(BASE + "/analysts/{analyst}", summary="Invite an analyst, or change one")
 def put_analyst(
     assessment_id: AssessmentId,
@@ -160,54 +218,9 @@ def put_analyst(
     """Add an analyst to the assessment or change one (coordinator); with ``user``, link that
     user to the analyst and make them an analyst member of the assessment if they are not a
     member yet."""
-    item: Json = {"id": analyst, "organisation": body.organisation}
-    if body.name is not None:
-        item["name"] = body.name
-    _checked(Analyst, item, "analyst")
-
-    def change(w: Session) -> Json:
-        row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
-        org = next((o for o in row.organisations if o.key == body.organisation), None)
-        if org is None:
-            raise ApiError(
-                422,
-                f"there is no organisation {body.organisation!r} in the assessment: "
-                "invite it first",
-                "organisation",
-            )
-        linked: UserRow | None = None
-        if body.user is not None:
-            linked = user_by_name(w, body.user)
-            if linked is None or not linked.active:
-                raise ApiError(422, f"there is no active user named {body.user!r}", "user")
-        existing = next((a for a in row.analysts if a.key == analyst), None)
-        old = None
-        if existing is None:
-            position = 1 + max((a.position for a in row.analysts), default=-1)
-            target = AnalystRow(assessment_id=row.id, key=analyst, position=position)
-            w.add(target)
-        else:
-            target = existing
-            old = {**_analyst_item(existing), "user_id": existing.user_id}
-        target.name, target.organisation = body.name, org
-        if linked is not None:
-            target.user_id = linked.id
-            if membership(w, linked, row.id) is None and linked.role != "admin":
-                w.add(MembershipRow(user_id=linked.id, assessment_id=row.id, role="analyst"))
-        w.flush()
-        new = {**item, "user": body.user}
-        seq = _record(
-            w,
-            user,
-            row,
-            "analysts.create" if old is None else "analysts.update",
-            analyst,
-            old=old,
-            new=new,
-        )
-        return {"classification": row.classification, "item": new, "audit": seq}
-
-    return write_answer(request, response, change)
+    return write_answer(
+        request, response, lambda w: save_analyst(w, user, assessment_id, analyst, body)
+    )
 
 
 # -- assignments -----------------------------------------------------------------------------
@@ -228,6 +241,38 @@ def list_assignments(
     }
 
 
+def set_assignment(
+    w: Session, user: UserRow, assessment_id: int, scenario: str, analyst: str, on: bool
+) -> Json:
+    """Assign the scenario to the analyst (``on``) or withdraw it (coordinator); a change is
+    recorded in the audit trail, none when it already was so. The caller commits."""
+    row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
+    sc = wf.scenario_by_key(w, assessment_id, scenario)
+    an = wf.analyst_by_key(w, assessment_id, analyst)
+    changed = wf.assign(w, an, sc) if on else wf.unassign(w, an, sc)
+    seq = None
+    if changed:
+        pair = {"scenario": scenario, "analyst": analyst}
+        seq = _record(
+            w,
+            user,
+            row,
+            "assignments." + ("create" if on else "delete"),
+            f"{scenario}/{analyst}",
+            scenario=scenario,
+            old=None if on else pair,
+            new=pair if on else None,
+        )
+    return {
+        "classification": row.classification,
+        "scenario": scenario,
+        "analyst": analyst,
+        "assigned": on,
+        "changed": changed,
+        "audit": seq,
+    }
+
+
 def _assignment(
     request: Request,
     user: UserRow,
@@ -236,34 +281,9 @@ def _assignment(
     analyst: str,
     on: bool,
 ) -> Json:
-    def change(w: Session) -> Json:
-        row, _ = assessment_for(w, user, assessment_id, roles=("coordinator",))
-        sc = wf.scenario_by_key(w, assessment_id, scenario)
-        an = wf.analyst_by_key(w, assessment_id, analyst)
-        changed = wf.assign(w, an, sc) if on else wf.unassign(w, an, sc)
-        seq = None
-        if changed:
-            pair = {"scenario": scenario, "analyst": analyst}
-            seq = _record(
-                w,
-                user,
-                row,
-                "assignments." + ("create" if on else "delete"),
-                f"{scenario}/{analyst}",
-                scenario=scenario,
-                old=None if on else pair,
-                new=pair if on else None,
-            )
-        return {
-            "classification": row.classification,
-            "scenario": scenario,
-            "analyst": analyst,
-            "assigned": on,
-            "changed": changed,
-            "audit": seq,
-        }
-
-    return write(engine_of(request), change)
+    return write(
+        engine_of(request), lambda w: set_assignment(w, user, assessment_id, scenario, analyst, on)
+    )
 
 
 @router.put(BASE + "/assignments/{scenario}/{analyst}", summary="Assign a scenario")

@@ -149,9 +149,7 @@ def user_by_name(session: Session, name: str) -> UserRow | None:
 def add_user(session: Session, name: str, role: str, password: str | None) -> UserRow:
     """A new active user (not committed); refuses a taken name or an unknown role. Analysts
     whose id is the name and who are not linked to a user yet are linked to the new user."""
-    if role not in GLOBAL_ROLES:
-        allowed = ", ".join(GLOBAL_ROLES)
-        raise InputError([Problem(f"unknown role {role!r}; roles: {allowed}", ("role",))])
+    _check_role(role)
     if not name.strip():
         raise InputError([Problem("a user needs a name", ("name",))])
     if len(name) > 120 or any(not ch.isprintable() for ch in name):
@@ -174,6 +172,76 @@ def add_user(session: Session, name: str, role: str, password: str | None) -> Us
         .execution_options(synchronize_session=False)
     )
     return user
+
+
+def _check_role(role: str) -> None:
+    if role not in GLOBAL_ROLES:
+        allowed = ", ".join(GLOBAL_ROLES)
+        raise InputError([Problem(f"unknown role {role!r}; roles: {allowed}", ("role",))])
+
+
+def check_new_password(password: str) -> None:
+    """A password a user may be given: not empty (as ``nsra users add`` asks)."""
+    if not password:
+        raise InputError([Problem("the password is empty", ("password",))])
+
+
+def _keep_an_admin(session: Session, user: UserRow, role: str, active: bool) -> None:
+    """Refuse a change that would leave the server without an active administrator."""
+    if user.role != "admin" or not user.active or (role == "admin" and active):
+        return
+    others = session.scalars(
+        select(UserRow.id).where(
+            UserRow.role == "admin", UserRow.active.is_(True), UserRow.id != user.id
+        )
+    ).first()
+    if others is None:
+        raise InputError([Problem(f"{user.name!r} is the last active administrator", ("role",))])
+
+
+def set_role(session: Session, user: UserRow, role: str) -> None:
+    """Give the user another global role (not committed); never the last active admin's."""
+    _check_role(role)
+    _keep_an_admin(session, user, role, user.active)
+    user.role = role
+    session.flush()
+
+
+def set_password(session: Session, user: UserRow, password: str) -> None:
+    """A new password for the user (not committed); their browser sessions end."""
+    check_new_password(password)
+    user.password_hash = hash_password(password)
+    end_sessions(session, user.id)
+
+
+def set_active(session: Session, user: UserRow, active: bool) -> None:
+    """Deactivate the user (their sessions end; their tokens and sign-in are refused while
+    inactive) or make them active again (not committed); never the last active admin."""
+    _keep_an_admin(session, user, user.role, active)
+    user.active = active
+    if not active:
+        end_sessions(session, user.id)
+    session.flush()
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every browser session of the user."""
+    session.execute(
+        delete(SessionRow)
+        .where(SessionRow.user_id == user_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def revoke_token(session: Session, user: UserRow, token_id: int) -> bool:
+    """Remove one of the user's API tokens (not committed): it no longer opens anything.
+    Whether there was such a token."""
+    result = session.execute(
+        delete(ApiTokenRow)
+        .where(ApiTokenRow.id == token_id, ApiTokenRow.user_id == user.id)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def new_token(session: Session, user: UserRow) -> str:

@@ -32,6 +32,7 @@ from nsra.io.jsondoc import Json
 from nsra.server.db.models import KEY, Base, Row
 
 GENESIS = "0" * 64  # prev_hash of the first entry
+SERVER = 0  # the assessment id of entries about the server itself (its users and their tokens)
 HASHED = (
     "seq",
     "at",
@@ -259,3 +260,18 @@ def as_dict(row: AuditEntryRow) -> Json:
         "prev_hash": row.prev_hash,
         "hash": row.hash,
     }
+
+
+def facets(session: Session, assessment_id: int) -> tuple[list[str], list[str]]:
+    """The scenarios and the users named in an assessment's entries (to filter them by)."""
+    scenarios = session.scalars(
+        select(AuditEntryRow.scenario)
+        .where(AuditEntryRow.assessment_id == assessment_id, AuditEntryRow.scenario.is_not(None))
+        .distinct()
+    )
+    users = session.scalars(
+        select(AuditEntryRow.user_name)
+        .where(AuditEntryRow.assessment_id == assessment_id, AuditEntryRow.user_name.is_not(None))
+        .distinct()
+    )
+    return sorted(s for s in scenarios if s), sorted((u for u in users if u), key=str.lower)

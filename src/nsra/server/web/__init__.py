@@ -18,6 +18,7 @@ from nsra.server.web import (
     errors,
     estimates,
     home,
+    people,
     register,
     rounds,
     signin,
@@ -39,6 +40,7 @@ PAGES = (
     versions,
     coherence,
     analyses,
+    people,
 )
 """The modules whose ``router`` serves pages (one line each: add a page, add a line)."""
 
