@@ -67,6 +67,8 @@ def translated(lang: Lang) -> dict[str, str]:
     catalogue). A translation whose English source changed since is not used."""
     if lang == DEFAULT_LANG or lang not in LANGS:
         return {}
+    if not (resources.files("nsra") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po").is_file():
+        return {}  # a language declared before its catalogue exists: English throughout
     source = english()
     return {
         key: text
@@ -123,9 +125,12 @@ class Symbols(NamedTuple):
 def symbols(lang: str) -> Symbols:
     """The decimal sign, thousands separator and month names of ``lang`` (CLDR, through
     Babel); English's for a language nsra does not speak."""
-    from babel import Locale
+    from babel import Locale, UnknownLocaleError
 
-    locale = Locale.parse(lang if lang in LANGS else DEFAULT_LANG)
+    try:
+        locale = Locale.parse(lang if lang in LANGS else DEFAULT_LANG)
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse(DEFAULT_LANG)
     numbers = locale.number_symbols["latn"]
     wide = locale.months["format"]["wide"]
     return Symbols(numbers["decimal"], numbers["group"], tuple(wide[m] for m in range(1, 13)))

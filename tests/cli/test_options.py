@@ -67,11 +67,11 @@ def test_a_language_added_to_nsra_is_accepted(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The option reads the one list of languages; adding a language there is enough."""
-    assert invoke("methods", "--lang", "fr").exit_code == 2
-    monkeypatch.setattr(i18n, "LANGS", (*i18n.LANGS, "fr"))
-    done = invoke("methods", "--lang", "fr")
+    assert invoke("methods", "--lang", "de").exit_code == 2
+    monkeypatch.setattr(i18n, "LANGS", (*i18n.LANGS, "de"))
+    done = invoke("methods", "--lang", "de")
     assert done.exit_code == 0, done.output
-    assert "BNRA 2023" in done.stdout  # a method name in French falls back to English
+    assert "BNRA 2023" in done.stdout  # a method name in German falls back to English
 
 
 def test_max_size_is_at_least_one_byte(invoke: Invoke) -> None:
