@@ -158,9 +158,9 @@ def test_from_an_empty_database_to_a_published_version(
             ("ana-bz", "C", "Diplomatic reporting: intent abroad is rising."),
             ("ben-jenv", "E", "Police intelligence: several plots disrupted this year."),
         ):
-            analyst = Person(browser, empty_server, name)
-            people.append(analyst)
-            page = analyst.page
+            person = Person(browser, empty_server, name)
+            people.append(person)
+            page = person.page
             assert "Round 1: 1 scenarios to estimate and submit" in page.inner_text("main")
             page.get_by_role("link", name="Round 1: 1 scenarios to estimate and submit").click()
             page.get_by_role("link", name="Jihadist attack on public transport").click()
