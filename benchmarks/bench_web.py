@@ -55,8 +55,11 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def prepare(folder: Path, n: int, seed: int) -> tuple[str, int, dict[str, list[str]]]:
-    """The database URL, the assessment id and each analyst's scenarios."""
+def prepare(
+    folder: Path, n: int, seed: int, url: str | None = None
+) -> tuple[str, int, dict[str, list[str]]]:
+    """The database URL, the assessment id and each analyst's scenarios (a new SQLite file,
+    or the PostgreSQL database at ``url``, EMPTIED first: its name must contain "bench")."""
     sys.path.insert(0, str(HERE))
     from bench_server_load import prepare as prepare_api
     from sqlalchemy.orm import Session
@@ -64,7 +67,9 @@ def prepare(folder: Path, n: int, seed: int) -> tuple[str, int, dict[str, list[s
     from nsra.server.db import make_engine
     from nsra.server.db.access import MembershipRow, UserRow, add_user, hash_password
 
-    url = f"sqlite:///{folder / 'web.db'}"
+    if url is not None and "bench" not in url.rsplit("/", 1)[-1]:
+        raise SystemExit("the PostgreSQL database is emptied: its name must contain 'bench'")
+    url = url or f"sqlite:///{folder / 'web.db'}"
     prepared = prepare_api(url, n, seed, folder)
     engine = make_engine(url)
     digest = hash_password(PASSWORD)
@@ -190,7 +195,7 @@ def line(what: str, values: list[float], server: list[float], seconds: float) ->
 
 async def run(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="nsra-bench-web-"))
-    url, aid, scenarios = prepare(folder, args.scenarios, args.seed)
+    url, aid, scenarios = prepare(folder, args.scenarios, args.seed, args.postgres_url)
     port = 8790
     env = {**os.environ, "NSRA_DATABASE_URL": url}
     server = subprocess.Popen(
@@ -244,7 +249,8 @@ async def run(args: argparse.Namespace) -> None:
         total, parts = await first_load(clients[0], f"/a/{aid}")
         print(
             f"machine: {os.cpu_count()} cores, {args.workers} workers, {args.users} users, "
-            f"{args.scenarios} scenarios, {args.duration:g} s per load (SQLite)"
+            f"{args.scenarios} scenarios, {args.duration:g} s per load "
+            f"({'PostgreSQL' if args.postgres_url else 'SQLite'})"
         )
         print("| what | per s | server p50 ms | server p95 ms | client p50 ms | client p95 ms |")
         print("|---|---|---|---|---|---|")
@@ -269,6 +275,7 @@ def main() -> None:
     parser.add_argument("--scenarios", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--postgres-url", default=None, help="a PostgreSQL database (emptied!)")
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean seconds between a person's actions (0: none)"
     )

@@ -107,7 +107,29 @@ def dashboard(request: Request, assessment_id: AssessmentId, s: SessionDep) -> R
     if h is None:
         return to_sign_in(request)
     o = overview(h)
+    if "points" not in o:  # what the figure's script reads, made once per overview
+        o["points"] = _points(h, o["rows"])
     rows = o["rows"]
+    theme_names = sorted({r["theme"] for r in rows if r["theme"]})
+    ranked = [r for r in sorted(rows, key=lambda r: r["rank"] or 10**9) if r["rank"] is not None]
+    return h.page(
+        "dashboard.html.j2",
+        "overview",
+        h.t("web_tab_overview"),
+        o=o,
+        top=ranked[:10],
+        themes=theme_names,
+        points=o["points"],
+        progress=_progress(h),
+        serious_n=o["summary"]["serious"],
+        method_name=tr(h.method.name, h.lang),
+        date=i18n.long_date(h.row.date, h.lang),
+    )
+
+
+def _points(h: Here, rows: list[RankingRow]) -> Markup:
+    """Per scenario: what the filters test, where a click goes, what hovering says (JSON for a
+    ``<script type="application/json">``, with ``</`` escaped)."""
     points = {
         r["id"]: {
             "domain": r["domain"],
@@ -118,21 +140,7 @@ def dashboard(request: Request, assessment_id: AssessmentId, s: SessionDep) -> R
         }
         for r in rows
     }
-    theme_names = sorted({r["theme"] for r in rows if r["theme"]})
-    ranked = [r for r in sorted(rows, key=lambda r: r["rank"] or 10**9) if r["rank"] is not None]
-    return h.page(
-        "dashboard.html.j2",
-        "overview",
-        h.t("web_tab_overview"),
-        o=o,
-        top=ranked[:10],
-        themes=theme_names,
-        points=Markup(json.dumps(points, ensure_ascii=False).replace("</", "<\\/")),
-        progress=_progress(h),
-        serious_n=o["summary"]["serious"],
-        method_name=tr(h.method.name, h.lang),
-        date=i18n.long_date(h.row.date, h.lang),
-    )
+    return Markup(json.dumps(points, ensure_ascii=False).replace("</", "<\\/"))
 
 
 def _hover(h: Here, row: RankingRow) -> str:
