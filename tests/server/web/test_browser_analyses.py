@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from tests.server.web.browser import serious
 from tests.server.web.conftest import LiveServer, Visit
-from tests.server.web.test_browser_accessibility import serious, sign_in
+from tests.server.web.test_browser_accessibility import sign_in
 
 
 def test_start_an_analysis_follow_it_and_explore_the_network(

@@ -9,30 +9,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, Page
 
+from tests.server.web.browser import serious
+from tests.server.web.browser import sign_in_page as sign_in
 from tests.server.web.conftest import LiveServer, Visit
 
 SCENARIO = "jihadist-attack-public-transport"
-RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def serious(page: Page) -> list[str]:
-    response: dict[str, Any] = Axe().run(page, options=RULES).response
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def sign_in(live: LiveServer, page: Page, user: str) -> None:
-    page.goto(f"{live.url}/sign-in")
-    page.fill("#user", user)
-    page.fill("#password", live.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live.url}/")
 
 
 def get_json(page: Page, url: str) -> Any:

@@ -6,24 +6,11 @@ at a phone's width and a desktop's."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Page
 
+from tests.server.web.browser import serious
 from tests.server.web.conftest import LiveServer, Visit
-
-RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def serious(visit: Visit) -> list[str]:
-    """The serious and critical violations of the page, one line each."""
-    response: dict[str, Any] = Axe().run(visit.page, options=RULES).response
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def scan(visit: Visit, what: str) -> None:
