@@ -206,6 +206,11 @@ def test_numbers_are_written_for_people() -> None:
     assert percent(0.071, "en") == "7.1%"
     assert percent(0.071, "nl") == "7,1%"
     assert percent(0.0003, "en") == "0.03%"
+    # French: CLDR's no-break space before "%" and narrow no-break space between thousands
+    assert euros(1.2e9, "fr") == "€ 1,2 Md"
+    assert euros(1.5e12, "fr") == "€ 1\u202f500 Md"
+    assert percent(0.071, "fr") == "7,1\u00a0%"
+    assert percent(0.0, "fr") == "0\u00a0%" and percent(1e-6, "fr") == "<0,01\u00a0%"
 
 
 def test_no_absolute_paths() -> None:
