@@ -13,11 +13,13 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
+import yaml
 
 from nsra import i18n
 from nsra.analysis.pipeline import AnalysisOptions, analyse
@@ -32,7 +34,7 @@ from nsra.model.text import tr
 from nsra.report.analyses import robustness_state
 from nsra.report.html import css_string, file_name, render_report
 from tests.helpers import EXAMPLES as REPORT_EXAMPLES
-from tests.helpers import NL_BASE, ROOT, example_id, parse, run_cli
+from tests.helpers import METHODS_DIR, NL_BASE, ROOT, example_id, parse, run_cli
 from tests.report import common
 from tests.report.common import Element, header_texts, seen, table_rows, tree
 
@@ -826,3 +828,70 @@ def test_a_label_not_yet_translated_reads_in_english(monkeypatch: pytest.MonkeyP
         assert i18n.t("methods", "de") == "Methods"  # not a language of nsra: English
     finally:
         i18n.labels.cache_clear()
+
+
+# -- French: the Belgian example as a French-speaking analyst reads it --------------------------
+BE_EXAMPLE = "examples/be-bnra.yaml"
+BELGIAN_FILES = [METHODS_DIR / "be-bnra-2023.yaml", ROOT / BE_EXAMPLE]
+
+
+def test_the_belgian_report_in_french_speaks_french() -> None:
+    """nsra's own words from the French catalogue, the method's and the assessment's texts in
+    their French, dates and numbers the French way; none of the method's English left."""
+    a = common.loaded(BE_EXAMPLE)
+    m = a.method
+    page = common.full_report(BE_EXAMPLE, "fr")
+    doc = tree(page)
+    text = doc.one("body").text()
+    assert '<html lang="fr">' in page
+    # nsra's words: French, not the English they fall back to
+    assert doc.by_id("summary").one("h2").text() == "1" + t("sec_summary", "fr") == "1Résumé"
+    for key in ("sec_diagram", "sec_ranking", "sec_robust", "sec_network", "sec_coherence"):
+        assert t(key, "fr") != t(key, "en") and seen(t(key, "fr")) in text, key
+    # the method's words, exactly as the method file gives them in French
+    dp = next(s for s in m.scales if s.id == "dp")
+    assert tr(dp.classes[1].label, "fr") == "une fois tous les 300 à 3\u202f000 ans"
+    assert seen(tr(dp.classes[1].label, "fr")) in text
+    assert [tr(i.label, "fr") for i in m.interests] == [
+        "Humain",
+        "Sociétal",
+        "Environnemental",
+        "Financier",
+    ]
+    levels = [tr(lv.label, "fr") for lv in m.intensity_levels]
+    assert levels == ["Considérable", "Majeur", "Extrême"]
+    for label in [*levels, *(tr(i.label, "fr") for i in m.interests)]:
+        assert label in text, label
+    for c in m.criteria:
+        assert tr(c.label, "fr") in text, c.id
+        assert tr(c.label, "en") not in text, c.id
+    assert tr(m.name, "fr") in text and tr(m.name, "en") not in text
+    # the assessment's words
+    for sc in a.assessment.scenarios:
+        assert tr(sc.title, "fr") in text and tr(sc.title, "en") not in text, sc.id
+    # CLDR: French month, French numbers
+    assert "16 mars 2026" in text
+    # (the example's Hb value of 3500 for the chemical accident, in the method's French unit)
+    assert "3\u202f500 personnes (pondérées selon la gravité)" in page
+    assert t("lv_p_total", "fr") in text and re.search(r"\d,\d\u00a0%", page)
+
+
+@pytest.mark.parametrize("path", BELGIAN_FILES, ids=lambda p: p.name)
+def test_every_dutch_text_of_the_belgian_files_is_also_in_french(path: Path) -> None:
+    """Belgian users work in Dutch and in French: a text given in Dutch is given in French too."""
+
+    def texts(node: object, where: str) -> Iterator[tuple[str, dict[str, object]]]:
+        if isinstance(node, dict):
+            if "en" in node or "nl" in node:
+                yield where, node
+            for key, value in node.items():
+                yield from texts(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                yield from texts(value, f"{where}[{n}]")
+
+    found = list(texts(yaml.safe_load(path.read_text(encoding="utf-8")), path.name))
+    dutch = [(where, text) for where, text in found if "nl" in text]
+    assert len(dutch) >= 30, "the walk found the texts"
+    missing = [where for where, text in dutch if not str(text.get("fr") or "").strip()]
+    assert missing == []
