@@ -29,7 +29,7 @@ TRANSLATED = [lang for lang in i18n.LANGS if lang != "en"]
 
 def test_the_languages_are_english_and_one_per_catalogue() -> None:
     assert i18n.LANGS[0] == "en"
-    assert "nl" in i18n.LANGS
+    assert "nl" in i18n.LANGS and "fr" in i18n.LANGS
     assert len(set(i18n.LANGS)) == len(i18n.LANGS)
 
 
@@ -75,7 +75,7 @@ def test_a_translation_of_an_older_english_text_is_not_used(
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("en", "1,234,567.5"), ("nl", "1.234.567,5")],
+    [("en", "1,234,567.5"), ("nl", "1.234.567,5"), ("fr", "1\u202f234\u202f567,5")],
 )
 def test_numbers_follow_the_languages_conventions(lang: str, expected: str) -> None:
     assert i18n.number(1234567.5, lang, 1) == expected

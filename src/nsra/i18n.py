@@ -119,13 +119,17 @@ class Symbols(NamedTuple):
     decimal: str
     group: str
     months: tuple[str, ...]
+    percent: tuple[str, str]
+    """What comes before and after the number of a percentage: ``("", "%")``, French
+    ``("", "\u00a0%")``."""
 
 
 @functools.cache
 def symbols(lang: str) -> Symbols:
-    """The decimal sign, thousands separator and month names of ``lang`` (CLDR, through
-    Babel); English's for a language nsra does not speak."""
+    """The decimal sign, thousands separator, month names and percent sign of ``lang`` (CLDR,
+    through Babel); English's for a language nsra does not speak."""
     from babel import Locale, UnknownLocaleError
+    from babel.numbers import parse_pattern
 
     try:
         locale = Locale.parse(lang if lang in LANGS else DEFAULT_LANG)
@@ -133,7 +137,14 @@ def symbols(lang: str) -> Symbols:
         locale = Locale.parse(DEFAULT_LANG)
     numbers = locale.number_symbols["latn"]
     wide = locale.months["format"]["wide"]
-    return Symbols(numbers["decimal"], numbers["group"], tuple(wide[m] for m in range(1, 13)))
+    pattern = parse_pattern(locale.percent_formats[None].pattern)
+    sign = numbers["percentSign"]
+    return Symbols(
+        numbers["decimal"],
+        numbers["group"],
+        tuple(wide[m] for m in range(1, 13)),
+        (pattern.prefix[0].replace("%", sign), pattern.suffix[0].replace("%", sign)),
+    )
 
 
 def number(x: float, lang: str, decimals: int = 0) -> str:
@@ -173,12 +184,13 @@ def score(x: float, lang: str) -> str:
 
 
 def percent(p: float, lang: str) -> str:
-    """A probability as a percentage: 71%, 7.4%, 0.03% (Dutch: 7,4%)."""
+    """A probability as a percentage: 71%, 7.4%, 0.03% (Dutch: 7,4%; French: 7,4 %)."""
+    before, after = symbols(lang).percent
     v = p * 100
     if v == 0:
-        return "0%"
+        return f"{before}0{after}"
     if v >= 99.95 and v < 100:
-        return f">{number(99.9, lang, 1)}%"
+        return f">{before}{number(99.9, lang, 1)}{after}"
     if v >= 10:
         text = number(v, lang, 0)
     elif v >= 1:
@@ -186,8 +198,8 @@ def percent(p: float, lang: str) -> str:
     elif v >= 0.01:
         text = plain(v, lang, 2)
     else:
-        return f"<{number(0.01, lang, 2)}%"
-    return f"{text}%"
+        return f"<{before}{number(0.01, lang, 2)}{after}"
+    return f"{before}{text}{after}"
 
 
 def euros(x: float, lang: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from nsra.i18n import LANGS
 from nsra.io.methods import load_method
 from nsra.io.safeyaml import load
 from tests.helpers import (
@@ -125,7 +126,7 @@ def test_compute_csv(example: Path) -> None:
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=EXAMPLE_IDS)
-@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_compute_table(example: Path, lang: str) -> None:
     proc = run_cli("compute", rel(example), "--format", "table", "--lang", lang)
     assert proc.returncode == 0, proc.stderr

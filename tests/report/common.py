@@ -173,6 +173,12 @@ def tree(page: str) -> Element:
     return _tree(page)
 
 
+def seen(text: str) -> str:
+    """A text as :meth:`Element.text` reads it from the page: every run of white space, no-break
+    spaces included (French puts them in numbers and before "%"), as one space."""
+    return " ".join(text.split())
+
+
 def table_rows(table: Element) -> list[list[Element]]:
     """The body rows of a table, each as its cells (``<td>``)."""
     return [tr.child_elements("td") for tbody in table.all("tbody") for tr in tbody.all("tr")]
@@ -239,15 +245,16 @@ def class_code(position: float, scale: ClassScale) -> str:
 
 
 def money(method: Method, x: float, lang: str) -> str:
-    """An impact or a risk written as the report writes it: euros or a score."""
+    """An impact or a risk written as the report writes it (euros or a score), as read."""
     if math.isnan(x):
         return "–"
     monetised = method.aggregation.kind == "monetised"
-    return i18n.euros(x, lang) if monetised else i18n.score(x, lang)
+    return seen(i18n.euros(x, lang) if monetised else i18n.score(x, lang))
 
 
 def prob(p: float, lang: str) -> str:
-    return "–" if math.isnan(p) else i18n.percent(p, lang)
+    """A probability written as the report writes it, as read."""
+    return "–" if math.isnan(p) else seen(i18n.percent(p, lang))
 
 
 def is_serious(method: Method, lik_class: int | None, imp_class: int | None) -> bool:

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from nsra.i18n import t
+from nsra.i18n import LANGS, t
 from nsra.report.charts import (
     CASCADE_COLOUR,
     CROSS_COLOUR,
@@ -96,7 +96,7 @@ def test_rank_axis_ticks(n: int, ticks: list[tuple[int, float]]) -> None:
     assert [(int(x.text or ""), float(x.get("x", ""))) for x in texts[2:]] == ticks
 
 
-@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_strip_key_names_its_marks(lang: str) -> None:
     svg = ET.fromstring(strip_key(lang))
     assert svg.get("aria-hidden") == "true"  # the table around it says the same in words

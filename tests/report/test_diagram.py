@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from nsra.i18n import t
+from nsra.i18n import LANGS, t
 from nsra.model.method import ClassScale
 from nsra.model.text import tr
 from nsra.report.diagram import (
@@ -230,7 +230,7 @@ def _legend(svg: ET.Element) -> list[str]:
     return [el.text or "" for el in g.iter(f"{SVG}text")]
 
 
-@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_legend_says_what_is_drawn(lang: str) -> None:
     def words(*keys: str) -> list[str]:
         return [t(k, lang) for k in keys]

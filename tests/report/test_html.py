@@ -1,4 +1,5 @@
-"""The HTML report: renders for every example, stays self-contained, speaks English and Dutch.
+"""The HTML report: renders for every example, stays self-contained, speaks each language of
+nsra (English, Dutch, French).
 
 No golden file on purpose: dates and versions change. Run from the repository root.
 """
@@ -12,11 +13,13 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
+import yaml
 
 from nsra import i18n
 from nsra.analysis.pipeline import AnalysisOptions, analyse
@@ -31,9 +34,9 @@ from nsra.model.text import tr
 from nsra.report.analyses import robustness_state
 from nsra.report.html import css_string, file_name, render_report
 from tests.helpers import EXAMPLES as REPORT_EXAMPLES
-from tests.helpers import NL_BASE, ROOT, example_id, parse, run_cli
+from tests.helpers import METHODS_DIR, NL_BASE, ROOT, example_id, parse, run_cli
 from tests.report import common
-from tests.report.common import Element, header_texts, table_rows, tree
+from tests.report.common import Element, header_texts, seen, table_rows, tree
 
 EXAMPLES = sorted(Path("examples").glob("*.yaml"))
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -127,7 +130,7 @@ def test_classification_shown_top_and_bottom(path: Path) -> None:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_all_scenario_titles_appear(path: Path) -> None:
-    for lang in ("en", "nl"):
+    for lang in i18n.LANGS:
         text = html.unescape(_report(str(path), lang))
         for sc in _loaded(str(path)).assessment.scenarios:
             assert tr(sc.title, lang) in text, (lang, sc.id)
@@ -205,6 +208,11 @@ def test_numbers_are_written_for_people() -> None:
     assert percent(0.071, "en") == "7.1%"
     assert percent(0.071, "nl") == "7,1%"
     assert percent(0.0003, "en") == "0.03%"
+    # French: CLDR's no-break space before "%" and narrow no-break space between thousands
+    assert euros(1.2e9, "fr") == "€ 1,2 Md"
+    assert euros(1.5e12, "fr") == "€ 1\u202f500 Md"
+    assert percent(0.071, "fr") == "7,1\u00a0%"
+    assert percent(0.0, "fr") == "0\u00a0%" and percent(1e-6, "fr") == "<0,01\u00a0%"
 
 
 def test_no_absolute_paths() -> None:
@@ -515,7 +523,7 @@ def test_cli_report_runs_the_analyses_unless_told_not_to(tmp_path: Path) -> None
 # Every number is read from the page (the output) and compared with the engine's arrays,
 # written with the number formats of nsra.i18n; classes and the serious-risk rule are worked
 # out in tests/report/common.py from the positions, not taken from the report's data.
-LANGS = ("en", "nl")
+LANGS = i18n.LANGS
 
 
 def _label(scale: ClassScale, code: str, lang: str) -> str:
@@ -651,7 +659,7 @@ def test_summary_counts_and_top_five(path: Path, lang: str) -> None:
         line = t("top_line", lang, lik=lik_text, imp=imp_text)
         if m.intensity_levels:
             line += "; " + t("at_level", lang, level=_level_label(m, e.level, lang).lower())
-        assert line in li.one("div", "d").text(), e.id
+        assert seen(line) in li.one("div", "d").text(), e.id
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -820,3 +828,70 @@ def test_a_label_not_yet_translated_reads_in_english(monkeypatch: pytest.MonkeyP
         assert i18n.t("methods", "de") == "Methods"  # not a language of nsra: English
     finally:
         i18n.labels.cache_clear()
+
+
+# -- French: the Belgian example as a French-speaking analyst reads it --------------------------
+BE_EXAMPLE = "examples/be-bnra.yaml"
+BELGIAN_FILES = [METHODS_DIR / "be-bnra-2023.yaml", ROOT / BE_EXAMPLE]
+
+
+def test_the_belgian_report_in_french_speaks_french() -> None:
+    """nsra's own words from the French catalogue, the method's and the assessment's texts in
+    their French, dates and numbers the French way; none of the method's English left."""
+    a = common.loaded(BE_EXAMPLE)
+    m = a.method
+    page = common.full_report(BE_EXAMPLE, "fr")
+    doc = tree(page)
+    text = doc.one("body").text()
+    assert '<html lang="fr">' in page
+    # nsra's words: French, not the English they fall back to
+    assert doc.by_id("summary").one("h2").text() == "1" + t("sec_summary", "fr") == "1Résumé"
+    for key in ("sec_diagram", "sec_ranking", "sec_robust", "sec_network", "sec_coherence"):
+        assert t(key, "fr") != t(key, "en") and seen(t(key, "fr")) in text, key
+    # the method's words, exactly as the method file gives them in French
+    dp = next(s for s in m.scales if s.id == "dp")
+    assert tr(dp.classes[1].label, "fr") == "une fois tous les 300 à 3\u202f000 ans"
+    assert seen(tr(dp.classes[1].label, "fr")) in text
+    assert [tr(i.label, "fr") for i in m.interests] == [
+        "Humain",
+        "Sociétal",
+        "Environnemental",
+        "Financier",
+    ]
+    levels = [tr(lv.label, "fr") for lv in m.intensity_levels]
+    assert levels == ["Considérable", "Majeur", "Extrême"]
+    for label in [*levels, *(tr(i.label, "fr") for i in m.interests)]:
+        assert label in text, label
+    for c in m.criteria:
+        assert tr(c.label, "fr") in text, c.id
+        assert tr(c.label, "en") not in text, c.id
+    assert tr(m.name, "fr") in text and tr(m.name, "en") not in text
+    # the assessment's words
+    for sc in a.assessment.scenarios:
+        assert tr(sc.title, "fr") in text and tr(sc.title, "en") not in text, sc.id
+    # CLDR: French month, French numbers
+    assert "16 mars 2026" in text
+    # (the example's Hb value of 3500 for the chemical accident, in the method's French unit)
+    assert "3\u202f500 personnes (pondérées selon la gravité)" in page
+    assert t("lv_p_total", "fr") in text and re.search(r"\d,\d\u00a0%", page)
+
+
+@pytest.mark.parametrize("path", BELGIAN_FILES, ids=lambda p: p.name)
+def test_every_dutch_text_of_the_belgian_files_is_also_in_french(path: Path) -> None:
+    """Belgian users work in Dutch and in French: a text given in Dutch is given in French too."""
+
+    def texts(node: object, where: str) -> Iterator[tuple[str, dict[str, object]]]:
+        if isinstance(node, dict):
+            if "en" in node or "nl" in node:
+                yield where, node
+            for key, value in node.items():
+                yield from texts(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                yield from texts(value, f"{where}[{n}]")
+
+    found = list(texts(yaml.safe_load(path.read_text(encoding="utf-8")), path.name))
+    dutch = [(where, text) for where, text in found if "nl" in text]
+    assert len(dutch) >= 30, "the walk found the texts"
+    missing = [where for where, text in dutch if not str(text.get("fr") or "").strip()]
+    assert missing == []

@@ -162,8 +162,10 @@ def test_after_signing_in_only_a_path_of_this_server(target: str | None, safe: s
 def test_the_language_follows_the_browser_then_the_choice(people: TestClient) -> None:
     nl = _Page(people.get("/sign-in", headers={"Accept-Language": "nl-BE,nl;q=0.9"}).text)
     assert nl.lang == "nl" and "Gebruikersnaam" in nl.words
-    fr = _Page(people.get("/sign-in", headers={"Accept-Language": "fr-FR, de"}).text)
-    assert fr.lang == "en"  # nsra does not speak French yet: English
+    fr = _Page(people.get("/sign-in", headers={"Accept-Language": "fr-BE, de"}).text)
+    assert fr.lang == "fr" and "Mot de passe" in fr.words
+    de = _Page(people.get("/sign-in", headers={"Accept-Language": "de-DE, it"}).text)
+    assert de.lang == "en"  # nsra does not speak German: English
     r = people.get("/language/nl?back=/sign-in", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/sign-in"
     assert people.cookies.get(LANG_COOKIE) == "nl"
