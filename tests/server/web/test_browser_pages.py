@@ -206,7 +206,7 @@ def test_every_page_is_clean_and_accessible(
         _listen(page, console, hosts)
         try:
             sign_in(live_server, page, user)
-            for lang in ("en", "nl"):
+            for lang in ("en", "nl", "fr"):
                 for path in paths:
                     page.goto(f"{live_server.url}/language/{lang}?back={quote(path, safe='/')}")
                     assert page.url.endswith(path), (page.url, path)
