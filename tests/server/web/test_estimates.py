@@ -241,3 +241,34 @@ def test_the_home_page_lists_what_waits_for_each_person(demo: TestClient) -> Non
     without = sum(1 for sc in data["scenarios"] if not sc.get("consensus"))
     assert without > 0
     assert f"{without} scenarios have no consensus recorded yet" in text(demo.get("/").text)
+
+
+def test_a_method_with_intensity_levels_is_estimated_per_level_in_french(
+    demo: TestClient,
+) -> None:
+    """The BNRA scores every intensity level: the page has a section per level, each with the
+    likelihood and every damage indicator, in the reader's language (French here)."""
+    from nsra.server.db import import_file
+    from tests.server.common import BE
+
+    be = import_file(demo.app.state.engine, str(BE))  # type: ignore[attr-defined]
+    sign_in(demo, "demo-admin")
+    demo.cookies.set("nsra_lang", "fr")
+    page = demo.get(f"/a/{be}/estimates/pandemic?analyst=nccn-analyst")
+    assert page.status_code == 200, text(page.text)
+    words = text(page.text)
+    levels = re.findall(r'<h2 id="level-\d+">([^<]+)</h2>', page.text)
+    assert levels == ["Considérable", "Majeur", "Extrême"]
+    slots = re.findall(r'data-slot="([^"]+)"', page.text)
+    per_level = len(slots) // 3
+    assert len(slots) == 3 * per_level and slots[0] == "likelihood" and per_level > 5
+    assert "Enregistrer les estimations" in words and "Justification" in words
+    # saving one level's likelihood writes that level only
+    form = Form(page.text)
+    data = form.values
+    data["s0-class"] = next(c for c in form.radios["s0-class"] if c and c != data.get("s0-class"))
+    r = demo.post(f"/a/{be}/estimates/pandemic", data=data, follow_redirects=False)
+    assert r.status_code == 303, text(r.text)
+    path = f"/api/assessments/{be}/scenarios/pandemic/estimates/nccn-analyst/likelihood"
+    first = api(demo, "demo-admin", "GET", path + "?level=considerable").json()
+    assert str(first["estimate"]) == data["s0-class"]
