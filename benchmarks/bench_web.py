@@ -35,6 +35,7 @@ import math
 import os
 import random
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,13 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 PASSWORD = "bench password 2026"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -196,7 +204,7 @@ def line(what: str, values: list[float], server: list[float], seconds: float) ->
 async def run(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="nsra-bench-web-"))
     url, aid, scenarios = prepare(folder, args.scenarios, args.seed, args.postgres_url)
-    port = 8790
+    port = _free_port()
     env = {**os.environ, "NSRA_DATABASE_URL": url}
     server = subprocess.Popen(
         [
@@ -208,6 +216,8 @@ async def run(args: argparse.Namespace) -> None:
             str(port),
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -275,6 +285,7 @@ def main() -> None:
     parser.add_argument("--scenarios", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=8, help="nsra serve --threads")
     parser.add_argument("--postgres-url", default=None, help="a PostgreSQL database (emptied!)")
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean seconds between a person's actions (0: none)"

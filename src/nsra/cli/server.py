@@ -102,8 +102,19 @@ def serve(
             help="Worker processes; each opens its own connections to the database.",
         ),
     ] = 1,
+    threads: Annotated[
+        int,
+        typer.Option(
+            "--threads",
+            min=1,
+            max=64,
+            help="Requests one worker handles at once (more queue): few keeps each answer "
+            "quick on a small machine.",
+        ),
+    ] = 8,
 ) -> None:
-    """Run the web server (REST API at /api, docs at /api/docs) on the database, upgraded first.
+    """Run the web server (pages at /, REST API at /api, docs at /api/docs) on the database,
+    upgraded first.
 
     With --workers N > 1 the workers build the application themselves from NSRA_DATABASE_URL
     (set here to the database served), since uvicorn needs an import string to start them.
@@ -111,8 +122,11 @@ def serve(
     import uvicorn
 
     from nsra.server.api import create_app
+    from nsra.server.api.app import THREADS_ENV
     from nsra.server.api.factory import IMPORT_STRING
     from nsra.server.db import ENV_VAR, database_url, upgrade
+
+    os.environ[THREADS_ENV] = str(threads)  # read by each worker's application at start
 
     def run(engine: Engine, served: str) -> None:
         if workers == 1:

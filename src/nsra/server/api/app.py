@@ -19,6 +19,11 @@ is one transaction.
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import AsyncIterator
+
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
@@ -59,8 +64,23 @@ ROUTERS = (
 )
 
 
+THREADS_ENV = "NSRA_THREADS"
+"""How many requests one worker process handles at once (``nsra serve --threads``); the rest
+wait their turn. On a small machine a few threads answer each request sooner than forty
+(anyio's default) that all share one interpreter lock."""
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    threads = os.environ.get(THREADS_ENV, "")
+    if threads.isdigit() and int(threads) > 0:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = int(threads)
+    yield
+
+
 def create_app(engine: Engine) -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="nsra",
         summary="Integrated national security risk assessment",
         docs_url=None,  # served from the vendored Swagger UI (nsra.server.web.docs)
