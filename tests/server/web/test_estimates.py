@@ -272,3 +272,74 @@ def test_a_method_with_intensity_levels_is_estimated_per_level_in_french(
     path = f"/api/assessments/{be}/scenarios/pandemic/estimates/nccn-analyst/likelihood"
     first = api(demo, "demo-admin", "GET", path + "?level=considerable").json()
     assert str(first["estimate"]) == data["s0-class"]
+
+
+def test_comparing_versions_on_the_page(demo: TestClient) -> None:
+    sign_in(demo, "demo-coordinator")
+    token = Form(demo.get("/a/1/versions").text).values["csrf_token"]
+    r = demo.post(
+        "/a/1/versions",
+        data={"csrf_token": token, "label": "first", "seed": "1"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"].endswith("published=1")
+    path = f"/api/assessments/1/scenarios/{SCENARIO}/estimates/nctv-analyst/likelihood"
+    current = api(demo, "demo-coordinator", "GET", path).json()
+    changed = api(
+        demo,
+        "demo-coordinator",
+        "PUT",
+        path,
+        json={"estimate": "A", "version": current["version"]},
+    )
+    assert changed.status_code == 200
+    words = text(demo.get("/a/1/versions?compare_from=1&compare_to=live").text)
+    assert "Changed estimates" in words and "D → A" in words
+    assert demo.get("/a/1/versions?compare_from=1&compare_to=nonsense").status_code == 200
+    bad_seed = demo.post("/a/1/versions", data={"csrf_token": token, "seed": "-1"})
+    assert "The seed must be a whole number" in text(bad_seed.text)
+
+
+def test_rounds_and_consensus_on_the_pages(demo: TestClient) -> None:
+    sign_in(demo, "nctv-analyst")
+    assert demo.get("/a/1/rounds").status_code == 403
+    assert demo.get(f"/a/1/consensus/{SCENARIO}").status_code == 403
+    sign_in(demo, "demo-coordinator")
+    page = demo.get("/a/1/rounds")
+    assert "No round has been held yet." in text(page.text)
+    token = Form(page.text).values["csrf_token"]
+    r = demo.post("/a/1/rounds/open", data={"csrf_token": token, "note": "first"})
+    assert "Close round 1" in text(r.text)
+    rounds = api(demo, "demo-coordinator", "GET", "/api/assessments/1/rounds").json()
+    assert [(x["number"], x["status"], x["note"]) for x in rounds["rounds"]] == [
+        (1, "open", "first")
+    ]
+    r = demo.post("/a/1/rounds/1/close", data={"csrf_token": token})
+    assert "Open round 2" in text(r.text)
+    page = demo.get(f"/a/1/consensus/{SCENARIO}")
+    form = Form(page.text)
+    data = {
+        "csrf_token": token,
+        "level": "",
+        "version": form.values["version"],
+        "c-likelihood": "C",
+        "rationale": "",
+        "date": "2026-12-04",
+    }
+    before = api(
+        demo, "demo-coordinator", "GET", f"/api/assessments/1/scenarios/{SCENARIO}/consensus"
+    )
+    refused = demo.post(f"/a/1/consensus/{SCENARIO}", data=data)
+    assert "a consensus needs a rationale" in text(refused.text)
+    after = api(
+        demo, "demo-coordinator", "GET", f"/api/assessments/1/scenarios/{SCENARIO}/consensus"
+    )
+    assert after.json() == before.json()
+    data["rationale"] = "Agreed in the meeting."
+    r = demo.post(f"/a/1/consensus/{SCENARIO}", data=data, follow_redirects=False)
+    assert r.status_code == 303, text(r.text)
+    item = api(
+        demo, "demo-coordinator", "GET", f"/api/assessments/1/scenarios/{SCENARIO}/consensus"
+    )
+    consensus = item.json()["consensus"][0]["item"]
+    assert consensus["likelihood"] == "C" and consensus["rationale"] == "Agreed in the meeting."

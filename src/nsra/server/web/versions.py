@@ -139,7 +139,8 @@ def versions_page(
     h = here(request, s, assessment_id)
     if h is None:
         return to_sign_in(request)
-    compare = (compare_from, compare_to) if compare_from and compare_to else None
+    wanted = compare_to == "live" or (compare_to or "").isdigit()
+    compare = (compare_from, compare_to) if compare_from and compare_to and wanted else None
     notice = h.t("web_versions_published", n=published) if published else None
     return _page(h, compare, notice=notice)
 
