@@ -18,7 +18,6 @@ per intensity level where the method has levels, per criterion and for the likel
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +42,7 @@ from nsra.server.db.models import AnalystRow, EstimateRow, ScenarioRow
 from nsra.server.db.specs import row_spec
 from nsra.server.web.assessment import ESTIMATORS, Here, form, here, one
 from nsra.server.web.home import to_sign_in
-from nsra.server.web.pages import NO_STORE
+from nsra.server.web.pages import NO_STORE, estimate_rationale, estimate_text, when
 
 router = APIRouter(include_in_schema=False)
 
@@ -233,16 +232,11 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _written(h: Here, spec: Any) -> str:
-    """An estimate in words for the conflict message: 'C', 'C..D', '12 (value)'."""
+    """An estimate in words for the conflict message: 'C', 'C..D — why', or none."""
     if spec is None:
         return h.t("web_est_none")
-    if isinstance(spec, dict):
-        core = spec.get("class", spec.get("value", spec.get("scale")))
-        text = str(core)
-        if spec.get("rationale"):
-            text += f" — {spec['rationale']}"
-        return text
-    return str(spec)
+    why = estimate_rationale(spec)
+    return estimate_text(spec) + (f" — {why}" if why else "")
 
 
 class _Refused(Exception):
@@ -496,7 +490,7 @@ def _describe_conflict(h: Here, sl: Slot, sc: ScenarioRow, an: AnalystRow) -> No
         {
             "text": _written(h, sl.conflict.get("current")),
             "by": (last.user_name or "") if last is not None else "",
-            "at": _when(last.at, h.lang) if last is not None else "",
+            "at": when(last.at, h.lang) if last is not None else "",
         }
     )
     sl.version = sl.conflict.get("version")
@@ -523,8 +517,3 @@ def submit_scenario(
     return RedirectResponse(
         f"{h.url('/estimates/' + scenario)}?{query}", status_code=303, headers=NO_STORE
     )
-
-
-def _when(iso: str, lang: str) -> str:
-    moment = dt.datetime.fromisoformat(iso)
-    return f"{i18n.long_date(moment.date(), lang)} {moment:%H:%M} UTC"

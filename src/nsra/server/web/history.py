@@ -6,7 +6,6 @@ the rationale. The entries are the API's (:func:`nsra.server.db.audit.entries`, 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from nsra.server.api.transaction import SessionDep
 from nsra.server.db import audit
 from nsra.server.web.assessment import EDITORS, Here, here
 from nsra.server.web.home import to_sign_in
+from nsra.server.web.pages import estimate_text, when
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
@@ -50,16 +50,6 @@ for _section in ("scenarios", "strategies", "measures", "cascades", "consensus")
         SENTENCES[f"{_section}.{_verb}"] = f"web_people_did_{_section}_{_verb}"
 
 
-def when(at: str, lang: str) -> str:
-    """The moment in the reader's language and the server's local time (the page's script
-    shows it in the browser's own time zone)."""
-    moment = dt.datetime.fromisoformat(at)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone()
-    return f"{i18n.long_date(local.date(), lang)} {local:%H:%M}"
-
-
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= SHORT else text[: SHORT - 1].rstrip() + "…"
@@ -69,15 +59,6 @@ def _is_text(value: dict[str, Any]) -> bool:
     return bool(value) and all(
         isinstance(k, str) and _LANG_CODE.match(k) and isinstance(v, str) for k, v in value.items()
     )
-
-
-def estimate_text(value: Any) -> str:
-    """An estimate as written in the file: ``C``, ``C..D``, ``3``, ``12.5``."""
-    if isinstance(value, dict):
-        for kind in ("class", "value", "scale"):
-            if kind in value:
-                return str(value[kind])
-    return "—" if value is None else str(value)
 
 
 def short(value: Any, lang: str) -> str:

@@ -11,6 +11,7 @@ who is signed in, and the answer with its headers.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -94,3 +95,29 @@ def page(
         )
     )
     return HTMLResponse(html, status_code=status, headers=NO_STORE)
+
+
+def when(moment: dt.datetime | str, lang: str) -> str:
+    """A moment (or its ISO text) in the reader's language and the server's local time:
+    "4 December 2026 16:20"."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone()
+    return f"{i18n.long_date(local.date(), lang)} {local:%H:%M}"
+
+
+def estimate_text(spec: Any) -> str:
+    """An estimate as the file writes it, without its rationale: ``C``, ``C..D``, ``3``,
+    ``12.5``; a dash for none."""
+    if isinstance(spec, dict):
+        for kind in ("class", "value", "scale"):
+            if kind in spec:
+                return str(spec[kind])
+    return "—" if spec is None else str(spec)
+
+
+def estimate_rationale(spec: Any) -> str:
+    """The rationale written inside an estimate's mapping form (empty when none)."""
+    return str(spec.get("rationale") or "") if isinstance(spec, dict) else ""

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from nsra import i18n
 from nsra.io.jsondoc import Json
 from nsra.model.method import ClassScale
 from nsra.model.text import tr
@@ -30,15 +29,9 @@ from nsra.server.db import workflow as wf
 from nsra.server.web.assessment import EDITORS, Here, form, here, one
 from nsra.server.web.dashboard import overview
 from nsra.server.web.home import to_sign_in
-from nsra.server.web.pages import NO_STORE
+from nsra.server.web.pages import NO_STORE, estimate_rationale, estimate_text, when
 
 router = APIRouter(include_in_schema=False)
-
-
-def _when(moment: dt.datetime | None, h: Here) -> str:
-    if moment is None:
-        return ""
-    return f"{i18n.long_date(moment.date(), h.lang)} {moment:%H:%M}"
 
 
 @router.get("/a/{assessment_id}/rounds")
@@ -74,8 +67,8 @@ def _rounds(
             "number": r.number,
             "status": h.t(f"web_round_status_{r.status}"),
             "open": r.status == "open",
-            "opened": f"{_when(r.opened_at, h)} · {r.opened_by}",
-            "closed": f"{_when(r.closed_at, h)} · {r.closed_by}" if r.closed_at else "",
+            "opened": f"{when(r.opened_at, h.lang)} · {r.opened_by}",
+            "closed": f"{when(r.closed_at, h.lang)} · {r.closed_by}" if r.closed_at else "",
             "note": r.note or "",
             "submissions": len(wf.submissions(h.s, r.id)),
         }
@@ -199,10 +192,7 @@ def _class_text(scale: ClassScale, position: float | None) -> str:
 
 def _written(spec: Any) -> tuple[str, str]:
     """An estimate as written, and its own rationale."""
-    if isinstance(spec, dict):
-        core = spec.get("class", spec.get("value", spec.get("scale")))
-        return str(core), str(spec.get("rationale") or "")
-    return ("–" if spec is None else str(spec)), ""
+    return estimate_text(spec), estimate_rationale(spec)
 
 
 def _plain(spec: Any) -> Any:

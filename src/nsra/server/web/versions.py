@@ -7,13 +7,11 @@ which a signed-in browser reaches with its session cookie."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from nsra import i18n
 from nsra.server.api.deps import AssessmentId
 from nsra.server.api.errors import ApiError
 from nsra.server.api.transaction import SessionDep, engine_of, write
@@ -24,13 +22,9 @@ from nsra.server.db.versions import DEFAULT_SEED
 from nsra.server.web.assessment import EDITORS, Here, form, here, one
 from nsra.server.web.dashboard import overview
 from nsra.server.web.home import to_sign_in
-from nsra.server.web.pages import NO_STORE
+from nsra.server.web.pages import NO_STORE, estimate_text, when
 
 router = APIRouter(include_in_schema=False)
-
-
-def _when(moment: dt.datetime, lang: str) -> str:
-    return f"{i18n.long_date(moment.date(), lang)} {moment:%H:%M}"
 
 
 def _page(
@@ -47,7 +41,7 @@ def _page(
             "label": v.label or "",
             "note": v.note or "",
             "by": v.published_by,
-            "at": _when(v.published_at, h.lang),
+            "at": when(v.published_at, h.lang),
             "method": f"{v.method_id} {v.method_version}",
             "classification": v.classification,
             "report": f"/api/assessments/{h.id}/versions/{v.number}/report?lang={h.lang}",
@@ -95,8 +89,8 @@ def _comparison(h: Here, first: int, second: str) -> dict[str, Any]:
             "analyst": e["analyst"],
             "level": e["level"] or "",
             "slot": e["slot"] or h.t("web_est_rationale"),
-            "old": _text(e["old"]),
-            "new": _text(e["new"]),
+            "old": estimate_text(e["old"]),
+            "new": estimate_text(e["new"]),
         }
         for sc in result["scenarios"]["changed"]
         for e in sc["estimates"]
@@ -116,15 +110,6 @@ def _comparison(h: Here, first: int, second: str) -> dict[str, Any]:
         "added": [titles.get(k, k) for k in result["scenarios"]["added"]],
         "removed": result["scenarios"]["removed"],
     }
-
-
-def _text(spec: Any) -> str:
-    if spec is None:
-        return "–"
-    if isinstance(spec, dict):
-        core = spec.get("class", spec.get("value", spec.get("scale")))
-        return str(core)
-    return str(spec)
 
 
 @router.get("/a/{assessment_id}/versions")
