@@ -177,6 +177,7 @@ def test_the_diagram_filters_and_opens_a_scenario(live_server: LiveServer, visit
 PAGES = {
     "demo-coordinator": [
         "/a/1",
+        "/a/1/estimates",
         "/a/1/estimates?analyst=nctv-analyst",
         f"/a/1/estimates/{SCENARIO}?analyst=nctv-analyst",
         "/a/1/rounds",

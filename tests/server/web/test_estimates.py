@@ -343,3 +343,10 @@ def test_rounds_and_consensus_on_the_pages(demo: TestClient) -> None:
     )
     consensus = item.json()["consensus"][0]["item"]
     assert consensus["likelihood"] == "C" and consensus["rationale"] == "Agreed in the meeting."
+
+
+def test_a_coordinator_who_is_no_analyst_starts_at_the_first_analyst(demo: TestClient) -> None:
+    sign_in(demo, "demo-coordinator")
+    words = text(demo.get("/a/1/estimates").text)
+    assert "You are not linked to an analyst" not in words
+    assert "Estimates entered" in words  # the first analyst's scenarios, with a chooser

@@ -288,6 +288,8 @@ def estimates_list(
         if h.edits
         else wf.own_analysts(h.s, h.user.id, h.id)
     )
+    if chosen is None and h.edits and analysts:
+        chosen = analysts[0]  # a coordinator who is no analyst: the first one, to switch from
     r = wf.open_round_of(h.s, h.id)
     submitted = (
         {(sub.analyst_id, sub.scenario_id) for sub in wf.submissions(h.s, r.id)} if r else set()
