@@ -42,7 +42,7 @@ from nsra.io.problems import InputError, Problem
 from nsra.io.problems import Path as ProblemPath
 from nsra.io.safeyaml import load
 from nsra.io.validate import Loaded, parse_assessment
-from nsra.model.assessment import EstimateDetail, EstimateSpec
+from nsra.model.assessment import EstimateDetail, EstimateSpec, Shift, ShiftSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "examples"
@@ -397,6 +397,8 @@ def _alternatives(annotation: Any) -> list[Any]:
     fields."""
     if annotation == EstimateSpec:
         return [EstimateDetail]
+    if annotation == ShiftSpec:  # a shift, checked in nsra.io.strategy_checks
+        return [Shift]
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _alternatives(typing.get_args(annotation)[0])

@@ -26,10 +26,9 @@ import numpy as np
 
 from nsra.analysis.chunks import Plan, Progress, run_blocks
 from nsra.engine.aggregate import Cells
-from nsra.engine.evaluate import RiskModel
+from nsra.engine.evaluate import RiskModel, slot_limits
 from nsra.engine.inputs import AssessmentInput, FloatArray, IntArray
 from nsra.engine.ranking import competition_ranks
-from nsra.engine.scales import ScaleKernel
 from nsra.model.method import Method
 
 Distribution = Literal["uniform", "triangular"]
@@ -64,22 +63,6 @@ class PositionSampler:
         return tri
 
 
-def _slot_limits(method: Method, malicious: np.ndarray[Any, Any]) -> tuple[FloatArray, FloatArray]:
-    """Lowest and highest position per (scenario, slot): arrays (S, K + 1)."""
-    crit = [ScaleKernel.of(method.scale(c.scale)) for c in method.criteria]
-    lik = {
-        f: ScaleKernel.of(method.scale(method.likelihood.scale_for(f).scale)) for f in (False, True)
-    }
-    s = malicious.shape[0]
-    lo = np.empty((s, len(crit) + 1))
-    hi = np.empty((s, len(crit) + 1))
-    lo[:, :-1] = [k.min_position for k in crit]
-    hi[:, :-1] = [k.max_position for k in crit]
-    lo[:, -1] = np.where(malicious, lik[True].min_position, lik[False].min_position)
-    hi[:, -1] = np.where(malicious, lik[True].max_position, lik[False].max_position)
-    return lo, hi
-
-
 def position_sampler(
     inputs: AssessmentInput,
     method: Method,
@@ -87,7 +70,7 @@ def position_sampler(
     distribution: Distribution = "uniform",
 ) -> PositionSampler:
     """The uncertain inputs of an assessment: class intervals of the analysts' spread."""
-    lo_lim, hi_lim = _slot_limits(method, inputs.malicious)
+    lo_lim, hi_lim = slot_limits(method, inputs.malicious)
     lo_lim, hi_lim = lo_lim[:, None, :], hi_lim[:, None, :]
     low = np.clip(cells.edge_low, lo_lim, hi_lim)
     high = np.clip(cells.edge_high, lo_lim, hi_lim)

@@ -10,6 +10,7 @@ analyses evaluate sampled positions with the very same code.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,45 @@ from nsra.engine.cascade import cascade_matrix, through
 from nsra.engine.impact import ImpactModel
 from nsra.engine.inputs import AssessmentInput, BoolArray, FloatArray, IntArray
 from nsra.engine.likelihood import LikelihoodModel
+from nsra.engine.scales import ScaleKernel
 from nsra.model.method import Method
+
+
+def slot_limits(method: Method, malicious: BoolArray) -> tuple[FloatArray, FloatArray]:
+    """Lowest and highest position per (scenario, slot) on the method's scales: arrays
+    (S, K + 1), slot K being the likelihood scale of each scenario (malicious or not)."""
+    crit = [ScaleKernel.of(method.scale(c.scale)) for c in method.criteria]
+    lik = {
+        f: ScaleKernel.of(method.scale(method.likelihood.scale_for(f).scale)) for f in (False, True)
+    }
+    s = malicious.shape[0]
+    lo = np.empty((s, len(crit) + 1))
+    hi = np.empty((s, len(crit) + 1))
+    lo[:, :-1] = [k.min_position for k in crit]
+    hi[:, :-1] = [k.max_position for k in crit]
+    lo[:, -1] = np.where(malicious, lik[True].min_position, lik[False].min_position)
+    hi[:, -1] = np.where(malicious, lik[True].max_position, lik[False].max_position)
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class PositionShift:
+    """A change applied before evaluation, shaped like the positions (..., S, L, K + 1).
+
+    ``steps`` are added to the positions (class steps; the result kept on the scale, between
+    ``limits``); ``log_factor`` multiplies the numbers read from them: slot ``k < K`` the
+    criterion's value (score or euros), slot ``K`` the probability (kept at most 1). Zero
+    everywhere changes nothing.
+    """
+
+    steps: FloatArray
+    log_factor: FloatArray
+
+    def positions(self, positions: FloatArray, limits: tuple[FloatArray, FloatArray]) -> FloatArray:
+        lo, hi = limits
+        moved = np.clip(positions + self.steps, lo[:, None, :], hi[:, None, :])
+        out: FloatArray = np.where(self.steps != 0, moved, positions)
+        return out
 
 
 def level_summary(level_risk: FloatArray, how: str) -> FloatArray:
@@ -106,22 +145,46 @@ class RiskModel:
             self, malicious=self.malicious[scenarios], cascades=sub, cascades_t=sub.T.tocsr()
         )
 
-    def evaluate(self, positions: FloatArray, weights: FloatArray | None = None) -> Evaluation:
+    @functools.cached_property
+    def limits(self) -> tuple[FloatArray, FloatArray]:
+        """Lowest and highest position per (scenario, slot), arrays (S, K + 1)."""
+        return slot_limits(self.method, self.malicious)
+
+    def evaluate(
+        self,
+        positions: FloatArray,
+        weights: FloatArray | None = None,
+        shift: PositionShift | None = None,
+        indirect: tuple[FloatArray, FloatArray] | None = None,
+    ) -> Evaluation:
         """Impact, probability and risk of positions shaped (..., S, L, K + 1).
 
         ``weights``: None for the model's weights, or one normalised weight vector per sample,
         shaped like the leading sample axes plus (K,): (N, K) for positions (N, S, L, K + 1).
+        ``shift``: class steps and factors applied first (developments, measures).
+        ``indirect``: the cascades' indirect probability and impact (S, L) to use instead of
+        computing them from these positions (a scenario judged with its own changes only).
         """
         k = self.n_criteria
+        if shift is not None:
+            positions = shift.positions(positions, self.limits)
         crit = positions[..., :k]
         values = self.impact.criterion_values(crit)
+        if shift is not None:
+            values = values * np.exp(shift.log_factor[..., :k])
         w = None if weights is None else weights[..., None, None, :]
         assessed = ~np.all(np.isnan(crit), axis=-1)
         direct_i = np.where(assessed, self.impact.total(values, w), np.nan)
         interests = np.where(assessed[..., None], self.impact.interests(values, w), np.nan)
         direct_p = self.probability(positions[..., k])
-        ind_p = through(self.cascades, direct_p)
-        ind_i = through(self.cascades_t, direct_i)
+        if shift is not None:
+            direct_p = np.minimum(1.0, direct_p * np.exp(shift.log_factor[..., k]))
+        if indirect is None:
+            ind_p = through(self.cascades, direct_p)
+            ind_i = through(self.cascades_t, direct_i)
+        else:
+            ind_p = np.broadcast_to(indirect[0], direct_p.shape)
+            ind_i = np.broadcast_to(indirect[1], direct_i.shape)
         if self.cascades_in_risk:
             total_p = np.where(np.isnan(direct_p), direct_p, np.minimum(1.0, direct_p + ind_p))
             total_i = np.where(np.isnan(direct_i), direct_i, direct_i + ind_i)

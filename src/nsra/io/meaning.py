@@ -9,7 +9,7 @@ When all is well it builds the engine's :class:`~nsra.engine.inputs.AssessmentIn
 
 Problems come in the order of the file's sections: ids, analysts, each scenario (owner,
 reinforces, estimates, consensus, then its missing estimates as warnings), cascades, strategies,
-measures.
+measures, then the strategy parts (:mod:`nsra.io.strategy_checks`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from nsra.io.cascade_checks import cascade_rows
 from nsra.io.estimates import BadEstimate, Position, Target, targets
 from nsra.io.problems import Path, Problem
 from nsra.io.references import ids, items, ref
+from nsra.io.strategy_checks import check_strategy
 from nsra.model.method import Method
 
 
@@ -137,6 +138,7 @@ class _MeaningCheck:
         )
         self._check_strategies()
         self._check_measures()
+        check_strategy(self.data, self.method, self.scenarios, self.orgs, self.problems)
         if self.problems:
             return None, self.problems + self.warnings
         return self._inputs(cascades), self.warnings

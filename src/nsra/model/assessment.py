@@ -170,6 +170,117 @@ class Strategy(Strict):
 
 
 Phase = Literal["prevent", "prepare", "respond", "recover"]
+Confidence = Literal["low", "medium", "high"]
+MeasureStatus = Literal["in_place", "planned", "proposed"]
+MEASURE_STATUSES: tuple[MeasureStatus, ...] = ("in_place", "planned", "proposed")
+
+
+class Shift(Strict):
+    """A change of one quantity: class ``steps`` (up when positive) or a ``factor`` on the number
+    (a probability, or a criterion's value), with an optional interval ``low``..``high`` around it.
+
+    ``{steps: 1}`` one class up; ``{steps: -0.5}`` half a class down; ``{factor: 0.5, low: 0.3,
+    high: 0.8}`` halves the number, somewhere between x0.3 and x0.8.
+    """
+
+    steps: float | None = None
+    factor: float | None = Field(default=None, gt=0)
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def central(self) -> float:
+        return self.steps if self.steps is not None else float(self.factor or 1.0)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The interval (``low``, ``high``); the central value where none is given."""
+        c = self.central
+        return (c if self.low is None else self.low, c if self.high is None else self.high)
+
+
+def shift_of(spec: Any) -> Shift:
+    """A shift from its file form: a bare number is class steps; a mapping is a :class:`Shift`.
+
+    Raises ValueError, in plain words, when the spec is neither, gives both or neither of
+    ``steps`` and ``factor``, or its interval does not hold the central value.
+    """
+    if isinstance(spec, bool):
+        raise ValueError(
+            f"expected class steps (a number) or a mapping with steps or factor; found {spec!r}"
+        )
+    if isinstance(spec, (int, float)):
+        spec = {"steps": spec}
+    if not isinstance(spec, dict):
+        raise ValueError(
+            f"expected class steps (a number such as 1 or -0.5) or a mapping with steps or "
+            f"factor; found {spec!r}"
+        )
+    try:
+        shift = Shift.model_validate(spec)
+    except Exception as e:  # pydantic's ValidationError, said in one line
+        errors = getattr(e, "errors", None)
+        first = errors()[0] if callable(errors) else {"msg": str(e), "loc": ()}
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        raise ValueError(f"{where + ': ' if where else ''}{first['msg']}") from None
+    if (shift.steps is None) == (shift.factor is None):
+        raise ValueError(
+            "give either steps (class steps) or factor (a multiplier), not both or neither"
+        )
+    low, high = shift.bounds
+    if shift.factor is not None and min(low, high) <= 0:
+        raise ValueError("a factor and its interval must be above 0 (0.5 halves, 2 doubles)")
+    if not low <= shift.central <= high:
+        raise ValueError(
+            f"the interval {low:g}..{high:g} must hold the central value {shift.central:g} "
+            "(low <= value <= high)"
+        )
+    return shift
+
+
+ShiftSpec = Annotated[
+    Any,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "description": "class steps (+1 one class up)"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "steps": {"type": "number"},
+                        "factor": {"type": "number", "exclusiveMinimum": 0},
+                        "low": {"type": "number"},
+                        "high": {"type": "number"},
+                    },
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+"""A bare number (class steps) or a mapping (:class:`Shift`); checked in :mod:`nsra.io.strategy`."""
+
+
+class Effect(Strict):
+    """What a development or a measure does to one scenario (or, for a measure, to all the
+    scenarios it addresses when ``scenario`` is left out): on its likelihood and on the impact
+    per criterion or per interest (an interest id shifts every criterion of that interest), on the
+    given intensity levels (all when left out)."""
+
+    scenario: Identifier | None = None
+    levels: list[Identifier] | None = None
+    likelihood: ShiftSpec | None = None
+    impact: dict[str, ShiftSpec] = Field(default_factory=dict)
+    confidence: Confidence | None = None
+    rationale: TextOrStr | None = None
+
+
+class SideEffect(Strict):
+    """A measure's recorded effect on a risk it does not address (a side effect)."""
+
+    scenario: Identifier
+    direction: Literal["raises", "lowers"]
+    rationale: TextOrStr | None = None
 
 
 class Measure(Strict):
@@ -178,10 +289,57 @@ class Measure(Strict):
     id: Identifier
     title: TextOrStr
     owners: list[Identifier] = Field(min_length=1)
+    lead: Identifier | None = None
     strategy: Identifier
     phase: Phase
     scenarios: list[Identifier] = Field(min_length=1)
     description: TextOrStr | None = None
+    status: MeasureStatus = "in_place"
+    cost: float | None = Field(default=None, ge=0, description="yearly cost in euros")
+    effects: list[Effect] = Field(default_factory=list)
+    side_effects: list[SideEffect] = Field(default_factory=list)
+
+
+DevelopmentKind = Literal[
+    "geopolitical", "technological", "economic", "climate", "societal", "health", "other"
+]
+
+
+class Development(Strict):
+    """An international development (a driver or trend abroad) and its effects on scenarios."""
+
+    id: Identifier
+    title: TextOrStr
+    kind: DevelopmentKind
+    description: TextOrStr | None = None
+    where: TextOrStr | None = None
+    horizon: int | None = Field(default=None, ge=1900, le=2300, description="a year, e.g. 2030")
+    sources: list[Source] = Field(default_factory=list)
+    effects: list[Effect] = Field(min_length=1)
+
+
+CapabilityKind = Literal["people", "materiel", "knowledge", "procedures", "legal", "partnerships"]
+Adequacy = Literal["sufficient", "partly", "insufficient"]
+
+
+class CapabilityNeed(Strict):
+    """A scenario needs the capability in these phases, and it is this adequate."""
+
+    scenario: Identifier
+    phases: list[Phase] = Field(min_length=1)
+    adequacy: Adequacy
+    rationale: TextOrStr | None = None
+
+
+class Capability(Strict):
+    """What an organisation has to prevent, prepare for, respond to or recover from scenarios."""
+
+    id: Identifier
+    title: TextOrStr
+    kind: CapabilityKind
+    owners: list[Identifier] = Field(min_length=1)
+    description: TextOrStr | None = None
+    needed: list[CapabilityNeed] = Field(default_factory=list)
 
 
 class Assessment(BaseModel):
@@ -201,3 +359,10 @@ class Assessment(BaseModel):
     cascades: list[Cascade] = Field(default_factory=list)
     strategies: list[Strategy] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
+    measures_basis: Literal["current", "inherent"] = Field(
+        default="current",
+        description="whether the estimates describe today's risk with the measures in place "
+        "(current) or the risk without any measure (inherent)",
+    )
+    developments: list[Development] = Field(default_factory=list)
+    capabilities: list[Capability] = Field(default_factory=list)
