@@ -52,6 +52,8 @@ class EffectRows:
     def _scatter(self, weights: FloatArray) -> FloatArray:
         """Sum weights (..., n) of the rows into cells: (..., S, L, K + 1)."""
         lead = weights.shape[:-1]
+        if len(self) == 0:
+            return np.zeros((*lead, *self.shape))
         flat = weights.reshape(-1, len(self))
         a = sp.csr_array(
             (np.ones(len(self)), (np.arange(len(self)), self.cell)), shape=(len(self), self.n_cells)
@@ -65,10 +67,20 @@ class EffectRows:
         v = self.central if values is None else values
         c = np.asarray(coef, dtype=float)[..., self.item]
         w = c * v
-        w = np.broadcast_to(w, np.broadcast_shapes(w.shape, np.shape(v)))
-        steps = self._scatter(np.where(self.factor, 0.0, w))
-        logf = self._scatter(np.where(self.factor, w, 0.0))
+        return self.shift_of_rows(np.broadcast_to(w, np.broadcast_shapes(w.shape, np.shape(v))))
+
+    def shift_of_rows(self, weights: FloatArray) -> PositionShift:
+        """The shift of weighted rows: ``weights`` (..., n), each row's coefficient x value."""
+        steps = self._scatter(np.where(self.factor, 0.0, weights))
+        logf = self._scatter(np.where(self.factor, weights, 0.0))
         return PositionShift(steps=steps, log_factor=logf)
+
+    @property
+    def scenario(self) -> IntArray:
+        """The scenario of each row."""
+        _, lv, k = self.shape
+        out: IntArray = self.cell // (lv * k)
+        return out
 
     def draw(self, n: int, rng: np.random.Generator) -> FloatArray:
         """``n`` draws of every row's value within its interval, (n, rows): uniform for steps,
@@ -80,9 +92,8 @@ class EffectRows:
 
     def touches(self) -> BoolArray:
         """(M, S): whether item m has an effect on scenario s."""
-        s, lv, k = self.shape
-        out = np.zeros((self.n_items, s), dtype=bool)
-        out[self.item, self.cell // (lv * k)] = True
+        out = np.zeros((self.n_items, self.shape[0]), dtype=bool)
+        out[self.item, self.scenario] = True
         return out
 
     def restricted(self, keep: BoolArray) -> EffectRows:
