@@ -17,9 +17,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
