@@ -7,6 +7,7 @@ The command is a thin edge: each command parses its options, calls the library (
 - :mod:`.assessment`: ``nsra validate``, ``nsra compute``;
 - :mod:`.analyses`: ``nsra analyse`` and the executors the analyses run on;
 - :mod:`.report`: ``nsra report``, ``nsra demo``;
+- :mod:`.compare`: ``nsra compare`` (changes since the previous edition);
 - :mod:`.server`: ``nsra serve``, ``nsra users``;
 - :mod:`.database`: ``nsra db``, ``nsra audit``, ``nsra backup``, ``nsra restore``;
 - shared: :mod:`.console` (output, problems, exit codes), :mod:`.options`, :mod:`.files`.
@@ -20,7 +21,7 @@ from typing import Annotated
 
 import typer
 
-from nsra.cli import analyses, assessment, database, methods, report, server
+from nsra.cli import analyses, assessment, compare, database, methods, report, server
 from nsra.cli.console import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS, err, out, show_problems
 from nsra.io.problems import InputError
 from nsra.version import __version__
@@ -41,6 +42,7 @@ app.command()(assessment.validate)
 app.command()(assessment.compute)
 app.command()(analyses.analyse)
 app.command()(report.report)
+app.command()(compare.compare)
 app.command()(report.demo)
 app.command()(server.serve)
 app.command()(database.backup)
