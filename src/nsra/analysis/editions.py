@@ -287,18 +287,18 @@ class _Edition:
         }
 
     def cells(self, s: int) -> dict[SlotKey, tuple[float | None, str | None]]:
-        """Central position and class of every slot of scenario ``s``."""
+        """Central position and class of every slot of scenario ``s`` (likelihood first)."""
         out: dict[SlotKey, tuple[float | None, str | None]] = {}
         central = self.r.cells.central
         k = len(self.crit_scales)
         for lv, level in enumerate(self.level_ids):
-            for j, scale in enumerate(self.crit_scales):
-                cls = _code(scale, int(self.r.classes.criterion[s, lv, j]))
-                out[(level, self.slot_ids[j])] = (_number(float(central[s, lv, j])), cls)
             out[(level, LIKELIHOOD)] = (
                 _number(float(central[s, lv, k])),
                 self.likelihood_class(s, lv),
             )
+            for j, scale in enumerate(self.crit_scales):
+                cls = _code(scale, int(self.r.classes.criterion[s, lv, j]))
+                out[(level, self.slot_ids[j])] = (_number(float(central[s, lv, j])), cls)
         return out
 
     def consensus(self, s: int) -> dict[SlotKey, str]:
