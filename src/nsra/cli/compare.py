@@ -20,10 +20,9 @@ import typer
 from rich.table import Table
 
 import nsra
-from nsra.cli.assessment import Fmt
 from nsra.cli.console import out
 from nsra.cli.files import load, write_atomic
-from nsra.cli.options import DbUrl, LangOpt, MaxSize
+from nsra.cli.options import DbUrl, Fmt, FormatOpt, LangOpt, MaxSize, OutputOpt
 from nsra.io.problems import InputError, Problem
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 from nsra.model.text import DEFAULT_LANG
@@ -87,10 +86,8 @@ def compare(
         str, typer.Argument(help="The previous edition: a file, or db:ID/N (version N).")
     ],
     new: Annotated[str, typer.Argument(help="The new edition: a file, db:ID/N or db:ID/live.")],
-    fmt: Annotated[Fmt, typer.Option("--format", help="table, json or csv")] = Fmt.table,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file (json or csv).")
-    ] = None,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
     lang: LangOpt = DEFAULT_LANG,
     url: DbUrl = None,
     max_size: MaxSize = DEFAULT_MAX_BYTES,

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict
 
 from nsra.analysis.editions import EditionChanges, MeasureChange, ScenarioChange, Standing
 from nsra.io.jsondoc import Json
@@ -54,14 +55,7 @@ def _edition(loaded: Loaded, lang: Lang) -> Json:
 
 
 def _standing(s: Standing) -> Json:
-    return {
-        "rank": s.rank,
-        "risk": s.risk,
-        "level": s.level,
-        "likelihood": s.likelihood,
-        "impact": s.impact,
-        "serious": s.serious,
-    }
+    return asdict(s)
 
 
 def _scenario(c: ScenarioChange, lang: Lang) -> Json:
@@ -104,12 +98,7 @@ def _scenario(c: ScenarioChange, lang: Lang) -> Json:
 
 
 def _measure(m: MeasureChange, lang: Lang) -> Json:
-    return {
-        "id": m.id,
-        "title": tr(m.title, lang),
-        "old_status": m.old_status,
-        "new_status": m.new_status,
-    }
+    return {**asdict(m), "title": tr(m.title, lang)}
 
 
 def changes_document(
