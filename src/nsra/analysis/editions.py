@@ -33,6 +33,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from nsra.analysis.checked import CheckedAssessment
 from nsra.engine.classes import NO_CLASS
 from nsra.engine.compute import Results
@@ -241,23 +243,28 @@ class _Edition:
         }
         self.total_scale = self.m.scale(self.m.aggregation.total_scale)
         self.analyst_ids = [an.id for an in self.a.analysts]
-        self._positions = self._analyst_positions()
-
-    def _analyst_positions(self) -> dict[int, dict[tuple[SlotKey, str], Position]]:
         rows = self.inputs.estimates
-        out: dict[int, dict[tuple[SlotKey, str], Position]] = {}
-        for s, lv, k, an, lo, hi, c in zip(
-            rows.scenario.tolist(),
-            rows.level.tolist(),
-            rows.slot.tolist(),
-            rows.analyst.tolist(),
-            rows.low.tolist(),
-            rows.high.tolist(),
-            rows.central.tolist(),
+        self._order = np.argsort(rows.scenario, kind="stable")
+        self._starts = np.searchsorted(
+            rows.scenario[self._order], np.arange(len(self.a.scenarios) + 1)
+        )
+
+    def positions(self, s: int) -> dict[SlotKey, dict[str, Position]]:
+        """Each analyst's estimate of scenario ``s`` on the class scale, per slot."""
+        rows = self.inputs.estimates
+        at = self._order[self._starts[s] : self._starts[s + 1]]
+        out: dict[SlotKey, dict[str, Position]] = {}
+        for lv, k, an, lo, hi, c in zip(
+            rows.level[at].tolist(),
+            rows.slot[at].tolist(),
+            rows.analyst[at].tolist(),
+            rows.low[at].tolist(),
+            rows.high[at].tolist(),
+            rows.central[at].tolist(),
             strict=True,
         ):
-            key = ((self.level_ids[lv], self.slot_ids[k]), self.analyst_ids[an])
-            out.setdefault(s, {})[key] = (lo, hi, c)
+            key = (self.level_ids[lv], self.slot_ids[k])
+            out.setdefault(key, {})[self.analyst_ids[an]] = (lo, hi, c)
         return out
 
     def standing(self, s: int) -> Standing:
@@ -311,18 +318,15 @@ class _Edition:
                     out[(c.level, slot)] = text
         return out
 
-    def estimates(self, s: int) -> dict[tuple[SlotKey, str], str]:
-        """Each analyst's estimate as written, per (slot, analyst)."""
-        out: dict[tuple[SlotKey, str], str] = {}
+    def estimates(self, s: int) -> dict[SlotKey, dict[str, str]]:
+        """Each analyst's estimate as written, per slot and analyst."""
+        out: dict[SlotKey, dict[str, str]] = {}
         for e in self.a.scenarios[s].estimates:
             for slot, spec in [(LIKELIHOOD, e.likelihood), *e.impact.items()]:
                 text = written(spec)
                 if text is not None:
-                    out[((e.level, slot), e.analyst)] = text
+                    out.setdefault((e.level, slot), {})[e.analyst] = text
         return out
-
-    def positions(self, s: int) -> dict[tuple[SlotKey, str], Position]:
-        return self._positions.get(s, {})
 
 
 # -- the comparison -----------------------------------------------------------------------------
@@ -333,20 +337,24 @@ def _same(a: float | None, b: float | None) -> bool:
 def _causes(old: _Edition, s: int, new: _Edition, t: int) -> tuple[SlotChange, ...]:
     a_cells, b_cells = old.cells(s), new.cells(t)
     a_cons, b_cons = old.consensus(s), new.consensus(t)
+    changed = [
+        key
+        for key in dict.fromkeys([*a_cells, *b_cells])
+        if not _same(a_cells.get(key, (None, None))[0], b_cells.get(key, (None, None))[0])
+        or a_cons.get(key) != b_cons.get(key)
+    ]
+    if not changed:
+        return ()
     a_pos, b_pos = old.positions(s), new.positions(t)
     a_text, b_text = old.estimates(s), new.estimates(t)
     out: list[SlotChange] = []
-    for key in dict.fromkeys([*a_cells, *b_cells]):
+    for key in changed:
         (pa, ca), (pb, cb) = a_cells.get(key, (None, None)), b_cells.get(key, (None, None))
-        if _same(pa, pb) and a_cons.get(key) == b_cons.get(key):
-            continue
-        who = dict.fromkeys(
-            [w for (k, w) in a_pos if k == key] + [w for (k, w) in b_pos if k == key]
-        )
+        x, y = a_pos.get(key, {}), b_pos.get(key, {})
         analysts = tuple(
-            AnalystChange(w, a_text.get((key, w)), b_text.get((key, w)))
-            for w in who
-            if a_pos.get((key, w)) != b_pos.get((key, w))
+            AnalystChange(w, a_text.get(key, {}).get(w), b_text.get(key, {}).get(w))
+            for w in dict.fromkeys([*x, *y])
+            if x.get(w) != y.get(w)
         )
         out.append(
             SlotChange(

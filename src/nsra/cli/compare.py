@@ -4,7 +4,7 @@ OLD and NEW are assessment files (YAML or JSON), or editions in the server's dat
 ``db:ID/N`` is published version N of assessment ID, ``db:ID/live`` the assessment as it is now
 (the database is ``--url``, else ``NSRA_DATABASE_URL``, else ``sqlite:///nsra.db``). The
 comparison is :func:`nsra.analysis.editions.compare_editions`, the document
-:func:`nsra.io.changes.changes_document`.
+:func:`nsra.io.changes.changes_of`.
 """
 
 from __future__ import annotations
@@ -94,14 +94,12 @@ def compare(
 ) -> None:
     """What changed since the previous edition: new and removed scenarios, rank and class
     changes with the estimates that caused them, measures added, completed or removed."""
-    from nsra.analysis.editions import compare_editions
-    from nsra.io.changes import changes_csv, changes_document
+    from nsra.io.changes import changes_csv, changes_of
 
     if output is not None and fmt == Fmt.table:
         raise InputError([Problem("--output needs --format json or csv")])
     before, after = edition(old, url, max_size), edition(new, url, max_size)
-    changes = compare_editions(before, nsra.compute(before), after, nsra.compute(after))
-    doc = changes_document(before, after, changes, lang)
+    doc = changes_of(before, nsra.compute(before), after, nsra.compute(after), lang)
     if fmt == Fmt.table:
         print_changes(doc)
         return

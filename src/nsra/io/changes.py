@@ -34,7 +34,15 @@ import csv
 import io
 from dataclasses import asdict
 
-from nsra.analysis.editions import EditionChanges, MeasureChange, ScenarioChange, Standing
+from nsra.analysis.editions import (
+    EditionChanges,
+    MeasureChange,
+    ScenarioChange,
+    Standing,
+    compare_editions,
+)
+from nsra.engine.compute import Results
+from nsra.io.gcpause import gc_paused
 from nsra.io.jsondoc import Json
 from nsra.io.validate import Loaded
 from nsra.model.text import DEFAULT_LANG, Lang, tr
@@ -138,6 +146,17 @@ def changes_document(
             ],
         },
     }
+
+
+def changes_of(
+    old: Loaded, old_results: Results, new: Loaded, new_results: Results, lang: Lang = DEFAULT_LANG
+) -> Json:
+    """Compare two computed editions and write the document (what ``nsra compare`` prints and
+    the server's comparison of versions gives), the garbage collector paused meanwhile (many
+    small objects, no cycles: :mod:`nsra.io.gcpause`)."""
+    with gc_paused():
+        found = compare_editions(old, old_results, new, new_results)
+        return changes_document(old, new, found, lang)
 
 
 CSV_COLUMNS = ["change", "id", "title", "level", "slot", "analyst", "old", "new"]

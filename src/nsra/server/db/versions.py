@@ -50,9 +50,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nsra.analysis.editions import compare_editions
 from nsra.engine.compute import Results, compute
-from nsra.io.changes import changes_document
+from nsra.io.changes import changes_of
 from nsra.io.jsondoc import Json
 from nsra.io.methods import parse_method
 from nsra.io.results import results_document
@@ -317,7 +316,7 @@ def editions(old: Loaded, new: Loaded, new_results: Results | None = None) -> Js
     old_results = compute(old.inputs, old.method, None)
     if new_results is None:
         new_results = compute(new.inputs, new.method, None)
-    doc = changes_document(old, new, compare_editions(old, old_results, new, new_results), "en")
+    doc = changes_of(old, old_results, new, new_results, "en")
     return {k: doc[k] for k in EDITION_KEYS}
 
 
