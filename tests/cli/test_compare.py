@@ -172,3 +172,24 @@ def test_published_versions_in_the_database(
         done = invoke("compare", spec, str(new), "--url", url)
         assert done.exit_code == 1
         assert message in str(done.exception), spec
+
+
+def test_a_risk_moved_by_a_cascade_says_so(invoke: Invoke, tmp_path: Path) -> None:
+    """be-bnra-2023 counts cascades in risk: a higher conditional probability from the flood
+    raises the sabotage's risk and a class with no estimate of its own changed."""
+    from tests.helpers import BNRA_BASE
+
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(BNRA_BASE, encoding="utf-8")
+    new.write_text(
+        replace_once(
+            BNRA_BASE, 'considerable: {considerable: "2"}', 'considerable: {considerable: "5"}'
+        ),
+        encoding="utf-8",
+    )
+    doc = json.loads(invoke("compare", str(old), str(new), "--format", "json").stdout)
+    sabotage = next(sc for sc in doc["scenarios"]["changed"] if sc["id"] == "sabotage")
+    assert sabotage["shifted"] and sabotage["causes"] == []
+    assert sabotage["new"]["risk"] > sabotage["old"]["risk"]
+    text = invoke("compare", str(old), str(new)).stdout
+    assert text.count("its risk changed through cascades (no estimate of its own changed)") == 1

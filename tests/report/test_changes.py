@@ -82,3 +82,16 @@ def test_nsra_report_previous(tmp_path: Path) -> None:
     proc = run_cli("report", str(new), "--no-analysis", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert 'id="changes"' not in out.read_text(encoding="utf-8")
+
+
+def test_a_risk_moved_by_a_cascade_is_not_said_to_be_pushed() -> None:
+    from tests.helpers import BNRA_BASE
+
+    new = replace_once(
+        BNRA_BASE, 'considerable: {considerable: "2"}', 'considerable: {considerable: "5"}'
+    )
+    section = tree(page(new, BNRA_BASE)).by_id("changes")
+    rows = [[td.text() for td in tr.all("td")] for tr in section.one("table").all("tr")]
+    sabotage = next(r for r in rows if r and r[1].startswith("Sabotage"))
+    assert sabotage[-1] == "its risk changed through cascades (no estimate of its own changed)"
+    assert not section.all("ul", "cols")  # nothing moved only because others moved

@@ -140,6 +140,13 @@ def _cause(x: Json) -> str:
     return text + (f" ({'; '.join(who)})" if who else "")
 
 
+def _no_cause(sc: Json) -> str:
+    """Why a risk moved when none of its own estimates changed."""
+    if sc["old"]["risk"] == sc["new"]["risk"]:
+        return "other risks moved"
+    return "its risk changed through cascades (no estimate of its own changed)"
+
+
 def print_changes(doc: Json) -> None:
     """The changes as readable sections: summary, moved risks, estimates, scenarios, measures."""
     old, new, counts = doc["old"], doc["new"], doc["counts"]
@@ -181,7 +188,7 @@ def print_changes(doc: Json) -> None:
                 _pair(o["likelihood"], n["likelihood"]),
                 _pair(o["impact"], n["impact"]),
                 _pair("yes" if o["serious"] else "no", "yes" if n["serious"] else "no"),
-                "\n".join(_cause(x) for x in sc["causes"]) or "other risks moved",
+                "\n".join(_cause(x) for x in sc["causes"]) or _no_cause(sc),
             )
         out.print(table)
     quiet = [sc for sc in changed if not sc["shifted"] and sc["causes"]]

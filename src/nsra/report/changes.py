@@ -87,17 +87,20 @@ def _moved(
         ),
         "serious_new": n.serious and not o.serious,
         "causes": [words.cause(x) for x in c.causes],
+        "no_cause": v.t("chg_others") if o.risk == n.risk else v.t("chg_through_cascades"),
     }
 
 
 def _pushed(c: ScenarioChange) -> bool:
-    """Moved in rank only because other risks moved: its own estimates and classes did not."""
+    """Moved in rank only because other risks moved: its own risk, classes and estimates did
+    not."""
     o, n = c.old, c.new
-    same = (o.level, o.likelihood, o.impact, o.serious) == (
+    same = (o.level, o.likelihood, o.impact, o.serious, o.risk) == (
         n.level,
         n.likelihood,
         n.impact,
         n.serious,
+        n.risk,
     )
     return same and not c.causes and not c.levels
 
