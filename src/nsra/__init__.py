@@ -139,14 +139,17 @@ def report_html(
     results: Results,
     analyses: Analyses | None = None,
     lang: str = "en",
+    *,
+    previous: Loaded | None = None,
 ) -> str:
     """The self-contained HTML report (what ``nsra report`` writes), with the analyses' sections
-    when ``analyses`` is given."""
+    when ``analyses`` is given, and the changes since the previous edition when ``previous``
+    (that edition, read with :func:`read`) is given."""
     from nsra.io.analysis_results import analysis_document as document
     from nsra.report.html import render_report
 
     extra = None if analyses is None else document(assessment, results, analyses)
-    return render_report(assessment, results, lang, extra)
+    return render_report(assessment, results, lang, extra, previous)
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,7 @@ from nsra.analysis.uncertainty import DEFAULT_SAMPLES
 from nsra.cli.analyses import run_analyses
 from nsra.cli.console import out
 from nsra.cli.files import load, write_atomic
-from nsra.cli.options import LangOpt, MaxSize
+from nsra.cli.options import DbUrl, LangOpt, MaxSize
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 from nsra.model.text import DEFAULT_LANG
 
@@ -48,19 +48,30 @@ def report(
             help="Leave out the analyses (uncertainty, profiles, sensitivity, network, cascades).",
         ),
     ] = False,
+    previous: Annotated[
+        str | None,
+        typer.Option(
+            "--previous",
+            help="The previous edition (a file, or db:ID/N in the database of --url): adds the "
+            "section Changes since the previous edition.",
+        ),
+    ] = None,
+    url: DbUrl = None,
     max_size: MaxSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Write a self-contained HTML report (opens offline), with the analyses unless
-    --no-analysis."""
+    --no-analysis, and the changes since the previous edition with --previous."""
     from nsra.analysis.pipeline import AnalysisOptions
+    from nsra.cli.compare import edition
 
     loaded = load(file, max_size)
+    before = None if previous is None else edition(previous, url, max_size)
     results = nsra.compute(loaded, profile)
     analyses = None
     if not no_analysis:
         options = AnalysisOptions(seed=seed, samples=samples, years=years)
         analyses = run_analyses(loaded, results, options, workers, dask)
-    html = nsra.report_html(loaded, results, analyses, lang)
+    html = nsra.report_html(loaded, results, analyses, lang, previous=before)
     write_atomic(output, html)
     out.print(f"Report written: {output.resolve()}")
 

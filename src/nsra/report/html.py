@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from nsra import i18n
+from nsra.analysis.editions import compare_editions
 from nsra.engine.compute import Results
 from nsra.io.contract import AnalysisDoc, Spread
 from nsra.io.results import results_document
@@ -27,6 +28,7 @@ from nsra.io.validate import Loaded
 from nsra.model.assessment import Scenario
 from nsra.model.text import DEFAULT_LANG, Lang, tr
 from nsra.report.analyses import analysis_context, box_texts, uncertainty_boxes
+from nsra.report.changes import changes_section, previous_results
 from nsra.report.coherence import coherence_section
 from nsra.report.diagram import (
     DOMAINS,
@@ -272,12 +274,15 @@ def report_context(
     results: Results,
     lang: Lang = DEFAULT_LANG,
     analysis: AnalysisDoc | None = None,
+    previous: Loaded | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain data (useful for tests and other outputs).
 
     ``analysis``: the ``nsra-analysis/1`` document of the same assessment and results
     (:func:`nsra.io.analysis_results.analysis_document`), or None for a report without
-    analyses. A language nsra has no words for falls back to English.
+    analyses. ``previous``: the previous edition of the assessment, for the section "Changes
+    since the previous edition" (:mod:`nsra.report.changes`), or None for no such section. A
+    language nsra has no words for falls back to English.
     """
     lang = lang if lang in i18n.LANGS else DEFAULT_LANG
     doc = results_document(loaded, results, lang)
@@ -289,6 +294,10 @@ def report_context(
         boxes = uncertainty_boxes(analysis["uncertainty"])
         extra["box_diagram"] = diagrams(v, rows, boxes)
         extra["box_texts"] = box_texts(v, rows, boxes)
+    changes = None
+    if previous is not None:
+        found = compare_editions(previous, previous_results(previous, results), loaded, results)
+        changes = changes_section(v, rows, previous, found)
     risk_how = v.t(f"how_{v.m.level_risk}") if v.m.intensity_levels else ""
     total_header = (
         v.t("col_total_eur") if v.monetised else (
@@ -319,6 +328,7 @@ def report_context(
         "scenarios": scenario_sections(v, rows, coh),
         "coherence": coh,
         "analysis": extra,
+        "changes": changes,
     }
 
 
@@ -345,12 +355,14 @@ def render_report(
     results: Results,
     lang: Lang = DEFAULT_LANG,
     analysis: AnalysisDoc | None = None,
+    previous: Loaded | None = None,
 ) -> str:
     """The whole report as one self-contained HTML page.
 
     With ``analysis`` (the ``nsra-analysis/1`` document of the same results) the report adds
     the robustness of the ranking, what drives each risk, the threat network and the cascade
-    simulation, each where the document has it.
+    simulation, each where the document has it. With ``previous`` (the previous edition) it
+    adds the changes since that edition.
     """
-    context = report_context(loaded, results, lang, analysis)
+    context = report_context(loaded, results, lang, analysis, previous)
     return _environment().get_template("report.html.j2").render(**context)
