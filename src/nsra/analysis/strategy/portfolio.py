@@ -31,6 +31,8 @@ No I/O, nothing printed; the caller builds the tables from an assessment.
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -62,6 +64,14 @@ _COST_TIE = 0.1  # units shared by the cost tie-break (all measures together)
 _INDEX_TIE = 1e-3  # units per measure for the position tie-break
 _ADDITIVE_RTOL = 1e-12  # a table this close to the sum of its singletons is solved as linear
 _BUDGET_RETRIES = 5
+_BOUNDED: dict[str, float | bool] = {  # HiGHS options when a good portfolio bounds the search:
+    "mip_heuristic_effort": 0.0,  # its heuristics only look for portfolios, and one is known
+    "mip_heuristic_run_feasibility_jump": False,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_detect_symmetry": False,
+}
+_CUTOFF_SLACK = 1e-3  # objective units above the best known portfolio that the search keeps
 
 
 @dataclass(frozen=True)
@@ -302,8 +312,9 @@ class _Programme:
     def n_x(self) -> int:
         return self.groups.n_measures
 
-    def objective(self, flat: FloatArray) -> FloatArray:
-        """The coefficients to minimise for one set of tables (T,)."""
+    def objective(self, flat: FloatArray) -> tuple[FloatArray, float]:
+        """The coefficients to minimise for one set of tables (T,), and the scale applied to
+        the values (objective units per unit of risk)."""
         g = self.groups
         top = float(g.group_max(flat).sum())
         unit = _UNITS / top if top > 0 else 1.0
@@ -314,25 +325,38 @@ class _Programme:
             g.pair_measure[lin], weights=gain, minlength=self.n_x
         )
         c[self.n_x :] = -unit * flat[g.offset[self.z_group] + self.z_mask]
-        return c
+        return c, unit
 
     def solve(self, flat: FloatArray) -> tuple[BoolArray, int, str]:
-        c = self.objective(flat)
+        """The exact portfolio for one set of tables. The greedy portfolio of these tables
+        bounds the search (HiGHS's ``objective_bound``, a little above its objective), which
+        only prunes portfolios worse than a known one: the answer is the same, found sooner,
+        and HiGHS's heuristics (which only look for portfolios) are switched off. Should
+        nothing be found below the bound, the search runs again without it."""
+        c, unit = self.objective(flat)
+        known = _greedy(self.groups, self.costs, self.budget, flat)  # within the budget
+        cutoff = float(self.tie[known].sum()) - unit * self.groups.value(flat, known)
+        cutoff += _CUTOFF_SLACK * (1.0 + abs(cutoff) / _UNITS)
         high = self.row_high.copy()
         integrality = np.zeros(c.size)
         integrality[: self.n_x] = 1
         upper = np.ones(c.size)
         upper[: self.n_x] = self.eligible
         bounds = Bounds(np.zeros(c.size), upper)
+        bounded = True
         for _ in range(_BUDGET_RETRIES):
             cons = LinearConstraint(self.matrix, self.row_low, high) if high.size else None
-            res = milp(
-                c,
-                integrality=integrality,
-                bounds=bounds,
-                constraints=cons,
-                options={"mip_rel_gap": 0.0},
-            )
+            options: dict[str, float | bool] = {"mip_rel_gap": 0.0}
+            if bounded:
+                options.update(_BOUNDED)
+                options["objective_bound"] = cutoff
+            with warnings.catch_warnings():  # scipy passes these on to HiGHS, with a warning
+                warnings.filterwarnings("ignore", "Unrecognized options")
+                res = milp(c, integrality=integrality, bounds=bounds, constraints=cons,
+                           options=options)  # fmt: skip
+            if res.x is None and bounded:  # nothing found below the bound: search unbounded
+                bounded = False
+                continue
             if res.x is None:
                 return np.zeros(self.n_x, dtype=bool), int(res.status), str(res.message)
             sel: BoolArray = np.asarray(res.x[: self.n_x] > 0.5) & self.eligible
@@ -480,6 +504,36 @@ def best_portfolio(
     return _portfolio(sel, c, groups, flat, "milp", status, message)
 
 
+def _greedy(groups: _Groups, c: FloatArray, b: float, flat: FloatArray) -> BoolArray:
+    p = c.size
+    sel = np.zeros(p, dtype=bool)
+    masks = np.zeros(groups.n_groups, dtype=np.int64)
+    base = groups.offset[groups.pair_group]
+    spent = 0.0
+    blocked = np.zeros(p, dtype=bool)
+    while True:
+        now = masks[groups.pair_group]
+        pair_gain = flat[base + (now | groups.pair_bit)] - flat[base + now]
+        gain = np.bincount(groups.pair_measure, weights=pair_gain, minlength=p)
+        ok = ~sel & ~blocked & (gain > 0) & (spent + c <= b)
+        if not ok.any():
+            break
+        with np.errstate(divide="ignore"):
+            ratio = np.where(c > 0, gain / np.where(c > 0, c, 1.0), np.inf)
+        cand = np.flatnonzero(ok)
+        # highest ratio, then lower cost, then lower position (lexsort: last key first)
+        j = int(cand[np.lexsort((cand, c[cand], -ratio[cand]))[0]])
+        sel[j] = True
+        if float(c[sel].sum()) > b:  # a rounding of the sum: leave it out
+            sel[j] = False
+            blocked[j] = True
+            continue
+        spent = float(c[sel].sum())
+        mine = groups.pair_measure == j
+        masks[groups.pair_group[mine]] |= groups.pair_bit[mine]
+    return sel
+
+
 def greedy_portfolio(
     costs: ArrayLike,
     budget: float,
@@ -493,27 +547,7 @@ def greedy_portfolio(
     b = _plain_budget(budget)
     groups = _groups(c.size, members)
     flat = _flat_values(groups, values, draws=False)
-    p = c.size
-    sel = np.zeros(p, dtype=bool)
-    masks = np.zeros(groups.n_groups, dtype=np.int64)
-    base = groups.offset[groups.pair_group]
-    spent = 0.0
-    while True:
-        now = masks[groups.pair_group]
-        pair_gain = flat[base + (now | groups.pair_bit)] - flat[base + now]
-        gain = np.bincount(groups.pair_measure, weights=pair_gain, minlength=p)
-        ok = ~sel & (gain > 0) & (spent + c <= b)
-        if not ok.any():
-            break
-        with np.errstate(divide="ignore"):
-            ratio = np.where(c > 0, gain / np.where(c > 0, c, 1.0), np.inf)
-        cand = np.flatnonzero(ok)
-        # highest ratio, then lower cost, then lower position (lexsort: last key first)
-        j = int(cand[np.lexsort((cand, c[cand], -ratio[cand]))[0]])
-        sel[j] = True
-        spent = float(c[sel].sum())
-        mine = groups.pair_measure == j
-        masks[groups.pair_group[mine]] |= groups.pair_bit[mine]
+    sel = _greedy(groups, c, b, flat)
     return _portfolio(sel, c, groups, flat, "greedy", 0, "greedy")
 
 
@@ -523,6 +557,15 @@ def _solve_draws(prog: _Programme, flat: FloatArray) -> tuple[BoolArray, IntArra
     for d in range(flat.shape[0]):
         sel[d], status[d], _ = prog.solve(flat[d])
     return sel, status
+
+
+def _quiet_worker() -> None:
+    """Point a worker process's standard output at the null device: some HiGHS builds print a
+    stray debug line (``HighsMipSolverData::transformNewIntegerFeasibleSolution
+    tmpSolver.run();``) from C, which would otherwise land in the caller's output."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.close(null)
 
 
 def portfolio_robustness(
@@ -559,7 +602,9 @@ def portfolio_robustness(
         w = min(int(workers), n)
         edges = np.linspace(0, n, 4 * w + 1).astype(int)
         chunks = [flat[lo:hi] for lo, hi in pairwise(edges) if hi > lo]
-        with ProcessPoolExecutor(max_workers=w, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=w, mp_context=get_context("spawn"), initializer=_quiet_worker
+        ) as pool:
             parts = list(pool.map(_solve_draws, [prog] * len(chunks), chunks))
         sel = np.concatenate([s for s, _ in parts])
         status = np.concatenate([s for _, s in parts])
