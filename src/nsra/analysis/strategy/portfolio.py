@@ -335,8 +335,12 @@ class _Programme:
         nothing be found below the bound, the search runs again without it."""
         c, unit = self.objective(flat)
         known = _greedy(self.groups, self.costs, self.budget, flat)  # within the budget
-        cutoff = float(self.tie[known].sum()) - unit * self.groups.value(flat, known)
-        cutoff += _CUTOFF_SLACK * (1.0 + abs(cutoff) / _UNITS)
+
+        def score(sel: BoolArray) -> float:  # the objective of a portfolio, minimised
+            return float(self.tie[sel].sum()) - unit * self.groups.value(flat, sel)
+
+        slack = _CUTOFF_SLACK * (1.0 + abs(score(known)) / _UNITS)
+        cutoff = score(known) + slack
         high = self.row_high.copy()
         integrality = np.zeros(c.size)
         integrality[: self.n_x] = 1
@@ -354,12 +358,18 @@ class _Programme:
                 warnings.filterwarnings("ignore", "Unrecognized options")
                 res = milp(c, integrality=integrality, bounds=bounds, constraints=cons,
                            options=options)  # fmt: skip
-            if res.x is None and bounded:  # nothing found below the bound: search unbounded
+            sel: BoolArray = (
+                np.asarray(res.x[: self.n_x] > 0.5) & self.eligible
+                if res.x is not None
+                else np.zeros(self.n_x, dtype=bool)
+            )
+            if bounded and (res.x is None or score(sel) > cutoff):
+                # nothing found below the bound, or something worse than the greedy portfolio
+                # (never seen): search again without the bound
                 bounded = False
                 continue
             if res.x is None:
-                return np.zeros(self.n_x, dtype=bool), int(res.status), str(res.message)
-            sel: BoolArray = np.asarray(res.x[: self.n_x] > 0.5) & self.eligible
+                return sel, int(res.status), str(res.message)
             over = float(self.costs[sel].sum()) - self.budget
             if over <= 0 or self.budget_row < 0:
                 return sel, int(res.status), str(res.message)
