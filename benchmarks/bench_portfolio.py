@@ -27,7 +27,8 @@ import platform
 import resource
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -81,6 +82,22 @@ class Instance:
         return out
 
 
+@contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Standard output at the null device meanwhile: HiGHS prints a stray debug line from C on
+    a few per cent of solves (the pool's workers do this themselves)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(null)
+        os.close(saved)
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and of its finished children (the pool's workers)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -124,7 +141,8 @@ def main() -> None:
     print(f"budget {inst.budget / 1e6:,.1f} M euros = {args.budget_share:.0%} of the total cost\n")
 
     def solve(method: Callable[..., Any]) -> Any:
-        return method(inst.costs, inst.budget, inst.members, values)
+        with quiet_stdout():
+            return method(inst.costs, inst.budget, inst.members, values)
 
     t_milp, c_milp, best = best_of(args.runs, lambda: solve(best_portfolio))
     t_greedy, c_greedy, greedy = best_of(args.runs, lambda: solve(greedy_portfolio))

@@ -21,10 +21,24 @@ attainable value ``V`` (the sum of each group's largest entry) is 10**6 units, a
 funded measure ``j`` of ``0.1 * cost_j / C + 0.001 * (j + 1) / (P + 1)`` units (``C``: the
 total cost of the measures that can be funded at all). All penalties together stay below
 ``(0.1 + 0.0005 * P) * 1e-6 * V``, so a portfolio is never given up for one whose value is lower
-by more than that; among portfolios of equal value the cheaper one is preferred, and among
-equally cheap ones the one whose measures come earlier in the list (by the sum of positions). A
-measure that adds nothing is therefore never funded. The same rule decides every draw of
+by more than that. Among portfolios of equal value the one with the lower penalty wins: mostly
+the cheaper one, and among equally cheap ones the one whose measures come earlier in the list
+(by the sum of their positions); exact ties of the penalty itself (same cost, same sum of
+positions) are left to the solver, which is deterministic. A measure that adds nothing is not
+funded (its penalty, at least 0.001 / (P + 1) units, is above HiGHS's tolerance of 1e-6 units
+for up to some hundreds of measures). The same rule decides every draw of
 :func:`portfolio_robustness`, so results do not depend on the number of workers.
+
+Speed. The greedy portfolio of the same tables bounds each exact search (HiGHS's
+``objective_bound``, a little above the greedy portfolio's objective): this only prunes
+portfolios worse than one already known, so the answer is the same, found about twice as fast;
+should that search return nothing, or less than the greedy portfolio, it runs again unbounded.
+
+Output. Some HiGHS builds print a stray debug line (``HighsMipSolverData::
+transformNewIntegerFeasibleSolution tmpSolver.run();``) on the process's standard output from C,
+on a few per cent of solves. The worker processes of :func:`portfolio_robustness` point their
+standard output at the null device; a caller that solves in its own process and writes results
+to standard output should do the same around the call.
 
 No I/O, nothing printed; the caller builds the tables from an assessment.
 """
