@@ -603,8 +603,9 @@ def portfolio_robustness(
     """The exact portfolio for every draw: ``value_draws[g]`` is (N, 2**k_g), N draws of group
     g's table (draw d of every group together form one possible world).
 
-    ``workers`` > 1 solves contiguous chunks of draws in that many spawned processes; each draw
-    is the same programme whatever the chunking, so the result does not depend on ``workers``.
+    ``workers`` > 1 solves contiguous chunks of draws in that many spawned processes (so a
+    script calling it needs the usual ``if __name__ == "__main__":`` guard); each draw is the
+    same programme whatever the chunking, so the result does not depend on ``workers``.
     """
     if int(workers) < 1:
         raise ValueError(f"workers must be 1 or more (got {workers}).")
