@@ -348,3 +348,23 @@ def test_a_bounded_search_that_fails_is_run_again_without_the_bound(
     pf = best_portfolio(np.array([2.0, 1.0]), 2.0, members, values)
     assert pf.selected.tolist() == [True, False] and pf.value == 6.0
     assert calls == [True, False]
+
+
+def test_additive_tables_solved_as_linear_terms_give_the_same_answer() -> None:
+    # group 0 is additive (1, 2 and 4 for measures 3, 0 and 1), solved as linear terms on x;
+    # group 1 shares measure 0 and is not
+    members = [np.array([3, 0, 1]), np.array([0, 2])]
+    additive = np.array([0.0, 1, 2, 3, 4, 5, 6, 7])
+    overlap = np.array([0.0, 3, 3, 4])
+    costs = np.array([2.0, 2.0, 1.0, 1.0])
+    for budget in (0.0, 1.0, 2.0, 3.0, 4.0, 6.0):
+        inst = (costs, budget, members, [additive, overlap])
+        best, _ = brute_force(inst)
+        assert best_portfolio(*inst).value == best, budget
+    # in the draws the same group is additive in one draw and not in the other: not linear
+    draws = [np.stack([additive, additive + np.array([0, 0, 0, 0, 0, 0, 0, 1])]), overlap[None]]
+    draws[1] = np.repeat(draws[1], 2, axis=0)
+    rob = portfolio_robustness(costs, 3.0, members, draws)
+    for d in range(2):
+        best, _ = brute_force((costs, 3.0, members, [draws[0][d], draws[1][d]]))
+        assert rob.value[d] == best, d
