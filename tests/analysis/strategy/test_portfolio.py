@@ -318,6 +318,8 @@ def test_robustness_refuses_ragged_draws_and_bad_workers() -> None:
         portfolio_robustness(costs, 1.0, members, [np.zeros((2, 2)), np.zeros((3, 2))])
     with pytest.raises(ValueError, match="N draws x 2 values"):
         portfolio_robustness(costs, 1.0, members, [np.zeros(2), np.zeros(2)])
+    none = portfolio_robustness(costs, 1.0, members, [np.zeros((0, 2))] * 2)
+    assert none.draws == 0 and none.share.tolist() == [0.0, 0.0] and none.all_optimal
     with pytest.raises(ValueError, match="workers must be 1 or more"):
         portfolio_robustness(costs, 1.0, members, [np.zeros((2, 2))] * 2, workers=0)
 

@@ -614,7 +614,7 @@ def portfolio_robustness(
     groups = _groups(c.size, members)
     flat = _flat_values(groups, value_draws, draws=True)
     n = int(flat.shape[0])  # no groups: no tables, so no draws either
-    if groups.n_groups == 0 or c.size == 0:
+    if groups.n_groups == 0 or c.size == 0 or n == 0:  # nothing to choose: shares 0
         zero = np.zeros(n)
         return Robustness(
             np.zeros((n, c.size), dtype=bool), np.zeros(c.size), zero, zero.copy(),
