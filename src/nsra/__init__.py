@@ -36,6 +36,7 @@ from nsra.version import __version__
 
 if TYPE_CHECKING:
     from nsra.analysis.pipeline import Analyses, AnalysisOptions, Stage
+    from nsra.analysis.strategy.run import StrategyAnalysis
     from nsra.engine.compute import Results
     from nsra.io.contract import AnalysisDoc, ResultsDoc
     from nsra.io.validate import Loaded
@@ -139,14 +140,19 @@ def report_html(
     results: Results,
     analyses: Analyses | None = None,
     lang: str = "en",
+    *,
+    strategy: StrategyAnalysis | None = None,
 ) -> str:
     """The self-contained HTML report (what ``nsra report`` writes), with the analyses' sections
-    when ``analyses`` is given."""
+    when ``analyses`` is given, and the strategy section when ``strategy`` (the strategy
+    analysis of the same results, :func:`nsra.analysis.strategy.run.strategy_analysis`) is."""
     from nsra.io.analysis_results import analysis_document as document
+    from nsra.io.strategy_doc import strategy_document
     from nsra.report.html import render_report
 
     extra = None if analyses is None else document(assessment, results, analyses)
-    return render_report(assessment, results, lang, extra)
+    plan = None if strategy is None else strategy_document(assessment, strategy, lang)
+    return render_report(assessment, results, lang, extra, strategy=plan)
 
 
 def __getattr__(name: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,11 +15,51 @@ from nsra.cli.analyses import run_analyses
 from nsra.cli.console import out
 from nsra.cli.files import load, write_atomic
 from nsra.cli.options import LangOpt, MaxSize
+from nsra.cli.strategy import _euros as parse_euros
+from nsra.io.problems import InputError, Problem
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 from nsra.model.text import DEFAULT_LANG
+from nsra.report.strategy import has_strategy
+
+if TYPE_CHECKING:
+    from nsra.analysis.strategy.run import StrategyAnalysis
+    from nsra.engine.compute import Results
+    from nsra.io.validate import Loaded
 
 DEMO_SEED = 1
 """The seed of the demo report's analyses."""
+
+STRATEGY_SAMPLES = 1000
+"""Monte Carlo draws of the report's strategy section unless told otherwise."""
+
+
+def strategy_of(
+    file: Path,
+    loaded: Loaded,
+    results: Results,
+    budget: float | None,
+    samples: int,
+    seed: int,
+    workers: int,
+) -> StrategyAnalysis | None:
+    """The strategy analysis for the report, or None when the file has no strategy data."""
+    from nsra.analysis.strategy.run import strategy_analysis
+
+    if not has_strategy(loaded.assessment):
+        return None
+    try:
+        return strategy_analysis(
+            loaded.assessment,
+            loaded.inputs,
+            loaded.method,
+            results,
+            budget=budget,
+            samples=samples,
+            seed=seed,
+            workers=workers,
+        )
+    except ValueError as e:
+        raise InputError([Problem(str(e), file=str(file))]) from None
 
 
 def report(
@@ -48,19 +88,43 @@ def report(
             help="Leave out the analyses (uncertainty, profiles, sensitivity, network, cascades).",
         ),
     ] = False,
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            "--budget",
+            help="Yearly budget in euros for the proposed measures (150000000, 150M, 1.5bn): "
+            "adds which to fund to the strategy section.",
+        ),
+    ] = None,
+    strategy_samples: Annotated[
+        int | None,
+        typer.Option(
+            "--strategy-samples",
+            min=0,
+            max=100_000,
+            help="Monte Carlo draws of the strategy section (developments' uncertainty, the "
+            "portfolio's robustness); 0 for none. Default 1000, or 0 with --no-analysis.",
+        ),
+    ] = None,
     max_size: MaxSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Write a self-contained HTML report (opens offline), with the analyses unless
-    --no-analysis."""
+    --no-analysis, and the strategy section when the file has measures with effects,
+    international developments or capabilities."""
     from nsra.analysis.pipeline import AnalysisOptions
 
+    euros = parse_euros(budget)
     loaded = load(file, max_size)
     results = nsra.compute(loaded, profile)
     analyses = None
     if not no_analysis:
         options = AnalysisOptions(seed=seed, samples=samples, years=years)
         analyses = run_analyses(loaded, results, options, workers, dask)
-    html = nsra.report_html(loaded, results, analyses, lang)
+    draws = strategy_samples
+    if draws is None:
+        draws = 0 if no_analysis else STRATEGY_SAMPLES
+    plan = strategy_of(file, loaded, results, euros, draws, seed, workers)
+    html = nsra.report_html(loaded, results, analyses, lang, strategy=plan)
     write_atomic(output, html)
     out.print(f"Report written: {output.resolve()}")
 
@@ -79,7 +143,8 @@ def demo(
         loaded = nsra.read(str(path))
     results = nsra.compute(loaded)
     analyses = run_analyses(loaded, results, AnalysisOptions(seed=DEMO_SEED), 1, None)
-    html = nsra.report_html(loaded, results, analyses, lang)
+    plan = strategy_of(path, loaded, results, None, STRATEGY_SAMPLES, DEMO_SEED, 1)
+    html = nsra.report_html(loaded, results, analyses, lang, strategy=plan)
     write_atomic(output, html)
     n = len(loaded.assessment.scenarios)
     out.print(f"Integrated example: {n} scenarios, method {loaded.method.id}.")

@@ -34,6 +34,7 @@ from nsra.report.diagram import (
 )
 from nsra.report.panels import diagrams
 from nsra.report.scenarios import scenario_sections
+from nsra.report.strategy import StrategyDoc, strategy_section
 from nsra.report.view import RankingRow, View
 from nsra.version import __version__
 
@@ -272,12 +273,17 @@ def report_context(
     results: Results,
     lang: Lang = DEFAULT_LANG,
     analysis: AnalysisDoc | None = None,
+    *,
+    strategy: StrategyDoc | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain data (useful for tests and other outputs).
 
     ``analysis``: the ``nsra-analysis/1`` document of the same assessment and results
     (:func:`nsra.io.analysis_results.analysis_document`), or None for a report without
-    analyses. A language nsra has no words for falls back to English.
+    analyses. ``strategy``: the ``nsra-strategy/1`` document of the same assessment and
+    results in the same language (:func:`nsra.io.strategy_doc.strategy_document`), for the
+    strategy section (:mod:`nsra.report.strategy`); the section is left out without it, or when
+    the assessment has no strategy data. A language nsra has no words for falls back to English.
     """
     lang = lang if lang in i18n.LANGS else DEFAULT_LANG
     doc = results_document(loaded, results, lang)
@@ -319,6 +325,7 @@ def report_context(
         "scenarios": scenario_sections(v, rows, coh),
         "coherence": coh,
         "analysis": extra,
+        "strategy": strategy_section(v, rows, strategy),
     }
 
 
@@ -345,12 +352,16 @@ def render_report(
     results: Results,
     lang: Lang = DEFAULT_LANG,
     analysis: AnalysisDoc | None = None,
+    *,
+    strategy: StrategyDoc | None = None,
 ) -> str:
     """The whole report as one self-contained HTML page.
 
     With ``analysis`` (the ``nsra-analysis/1`` document of the same results) the report adds
     the robustness of the ranking, what drives each risk, the threat network and the cascade
-    simulation, each where the document has it.
+    simulation, each where the document has it. With ``strategy`` (the ``nsra-strategy/1``
+    document in the report's language) it adds the section on developments, measures and
+    capabilities.
     """
-    context = report_context(loaded, results, lang, analysis)
+    context = report_context(loaded, results, lang, analysis, strategy=strategy)
     return _environment().get_template("report.html.j2").render(**context)
