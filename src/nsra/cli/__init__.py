@@ -6,6 +6,7 @@ The command is a thin edge: each command parses its options, calls the library (
 - :mod:`.methods`: ``nsra methods``, ``nsra methods show``, ``nsra schema``;
 - :mod:`.assessment`: ``nsra validate``, ``nsra compute``;
 - :mod:`.analyses`: ``nsra analyse`` and the executors the analyses run on;
+- :mod:`.strategy`: ``nsra strategy``;
 - :mod:`.report`: ``nsra report``, ``nsra demo``;
 - :mod:`.server`: ``nsra serve``, ``nsra users``;
 - :mod:`.database`: ``nsra db``, ``nsra audit``, ``nsra backup``, ``nsra restore``;
@@ -20,7 +21,7 @@ from typing import Annotated
 
 import typer
 
-from nsra.cli import analyses, assessment, database, methods, report, server
+from nsra.cli import analyses, assessment, database, methods, report, server, strategy
 from nsra.cli.console import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS, err, out, show_problems
 from nsra.io.problems import InputError
 from nsra.version import __version__
@@ -40,6 +41,7 @@ app.command()(methods.schema)
 app.command()(assessment.validate)
 app.command()(assessment.compute)
 app.command()(analyses.analyse)
+app.command()(strategy.strategy)
 app.command()(report.report)
 app.command()(report.demo)
 app.command()(server.serve)

@@ -162,8 +162,15 @@ def test_a_development_that_raises_serious_risks_no_strategy_addresses() -> None
     assert _flags(a, SERIOUS, [[False] * 4], [[False, True, False, True]]) == []
 
 
+def test_a_serious_risk_no_measure_addresses() -> None:
+    a = _assessment()
+    flags = _flags(a, [True, True, True, True])
+    assert [(f.kind, f.scenario) for f in flags] == [("unaddressed", "none")]  # one flag, not four
+
+
 def test_every_kind_has_a_case() -> None:
     assert set(FLAG_KINDS) == {
+        "unaddressed",
         "phase_gap",
         "scope",
         "side_effect",

@@ -25,3 +25,24 @@ def test_results_equal_nsra_compute_json(callers: Callers) -> None:
     assert got.pop("classification") == UK_LABEL
     got["assessment"].pop("source")
     assert got == expected
+
+
+def test_strategy_equals_nsra_strategy_json(callers: Callers) -> None:
+    computed = CliRunner().invoke(
+        cli_app, ["strategy", "--format", "json", "--samples", "0", str(UK)]
+    )
+    assert computed.exit_code == 0, computed.output
+    expected = json.loads(computed.stdout)
+    r = callers.client.get(
+        f"/api/assessments/{callers.mine}/strategy?samples=0", headers=callers.auth("viewer")
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["x-classification"] == UK_LABEL
+    assert r.json() == expected
+
+
+def test_strategy_refuses_a_budget_below_zero(callers: Callers) -> None:
+    r = callers.client.get(
+        f"/api/assessments/{callers.mine}/strategy?budget=-1", headers=callers.auth("viewer")
+    )
+    assert r.status_code == 422

@@ -4,8 +4,11 @@ network.
 Each flag is a kind and its subjects; the report and the CLI turn it into a plain sentence from
 the catalogues (``strategy_flag_<kind>``). The kinds:
 
+``unaddressed``
+    a serious risk that no measure (in place or planned) addresses at all;
 ``phase_gap``
-    a serious risk with no measure in a phase (nothing to prevent, prepare, respond or recover);
+    a serious risk that some measure addresses, with no measure in a phase (nothing to prevent,
+    prepare, respond or recover);
 ``scope``
     a risk of external origin addressed only by national strategies, one of internal origin only
     by international ones, or one of both origins by one side only;
@@ -54,6 +57,7 @@ class Flag:
 
 
 FLAG_KINDS = (
+    "unaddressed",
     "phase_gap",
     "scope",
     "side_effect",
@@ -75,7 +79,9 @@ def coherence_flags(
     flags: list[Flag] = []
     domain = {s.id: s.domain for s in assessment.scenarios}
     for row in coherence.scenarios:
-        if row.serious:
+        if row.serious and not row.measures:
+            flags.append(Flag("unaddressed", scenario=row.scenario))
+        elif row.serious:
             flags += [
                 Flag("phase_gap", scenario=row.scenario, phase=p)
                 for p in PHASES
@@ -181,8 +187,8 @@ def strategy_network(assessment: Assessment, raised: BoolArray) -> nx.DiGraph:
             g.add_edge(("measure", m.id), ("scenario", sid))
     ids = [s.id for s in assessment.scenarios]
     for i, d in enumerate(assessment.developments):
-        for s in np.flatnonzero(raised[i]):
-            g.add_edge(("development", d.id), ("scenario", ids[s]))
+        for k in np.flatnonzero(raised[i]):
+            g.add_edge(("development", d.id), ("scenario", ids[int(k)]))
     for a, b in g.edges:
         sa, sb = g.nodes[a]["sphere"], g.nodes[b]["sphere"]
         g.edges[a, b]["crosses"] = "both" not in (sa, sb) and sa != sb

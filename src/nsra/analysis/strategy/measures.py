@@ -157,7 +157,6 @@ def portfolio_tables(
     target = sm.target
     base = sm.shift(np.broadcast_to(target, (n, len(target))), None, vals)
     ev0 = sm.model.evaluate(pos, shift=base)
-    risk0 = np.nan_to_num(ev0.risk)  # (N, S)
     j = 2**biggest
     # sel[j, s, p]: candidate p is in subset j of scenario s's group
     sel = np.zeros((j, touches.shape[1], len(cand) + 1), dtype=bool)
@@ -178,7 +177,8 @@ def portfolio_tables(
         shift=shift,
         indirect=(ev0.indirect_probability[:, None], ev0.indirect_impact[:, None]),
     )
-    removed = np.maximum(risk0[:, None, :] - np.nan_to_num(ev.risk), 0.0)  # (N, J, S)
+    risk = np.nan_to_num(ev.risk)  # (N, J, S); subset 0 (none) is the target state itself
+    removed = np.maximum(risk[:, :1, :] - risk, 0.0)
     values = tuple(removed[:, : 2 ** len(mem), s] for s, mem in zip(groups, members, strict=True))
     return PortfolioTables(
         measures=cand,

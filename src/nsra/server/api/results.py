@@ -1,5 +1,6 @@
 """What the engine computes from an assessment: its results as JSON (as ``nsra compute --format
-json``) and its HTML report (as ``nsra report``), from the member's view of it.
+json``), its HTML report (as ``nsra report``) and its strategy analysis (as ``nsra strategy
+--format json``), from the member's view of it.
 
 Results are computed once per revision of a view and kept in the worker's
 :class:`~nsra.server.api.views.ResultsCache`; a change to the assessment (which always has an
@@ -89,3 +90,47 @@ def get_report(
         row.classification,
         budget=budget,
     )
+
+
+STRATEGY_SAMPLES = (0, 5_000)  # Monte Carlo draws of the strategy analysis on request
+MAX_BUDGET = 1e15  # euros a year; more is a typing error
+
+
+@router.get(
+    "/api/assessments/{assessment_id}/strategy",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+)
+def get_strategy(
+    assessment_id: AssessmentId,
+    s: SessionDep,
+    user: UserDep,
+    cache: CacheDep,
+    lang: ReportLang = DEFAULT_LANG,
+    budget: Annotated[
+        float | None,
+        Query(ge=0, le=MAX_BUDGET, description="Yearly budget in euros for proposed measures."),
+    ] = None,
+    samples: Annotated[
+        int,
+        Query(
+            ge=STRATEGY_SAMPLES[0],
+            le=STRATEGY_SAMPLES[1],
+            description="Monte Carlo draws for the developments' uncertainty and the "
+            "portfolio's robustness (0: none).",
+        ),
+    ] = 200,
+    seed: Annotated[int, Query(ge=SEEDS[0], le=SEEDS[1])] = DEFAULT_SEED,
+) -> Response:
+    """International developments (what-if, exposure), measures (inherent, current and target
+    risk, what each removes and costs), the portfolio under ``budget``, capability gaps and
+    coherence flags (as ``nsra strategy --format json``): the ``nsra-strategy/1`` document."""
+    from nsra.server.api.strategy import strategy_body
+
+    row, role = assessment_for(s, user, assessment_id)
+    view = View(s, user, row, role)
+    loaded, results, _doc = cache.get(s, view)
+    body = strategy_body(loaded, results, lang, budget, samples, seed)
+    response = Response(body, media_type="application/json")
+    classified(response, row.classification)
+    return response

@@ -1,0 +1,222 @@
+"""``nsra strategy``: developments, measures and residual risk, the portfolio under a budget,
+capability gaps and coherence flags, as tables, JSON or CSV."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+import nsra
+from nsra.cli.console import amount, out
+from nsra.cli.files import load, write_atomic
+from nsra.cli.options import LangOpt, MaxSize
+from nsra.io.problems import InputError, Problem
+from nsra.io.safeyaml import DEFAULT_MAX_BYTES
+from nsra.model.text import DEFAULT_LANG
+
+
+class Fmt(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class CsvTable(StrEnum):
+    scenarios = "scenarios"
+    measures = "measures"
+    developments = "developments"
+    capabilities = "capabilities"
+    flags = "flags"
+    portfolio = "portfolio"
+
+
+def _euros(text: str | None) -> float | None:
+    if text is None:
+        return None
+    cleaned = text.replace("_", "").replace(",", "").replace(" ", "").upper().removeprefix("EUR")
+    factor = 1.0
+    for suffix, f in (("M", 1e6), ("K", 1e3), ("BN", 1e9), ("B", 1e9)):
+        if cleaned.endswith(suffix):
+            cleaned, factor = cleaned[: -len(suffix)], f
+            break
+    try:
+        value = float(cleaned) * factor
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not an amount in euros; write for example 150000000, 150M or 2.5bn"
+        ) from None
+    if not value >= 0 or value == float("inf"):
+        raise typer.BadParameter(f"the budget must be 0 or more euros; found {text!r}")
+    return value
+
+
+def strategy(
+    file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            "--budget",
+            help="Yearly budget in euros for the proposed measures (150000000, 150M, 1.5bn): "
+            "which to fund to remove the most risk.",
+        ),
+    ] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", help="table, json or csv")] = Fmt.table,
+    table: Annotated[
+        CsvTable, typer.Option("--table", help="Which table --format csv writes.")
+    ] = CsvTable.measures,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            min=0,
+            max=100_000,
+            help="Monte Carlo draws for the uncertainty of developments and the robustness of "
+            "the portfolio (0: none).",
+        ),
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=256, help="Processes for the robustness.")
+    ] = 1,
+    profile: Annotated[str | None, typer.Option("--profile", help="Weight profile.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file.")
+    ] = None,
+    lang: LangOpt = DEFAULT_LANG,
+    max_size: MaxSize = DEFAULT_MAX_BYTES,
+) -> None:
+    """Strategy: what international developments add, what measures remove and cost, which
+    proposals to fund, capability gaps and where the strategies leave gaps."""
+    from nsra.analysis.strategy.run import strategy_analysis
+    from nsra.io.strategy_doc import strategy_csv, strategy_document
+
+    euros = _euros(budget)
+    loaded = load(file, max_size)
+    results = nsra.compute(loaded, profile)
+    try:
+        sa = strategy_analysis(
+            loaded.assessment,
+            loaded.inputs,
+            loaded.method,
+            results,
+            budget=euros,
+            samples=samples,
+            seed=seed,
+            workers=workers,
+        )
+    except ValueError as e:
+        raise InputError([Problem(str(e), file=str(file))]) from None
+    doc = strategy_document(loaded, sa, lang)
+    if fmt == Fmt.json:
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == Fmt.csv:
+        text = strategy_csv(doc, table.value)
+    else:
+        text = ""
+    if output is not None:
+        if fmt == Fmt.table:
+            raise InputError([Problem("--output needs --format json or csv")])
+        write_atomic(output, text)
+        out.print(f"Written: {output}")
+    elif fmt == Fmt.table:
+        print_strategy(doc)
+    else:
+        sys.stdout.write(text)
+
+
+def _r(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3g}"
+
+
+def _cls(state: dict[str, Any]) -> str:
+    return f"{state['likelihood'] or '-'}/{state['impact'] or '-'}"
+
+
+def print_strategy(doc: dict[str, Any]) -> None:
+    """The strategy analysis as tables, most telling first."""
+    a, tot = doc["assessment"], doc["totals"]
+    out.print(f"{a['title']} — classification: {a['classification']}")
+    out.print(
+        f"Total risk: inherent {_r(tot['inherent'])}, current {_r(tot['current'])}, target "
+        f"{_r(tot['target'])}; with every international development "
+        f"{_r(tot['with_all_developments'])}."
+    )
+    sc = Table(title="Risk without measures, today, and when planned measures are in place")
+    for col in ("scenario", "inherent", "current", "target", "class now -> target", "exposure"):
+        sc.add_column(col)
+    for s in sorted(doc["scenarios"], key=lambda s: s["current"]["rank"] or 10**9):
+        c, t = s["current"], s["target"]
+        sc.add_row(
+            s["title"],
+            _r(s["inherent"]["risk"]),
+            _r(c["risk"]),
+            _r(t["risk"]),
+            f"{_cls(c)} -> {_cls(t)}",
+            "-" if not s["exposure"] else f"{s['exposure']:.0%}",
+        )
+    out.print(sc)
+    mt = Table(title="What each measure removes (risk; per million euros a year)")
+    for col in ("measure", "status", "cost/yr", "marginal", "alone", "alone per M"):
+        mt.add_column(col)
+    for m in sorted(doc["measures"], key=lambda m: -(m["alone"] or 0)):
+        mt.add_row(
+            m["title"],
+            m["status"].replace("_", " "),
+            "-" if m["cost"] is None else amount(m["cost"]),
+            _r(m["marginal"]),
+            _r(m["alone"]),
+            _r(m["alone_per_million"]),
+        )
+    out.print(mt)
+    if doc["developments"]:
+        dt = Table(title="International developments: national risks they raise")
+        for col in ("development", "raises", "risk added", "rank", "serious"):
+            dt.add_column(col)
+        for d in doc["developments"]:
+            for r in d["raises"]:
+                share = r.get("serious_share")
+                dt.add_row(
+                    d["title"],
+                    r["scenario"] + ("" if r["direct"] else " (through a cascade)"),
+                    _r(r["risk_added"]),
+                    f"{r['before']['rank']} -> {r['after']['rank']}",
+                    ("yes" if r["after"]["serious"] else "no")
+                    + ("" if share is None else f" ({share:.0%} of draws)"),
+                )
+        out.print(dt)
+    p = doc["portfolio"]
+    if p is not None:
+        pt = Table(title=f"Proposed measures to fund within {amount(p['budget'])} a year")
+        for col in ("measure", "best (exact)", "greedy", "in best portfolio"):
+            pt.add_column(col)
+        share = (p["robustness"] or {}).get("share", {})
+        for mid in p["candidates"]:
+            pt.add_row(
+                mid,
+                "yes" if mid in p["best"]["measures"] else "",
+                "yes" if mid in p["greedy"]["measures"] else "",
+                "-" if mid not in share else f"{share[mid]:.0%} of draws",
+            )
+        out.print(pt)
+        out.print(
+            f"Best: removes {_r(p['best']['risk_removed'])} for {amount(p['best']['cost'] or 0)}; "
+            f"greedy: {_r(p['greedy']['risk_removed'])} for {amount(p['greedy']['cost'] or 0)}."
+        )
+    caps = doc["capabilities"]
+    if caps["ranking"]:
+        ct = Table(title="Capability gaps, by the risk they leave open")
+        for col in ("capability", "risk open", "gaps", "shared internal/external"):
+            ct.add_column(col)
+        for c in caps["ranking"]:
+            ct.add_row(c["id"], _r(c["risk_open"]), str(c["gaps"]), "yes" if c["shared"] else "")
+        out.print(ct)
+    if doc["flags"]:
+        out.print("Coherence of the strategies:")
+        for f in doc["flags"]:
+            out.print(f"  - {f['message']}")
