@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from nsra import i18n
+from nsra.analysis.strategy.flags import FLAG_KINDS
 from nsra.analysis.strategy.run import strategy_analysis
 from nsra.i18n import t
 from nsra.io.strategy_doc import strategy_document
@@ -451,6 +452,11 @@ SAME_IN_DUTCH = {
     "rep_strategy_col_status",
     "rep_strategy_col_interval",
 }
+
+
+def test_every_kind_of_flag_has_a_heading() -> None:
+    for kind in FLAG_KINDS:
+        assert i18n.has(f"rep_strategy_flags_{kind}"), kind
 
 
 def test_the_dutch_report_speaks_dutch() -> None:

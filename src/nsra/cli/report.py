@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -16,50 +16,16 @@ from nsra.cli.console import out
 from nsra.cli.files import load, write_atomic
 from nsra.cli.options import LangOpt, MaxSize
 from nsra.cli.strategy import _euros as parse_euros
-from nsra.io.problems import InputError, Problem
+from nsra.cli.strategy import run_strategy
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 from nsra.model.text import DEFAULT_LANG
 from nsra.report.strategy import has_strategy
-
-if TYPE_CHECKING:
-    from nsra.analysis.strategy.run import StrategyAnalysis
-    from nsra.engine.compute import Results
-    from nsra.io.validate import Loaded
 
 DEMO_SEED = 1
 """The seed of the demo report's analyses."""
 
 STRATEGY_SAMPLES = 1000
 """Monte Carlo draws of the report's strategy section unless told otherwise."""
-
-
-def strategy_of(
-    file: Path,
-    loaded: Loaded,
-    results: Results,
-    budget: float | None,
-    samples: int,
-    seed: int,
-    workers: int,
-) -> StrategyAnalysis | None:
-    """The strategy analysis for the report, or None when the file has no strategy data."""
-    from nsra.analysis.strategy.run import strategy_analysis
-
-    if not has_strategy(loaded.assessment):
-        return None
-    try:
-        return strategy_analysis(
-            loaded.assessment,
-            loaded.inputs,
-            loaded.method,
-            results,
-            budget=budget,
-            samples=samples,
-            seed=seed,
-            workers=workers,
-        )
-    except ValueError as e:
-        raise InputError([Problem(str(e), file=str(file))]) from None
 
 
 def report(
@@ -123,7 +89,9 @@ def report(
     draws = strategy_samples
     if draws is None:
         draws = 0 if no_analysis else STRATEGY_SAMPLES
-    plan = strategy_of(file, loaded, results, euros, draws, seed, workers)
+    plan = None
+    if has_strategy(loaded.assessment):
+        plan = run_strategy(file, loaded, results, euros, draws, seed, workers)
     html = nsra.report_html(loaded, results, analyses, lang, strategy=plan)
     write_atomic(output, html)
     out.print(f"Report written: {output.resolve()}")
@@ -143,7 +111,7 @@ def demo(
         loaded = nsra.read(str(path))
     results = nsra.compute(loaded)
     analyses = run_analyses(loaded, results, AnalysisOptions(seed=DEMO_SEED), 1, None)
-    plan = strategy_of(path, loaded, results, None, STRATEGY_SAMPLES, DEMO_SEED, 1)
+    plan = run_strategy(path, loaded, results, None, STRATEGY_SAMPLES, DEMO_SEED, 1)
     html = nsra.report_html(loaded, results, analyses, lang, strategy=plan)
     write_atomic(output, html)
     n = len(loaded.assessment.scenarios)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from fastapi import HTTPException, Query, Response
+from fastapi import Query, Response
 from fastapi.responses import HTMLResponse
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
@@ -66,25 +66,14 @@ def report_strategy(
     """The strategy analysis of the report's strategy section, or None when the assessment has
     no strategy data; Monte Carlo draws only with the analyses (at most
     :data:`REPORT_STRATEGY_SAMPLES`)."""
-    from nsra.analysis.strategy.run import strategy_analysis
     from nsra.report.strategy import has_strategy
+    from nsra.server.api.strategy import analyse_strategy
 
     if not has_strategy(loaded.assessment):
         return None
     samples = 0 if analysis is None else min(analysis.samples, REPORT_STRATEGY_SAMPLES)
     seed = DEFAULT_SEED if analysis is None else analysis.seed
-    try:
-        return strategy_analysis(
-            loaded.assessment,
-            loaded.inputs,
-            loaded.method,
-            results,
-            budget=budget,
-            samples=samples,
-            seed=seed,
-        )
-    except ValueError as e:  # more proposals on one scenario than the portfolio weighs
-        raise HTTPException(status_code=422, detail=str(e)) from None
+    return analyse_strategy(loaded, results, budget, samples, seed)
 
 
 def report_response(
