@@ -26,6 +26,7 @@ from nsra.i18n import t
 from nsra.io.strategy_doc import strategy_document
 from nsra.model.text import tr
 from nsra.report.html import render_report
+from nsra.report.strategy_net import text_width
 from tests.report.common import (
     SVG,
     Element,
@@ -434,12 +435,19 @@ def test_network_labels_are_whole_and_boxes_do_not_overlap() -> None:
         x, y = float(rect.get("x", "0")), float(rect.get("y", "0"))
         w, h = float(rect.get("width", "0")), float(rect.get("height", "0"))
         boxes.append((x, y, w, h, g.get("data-column")))
-        words = "".join(e.text or "" for e in g.findall(f"{SVG}text"))
-        # the whole title is in the box (never cut off; lines break at spaces and hyphens)
-        label = (title.text or "").split(": ", 1)[1].rsplit(" (", 1)[0]
-        assert "".join(words.split()) == "".join(label.split()), words
         lines = g.findall(f"{SVG}text")
         assert y + 5 + 13.5 * len(lines) <= y + h + 0.01
+        words = "".join(e.text or "" for e in lines)
+        # the whole title is in the box (never cut off; lines break at spaces and hyphens)
+        label = (title.text or "").split(": ", 1)[1].rsplit(" (", 1)[0]
+
+        def bare(text: str) -> str:  # a long word may be broken with a hyphen added
+            return "".join(text.split()).replace("-", "")
+
+        assert bare(words) == bare(label), words
+        # and each line fits its box (estimated generously, see text_width)
+        for e in lines:
+            assert text_width(e.text or "") <= w - 5 - 17 - 5 + 0.01, e.text
     for i, (_, y, _, h, c) in enumerate(boxes):
         for _, y2, _, h2, c2 in boxes[i + 1 :]:
             if c == c2:

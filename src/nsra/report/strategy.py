@@ -36,6 +36,7 @@ from nsra.report.view import RankingRow, View
 StrategyDoc = Mapping[str, Any]
 STATES = ("inherent", "current", "target")
 KINDS = ("strategy", "measure", "scenario", "development")
+DARK = "#1B2430"
 
 
 def has_strategy(a: Assessment) -> bool:
@@ -361,9 +362,24 @@ def _capabilities(v: View, refs: _Refs, doc: StrategyDoc) -> dict[str, Any] | No
 
 
 # -- e. coherence: flags, matrix, network ------------------------------------------------------
+def _luminance(colour: str) -> float:
+    """The relative luminance of an ``#RRGGBB`` colour (WCAG 2)."""
+    channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def _heat(x: float, top: float) -> dict[str, str]:
-    background, colour = shade(x / top if top > 0 else 0.0)
-    return {"bg": background, "fg": colour}
+    """A heat-map cell: its background, and whichever text colour (dark or white) contrasts
+    more with it."""
+    share = min(max(x / top, 0.0), 1.0) if top > 0 else 0.0
+    # the middle tones contrast too little with dark and with white text: skipped
+    tone = 0.76 * share if share <= 0.5 else 0.62 + 0.76 * (share - 0.5)
+    background, _ = shade(tone)
+    lum = _luminance(background)
+    dark = (lum + 0.05) / (_luminance(DARK) + 0.05)
+    light = 1.05 / (lum + 0.05)
+    return {"bg": background, "fg": DARK if dark >= light else "#FFFFFF"}
 
 
 def _matrix(v: View, refs: _Refs, doc: StrategyDoc) -> dict[str, Any]:
@@ -408,7 +424,7 @@ def _matrix(v: View, refs: _Refs, doc: StrategyDoc) -> dict[str, Any]:
                     "value": v.risk(x) if n else "–",
                     "n": n,
                     "count": v.t("rep_strategy_n_measures", n=n) if n else "",
-                    **(_heat(x, top_s) if n else {"bg": "#FFFFFF", "fg": "#1B2430"}),
+                    **(_heat(x, top_s) if n else {"bg": "#FFFFFF", "fg": DARK}),
                 }
             )
         scenario_rows.append({**row, "cells": cells})
