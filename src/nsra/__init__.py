@@ -141,18 +141,21 @@ def report_html(
     analyses: Analyses | None = None,
     lang: str = "en",
     *,
+    previous: Loaded | None = None,
     strategy: StrategyAnalysis | None = None,
 ) -> str:
     """The self-contained HTML report (what ``nsra report`` writes), with the analyses' sections
-    when ``analyses`` is given, and the strategy section when ``strategy`` (the strategy
-    analysis of the same results, :func:`nsra.analysis.strategy.run.strategy_analysis`) is."""
+    when ``analyses`` is given, the changes since the previous edition when ``previous`` (that
+    edition, read with :func:`read`) is given, and the strategy section when ``strategy`` (the
+    strategy analysis of the same results, :func:`nsra.analysis.strategy.run.strategy_analysis`)
+    is."""
     from nsra.io.analysis_results import analysis_document as document
     from nsra.io.strategy_doc import strategy_document
     from nsra.report.html import render_report
 
     extra = None if analyses is None else document(assessment, results, analyses)
     plan = None if strategy is None else strategy_document(assessment, strategy, lang)
-    return render_report(assessment, results, lang, extra, strategy=plan)
+    return render_report(assessment, results, lang, extra, previous, strategy=plan)
 
 
 def __getattr__(name: str) -> Any:

@@ -47,7 +47,7 @@ def test_python_m_nsra_cli_is_the_command() -> None:
     assert "Usage: python -m nsra.cli [OPTIONS] COMMAND [ARGS]..." in proc.stdout
     commands = re.findall(r"^│ ([a-z]+) ", proc.stdout, re.M)
     assert commands == [
-        *("schema", "validate", "compute", "analyse", "report", "demo", "serve"),
+        *("schema", "validate", "compute", "analyse", "strategy", "report", "compare", "demo", "serve"),
         *("backup", "restore", "methods", "db", "users", "audit"),
     ]
 

@@ -8,6 +8,7 @@ The command is a thin edge: each command parses its options, calls the library (
 - :mod:`.analyses`: ``nsra analyse`` and the executors the analyses run on;
 - :mod:`.strategy`: ``nsra strategy``;
 - :mod:`.report`: ``nsra report``, ``nsra demo``;
+- :mod:`.compare`: ``nsra compare`` (changes since the previous edition);
 - :mod:`.server`: ``nsra serve``, ``nsra users``;
 - :mod:`.database`: ``nsra db``, ``nsra audit``, ``nsra backup``, ``nsra restore``;
 - shared: :mod:`.console` (output, problems, exit codes), :mod:`.options`, :mod:`.files`.
@@ -21,7 +22,7 @@ from typing import Annotated
 
 import typer
 
-from nsra.cli import analyses, assessment, database, methods, report, server, strategy
+from nsra.cli import analyses, assessment, compare, database, methods, report, server, strategy
 from nsra.cli.console import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS, err, out, show_problems
 from nsra.io.problems import InputError
 from nsra.version import __version__
@@ -43,6 +44,7 @@ app.command()(assessment.compute)
 app.command()(analyses.analyse)
 app.command()(strategy.strategy)
 app.command()(report.report)
+app.command()(compare.compare)
 app.command()(report.demo)
 app.command()(server.serve)
 app.command()(database.backup)

@@ -16,7 +16,7 @@ from rich.table import Table
 import nsra
 from nsra.cli.console import EXIT_PROBLEMS, amount, out, show_problems
 from nsra.cli.files import load, write_atomic
-from nsra.cli.options import LangOpt, MaxSize
+from nsra.cli.options import Fmt, FormatOpt, LangOpt, MaxSize, OutputOpt
 from nsra.io.problems import InputError, Problem
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES, Limits
 from nsra.model.text import DEFAULT_LANG, Lang
@@ -24,12 +24,6 @@ from nsra.model.text import DEFAULT_LANG, Lang
 if TYPE_CHECKING:
     from nsra.io.contract import ResultsDoc
     from nsra.io.validate import Loaded
-
-
-class Fmt(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class ProblemFmt(StrEnum):
@@ -91,10 +85,8 @@ def _is_method_file(file: Path, max_size: int) -> bool:
 def compute(
     file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
     profile: Annotated[str | None, typer.Option("--profile", help="Weight profile.")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", help="table, json or csv")] = Fmt.table,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file.")
-    ] = None,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
     lang: LangOpt = DEFAULT_LANG,
     max_size: MaxSize = DEFAULT_MAX_BYTES,
 ) -> None:

@@ -1,9 +1,11 @@
-"""Options several commands share: the language of labels, the largest file accepted and the
-database URL."""
+"""Options several commands share: the language of labels, the largest file accepted, the
+database URL, and the output format and file of the commands that print tables."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -54,3 +56,18 @@ DbUrl = Annotated[
     ),
 ]
 """``--url``: the database of the server's commands."""
+
+
+class Fmt(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOpt = Annotated[Fmt, typer.Option("--format", help="table, json or csv")]
+"""``--format``: a table for people (the default), JSON or CSV."""
+
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write to this file (json or csv).")
+]
+"""``-o``/``--output``: the file the JSON or CSV is written to (standard output without)."""

@@ -14,7 +14,7 @@ from nsra.analysis.uncertainty import DEFAULT_SAMPLES
 from nsra.cli.analyses import run_analyses
 from nsra.cli.console import out
 from nsra.cli.files import load, write_atomic
-from nsra.cli.options import LangOpt, MaxSize
+from nsra.cli.options import DbUrl, LangOpt, MaxSize
 from nsra.cli.strategy import _euros as parse_euros
 from nsra.cli.strategy import run_strategy
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
@@ -54,6 +54,15 @@ def report(
             help="Leave out the analyses (uncertainty, profiles, sensitivity, network, cascades).",
         ),
     ] = False,
+    previous: Annotated[
+        str | None,
+        typer.Option(
+            "--previous",
+            help="The previous edition (a file, or db:ID/N in the database of --url): adds the "
+            "section Changes since the previous edition.",
+        ),
+    ] = None,
+    url: DbUrl = None,
     budget: Annotated[
         str | None,
         typer.Option(
@@ -75,12 +84,15 @@ def report(
     max_size: MaxSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Write a self-contained HTML report (opens offline), with the analyses unless
-    --no-analysis, and the strategy section when the file has measures with effects,
-    international developments or capabilities."""
+    --no-analysis, the changes since the previous edition with --previous, and the strategy
+    section when the file has measures with effects, international developments or
+    capabilities."""
     from nsra.analysis.pipeline import AnalysisOptions
+    from nsra.cli.compare import edition
 
     euros = parse_euros(budget)
     loaded = load(file, max_size)
+    before = None if previous is None else edition(previous, url, max_size)
     results = nsra.compute(loaded, profile)
     analyses = None
     if not no_analysis:
@@ -92,7 +104,7 @@ def report(
     plan = None
     if has_strategy(loaded.assessment):
         plan = run_strategy(file, loaded, results, euros, draws, seed, workers)
-    html = nsra.report_html(loaded, results, analyses, lang, strategy=plan)
+    html = nsra.report_html(loaded, results, analyses, lang, previous=before, strategy=plan)
     write_atomic(output, html)
     out.print(f"Report written: {output.resolve()}")
 

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from nsra import i18n
+from nsra.analysis.editions import compare_editions
 from nsra.engine.compute import Results
 from nsra.io.contract import AnalysisDoc, Spread
 from nsra.io.results import results_document
@@ -27,6 +28,7 @@ from nsra.io.validate import Loaded
 from nsra.model.assessment import Scenario
 from nsra.model.text import DEFAULT_LANG, Lang, tr
 from nsra.report.analyses import analysis_context, box_texts, uncertainty_boxes
+from nsra.report.changes import changes_section, previous_results
 from nsra.report.coherence import coherence_section
 from nsra.report.diagram import (
     DOMAINS,
@@ -273,6 +275,7 @@ def report_context(
     results: Results,
     lang: Lang = DEFAULT_LANG,
     analysis: AnalysisDoc | None = None,
+    previous: Loaded | None = None,
     *,
     strategy: StrategyDoc | None = None,
 ) -> dict[str, Any]:
@@ -280,10 +283,12 @@ def report_context(
 
     ``analysis``: the ``nsra-analysis/1`` document of the same assessment and results
     (:func:`nsra.io.analysis_results.analysis_document`), or None for a report without
-    analyses. ``strategy``: the ``nsra-strategy/1`` document of the same assessment and
-    results in the same language (:func:`nsra.io.strategy_doc.strategy_document`), for the
-    strategy section (:mod:`nsra.report.strategy`); the section is left out without it, or when
-    the assessment has no strategy data. A language nsra has no words for falls back to English.
+    analyses. ``previous``: the previous edition of the assessment, for the section "Changes
+    since the previous edition" (:mod:`nsra.report.changes`), or None for no such section.
+    ``strategy``: the ``nsra-strategy/1`` document of the same assessment and results in the
+    same language (:func:`nsra.io.strategy_doc.strategy_document`), for the strategy section
+    (:mod:`nsra.report.strategy`); the section is left out without it, or when the assessment
+    has no strategy data. A language nsra has no words for falls back to English.
     """
     lang = lang if lang in i18n.LANGS else DEFAULT_LANG
     doc = results_document(loaded, results, lang)
@@ -295,6 +300,10 @@ def report_context(
         boxes = uncertainty_boxes(analysis["uncertainty"])
         extra["box_diagram"] = diagrams(v, rows, boxes)
         extra["box_texts"] = box_texts(v, rows, boxes)
+    changes = None
+    if previous is not None:
+        found = compare_editions(previous, previous_results(previous, results), loaded, results)
+        changes = changes_section(v, rows, previous, found)
     risk_how = v.t(f"how_{v.m.level_risk}") if v.m.intensity_levels else ""
     total_header = (
         v.t("col_total_eur") if v.monetised else (
@@ -325,6 +334,7 @@ def report_context(
         "scenarios": scenario_sections(v, rows, coh),
         "coherence": coh,
         "analysis": extra,
+        "changes": changes,
         "strategy": strategy_section(v, rows, strategy),
     }
 
@@ -352,6 +362,7 @@ def render_report(
     results: Results,
     lang: Lang = DEFAULT_LANG,
     analysis: AnalysisDoc | None = None,
+    previous: Loaded | None = None,
     *,
     strategy: StrategyDoc | None = None,
 ) -> str:
@@ -359,9 +370,9 @@ def render_report(
 
     With ``analysis`` (the ``nsra-analysis/1`` document of the same results) the report adds
     the robustness of the ranking, what drives each risk, the threat network and the cascade
-    simulation, each where the document has it. With ``strategy`` (the ``nsra-strategy/1``
-    document in the report's language) it adds the section on developments, measures and
-    capabilities.
+    simulation, each where the document has it. With ``previous`` (the previous edition) it
+    adds the changes since that edition. With ``strategy`` (the ``nsra-strategy/1`` document
+    in the report's language) it adds the section on developments, measures and capabilities.
     """
-    context = report_context(loaded, results, lang, analysis, strategy=strategy)
+    context = report_context(loaded, results, lang, analysis, previous, strategy=strategy)
     return _environment().get_template("report.html.j2").render(**context)

@@ -150,6 +150,7 @@ STEPS: tuple[Step, ...] = (
     Step("GET", A + "/scenarios", read()),
     Step("GET", A + "/results", read()),
     Step("GET", A + "/report", read()),
+    Step("GET", A + "/strategy", read()),
     Step("GET", A + "/export", read(), _json(None)),
     Step("GET", A + "/audit", coordinate()),
     Step("GET", EST, read(), fill=EST_FILL, remember="estimate"),

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from nsra.analysis.editions import written
 from nsra.i18n import LANGS
 from nsra.model.assessment import Cascade
 from nsra.server.db import audit, import_file
@@ -363,6 +364,17 @@ def test_compare_finds_exactly_the_changes_between_two_versions(world: World) ->
     moves = [abs(r["moved"]) for r in diff["ranking"] if r["moved"] is not None]
     assert moves == sorted(moves, reverse=True)
     assert diff["ranking"][0]["id"] == moved and diff["ranking"][0]["moved"] > 0
+    # what that did to the risk picture, as nsra compare says it (nsra.analysis.editions)
+    editions = diff["editions"]
+    assert editions["changed"] is True and editions["same_method"] is True
+    by_id = {sc["id"]: sc for sc in editions["scenarios"]["changed"]}
+    assert by_id[moved]["moved"] == diff["ranking"][0]["moved"]
+    likelihood = [x for x in by_id[moved]["causes"] if x["slot"] == "likelihood"]
+    assert [x["analysts"] for x in likelihood] == [
+        [{"analyst": "nctv-analyst", "old": written(old_estimate["estimate"]), "new": "E"}]
+    ]
+    assert likelihood[0]["old"]["position"] < likelihood[0]["new"]["position"]  # the median rose
+    assert [m["id"] for m in editions["measures"]["removed"]] == ["threat-level-and-surveillance"]
     # the live state is version 2
     live = w.get("admin", f"{w.base(nl)}/compare", **{"from": 1, "to": "live"}).json()
     assert {k: v for k, v in live.items() if k != "to"} == {

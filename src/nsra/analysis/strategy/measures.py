@@ -17,11 +17,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from nsra.analysis.strategy.picture import Picture, StrategyModel
+from nsra.engine.evaluate import PositionShift
 from nsra.engine.inputs import FloatArray, IntArray
 
 MAX_GROUP = 12
@@ -157,29 +160,47 @@ def portfolio_tables(
     target = sm.target
     base = sm.shift(np.broadcast_to(target, (n, len(target))), None, vals)
     ev0 = sm.model.evaluate(pos, shift=base)
-    j = 2**biggest
-    # sel[j, s, p]: candidate p is in subset j of scenario s's group
-    sel = np.zeros((j, touches.shape[1], len(cand) + 1), dtype=bool)
-    masks = np.arange(j)
-    for s, mem in zip(groups, members, strict=True):
-        for i, p in enumerate(mem):
-            sel[:, s, p] = (masks >> i) & 1 == 1
-    w = sel[:, row_s, row_p]  # (J, n); row_p = -1 reads the always-False last column
-    w = w & (row_p >= 0)[None, :]
-    # proposed measures not in the target state: their rows add on top of the base
-    extra = sm.measures.shift_of_rows(w[None, :, :] * vals[:, None, :])  # (N, J, S, L, K + 1)
-    shift = type(base)(
-        steps=base.steps[:, None] + extra.steps,
-        log_factor=base.log_factor[:, None] + extra.log_factor,
+    # one evaluation row per (group, subset): the group's scenario with that subset funded
+    sizes = [2 ** len(mem) for mem in members]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    pair_s = np.repeat(np.asarray(groups, dtype=np.int64), sizes)
+    # entries (pair, row): the row's measure is in the pair's subset, on the pair's scenario
+    group_of = {sc: g for g, sc in enumerate(groups)}
+    e_pair: list[IntArray] = []
+    e_row: list[IntArray] = []
+    for r in np.flatnonzero(row_p >= 0):
+        g = group_of[int(row_s[r])]
+        bit = int(np.flatnonzero(members[g] == row_p[r])[0])
+        masks = np.flatnonzero((np.arange(sizes[g]) >> bit) & 1)
+        e_pair.append(offsets[g] + masks)
+        e_row.append(np.full(masks.shape[0], r))
+    pairs = int(offsets[-1])
+    _, n_lv, n_slot = sm.measures.shape
+    cell_in = sm.measures.cell % (n_lv * n_slot)
+    ep = np.concatenate(e_pair) if e_pair else np.zeros(0, dtype=np.int64)
+    er = np.concatenate(e_row) if e_row else np.zeros(0, dtype=np.int64)
+    factor = sm.measures.factor[er]
+    scatter = sp.csr_array(
+        (np.ones(ep.shape[0]), (np.arange(ep.shape[0]), ep * n_lv * n_slot + cell_in[er])),
+        shape=(ep.shape[0], pairs * n_lv * n_slot),
     )
-    ev = sm.model.evaluate(
-        pos[:, None],
+    w = vals[:, er]  # (N, E)
+    steps = np.asarray((scatter.T @ np.where(factor, 0.0, w).T).T).reshape(n, pairs, n_lv, n_slot)
+    logf = np.asarray((scatter.T @ np.where(factor, w, 0.0).T).T).reshape(n, pairs, n_lv, n_slot)
+    shift = PositionShift(
+        steps=base.steps[:, pair_s] + steps, log_factor=base.log_factor[:, pair_s] + logf
+    )
+    model = dataclasses.replace(sm.model, malicious=sm.model.malicious[pair_s])
+    ev = model.evaluate(
+        pos[:, pair_s],
         shift=shift,
-        indirect=(ev0.indirect_probability[:, None], ev0.indirect_impact[:, None]),
+        indirect=(ev0.indirect_probability[:, pair_s], ev0.indirect_impact[:, pair_s]),
     )
-    risk = np.nan_to_num(ev.risk)  # (N, J, S); subset 0 (none) is the target state itself
-    removed = np.maximum(risk[:, :1, :] - risk, 0.0)
-    values = tuple(removed[:, : 2 ** len(mem), s] for s, mem in zip(groups, members, strict=True))
+    risk = np.nan_to_num(ev.risk)  # (N, pairs); each group's first pair (none) is the target
+    values = tuple(
+        np.maximum(risk[:, offsets[g], None] - risk[:, offsets[g] : offsets[g + 1]], 0.0)
+        for g in range(len(groups))
+    )
     return PortfolioTables(
         measures=cand,
         costs=sm.cost[cand],

@@ -21,16 +21,32 @@ attainable value ``V`` (the sum of each group's largest entry) is 10**6 units, a
 funded measure ``j`` of ``0.1 * cost_j / C + 0.001 * (j + 1) / (P + 1)`` units (``C``: the
 total cost of the measures that can be funded at all). All penalties together stay below
 ``(0.1 + 0.0005 * P) * 1e-6 * V``, so a portfolio is never given up for one whose value is lower
-by more than that; among portfolios of equal value the cheaper one is preferred, and among
-equally cheap ones the one whose measures come earlier in the list (by the sum of positions). A
-measure that adds nothing is therefore never funded. The same rule decides every draw of
+by more than that. Among portfolios of equal value the one with the lower penalty wins: mostly
+the cheaper one, and among equally cheap ones the one whose measures come earlier in the list
+(by the sum of their positions); exact ties of the penalty itself (same cost, same sum of
+positions) are left to the solver, which is deterministic. A measure that adds nothing is not
+funded (its penalty, at least 0.001 / (P + 1) units, is above HiGHS's tolerance of 1e-6 units
+for up to some hundreds of measures). The same rule decides every draw of
 :func:`portfolio_robustness`, so results do not depend on the number of workers.
+
+Speed. The greedy portfolio of the same tables bounds each exact search (HiGHS's
+``objective_bound``, a little above the greedy portfolio's objective): this only prunes
+portfolios worse than one already known, so the answer is the same, found about twice as fast;
+should that search return nothing, or less than the greedy portfolio, it runs again unbounded.
+
+Output. Some HiGHS builds print a stray debug line (``HighsMipSolverData::
+transformNewIntegerFeasibleSolution tmpSolver.run();``) on the process's standard output from C,
+on a few per cent of solves. The worker processes of :func:`portfolio_robustness` point their
+standard output at the null device; a caller that solves in its own process and writes results
+to standard output should do the same around the call.
 
 No I/O, nothing printed; the caller builds the tables from an assessment.
 """
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -62,6 +78,14 @@ _COST_TIE = 0.1  # units shared by the cost tie-break (all measures together)
 _INDEX_TIE = 1e-3  # units per measure for the position tie-break
 _ADDITIVE_RTOL = 1e-12  # a table this close to the sum of its singletons is solved as linear
 _BUDGET_RETRIES = 5
+_BOUNDED: dict[str, float | bool] = {  # HiGHS options when a good portfolio bounds the search:
+    "mip_heuristic_effort": 0.0,  # its heuristics only look for portfolios, and one is known
+    "mip_heuristic_run_feasibility_jump": False,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_detect_symmetry": False,
+}
+_CUTOFF_SLACK = 1e-3  # objective units above the best known portfolio that the search keeps
 
 
 @dataclass(frozen=True)
@@ -302,8 +326,9 @@ class _Programme:
     def n_x(self) -> int:
         return self.groups.n_measures
 
-    def objective(self, flat: FloatArray) -> FloatArray:
-        """The coefficients to minimise for one set of tables (T,)."""
+    def objective(self, flat: FloatArray) -> tuple[FloatArray, float]:
+        """The coefficients to minimise for one set of tables (T,), and the scale applied to
+        the values (objective units per unit of risk)."""
         g = self.groups
         top = float(g.group_max(flat).sum())
         unit = _UNITS / top if top > 0 else 1.0
@@ -314,28 +339,51 @@ class _Programme:
             g.pair_measure[lin], weights=gain, minlength=self.n_x
         )
         c[self.n_x :] = -unit * flat[g.offset[self.z_group] + self.z_mask]
-        return c
+        return c, unit
 
     def solve(self, flat: FloatArray) -> tuple[BoolArray, int, str]:
-        c = self.objective(flat)
+        """The exact portfolio for one set of tables. The greedy portfolio of these tables
+        bounds the search (HiGHS's ``objective_bound``, a little above its objective), which
+        only prunes portfolios worse than a known one: the answer is the same, found sooner,
+        and HiGHS's heuristics (which only look for portfolios) are switched off. Should
+        nothing be found below the bound, the search runs again without it."""
+        c, unit = self.objective(flat)
+        known = _greedy(self.groups, self.costs, self.budget, flat)  # within the budget
+
+        def score(sel: BoolArray) -> float:  # the objective of a portfolio, minimised
+            return float(self.tie[sel].sum()) - unit * self.groups.value(flat, sel)
+
+        slack = _CUTOFF_SLACK * (1.0 + abs(score(known)) / _UNITS)
+        cutoff = score(known) + slack
         high = self.row_high.copy()
         integrality = np.zeros(c.size)
         integrality[: self.n_x] = 1
         upper = np.ones(c.size)
         upper[: self.n_x] = self.eligible
         bounds = Bounds(np.zeros(c.size), upper)
+        bounded = True
         for _ in range(_BUDGET_RETRIES):
             cons = LinearConstraint(self.matrix, self.row_low, high) if high.size else None
-            res = milp(
-                c,
-                integrality=integrality,
-                bounds=bounds,
-                constraints=cons,
-                options={"mip_rel_gap": 0.0},
+            options: dict[str, float | bool] = {"mip_rel_gap": 0.0}
+            if bounded:
+                options.update(_BOUNDED)
+                options["objective_bound"] = cutoff
+            with warnings.catch_warnings():  # scipy passes these on to HiGHS, with a warning
+                warnings.filterwarnings("ignore", "Unrecognized options")
+                res = milp(c, integrality=integrality, bounds=bounds, constraints=cons,
+                           options=options)  # fmt: skip
+            sel: BoolArray = (
+                np.asarray(res.x[: self.n_x] > 0.5) & self.eligible
+                if res.x is not None
+                else np.zeros(self.n_x, dtype=bool)
             )
+            if bounded and (res.x is None or score(sel) > cutoff):
+                # nothing found below the bound, or something worse than the greedy portfolio
+                # (never seen): search again without the bound
+                bounded = False
+                continue
             if res.x is None:
-                return np.zeros(self.n_x, dtype=bool), int(res.status), str(res.message)
-            sel: BoolArray = np.asarray(res.x[: self.n_x] > 0.5) & self.eligible
+                return sel, int(res.status), str(res.message)
             over = float(self.costs[sel].sum()) - self.budget
             if over <= 0 or self.budget_row < 0:
                 return sel, int(res.status), str(res.message)
@@ -480,6 +528,36 @@ def best_portfolio(
     return _portfolio(sel, c, groups, flat, "milp", status, message)
 
 
+def _greedy(groups: _Groups, c: FloatArray, b: float, flat: FloatArray) -> BoolArray:
+    p = c.size
+    sel = np.zeros(p, dtype=bool)
+    masks = np.zeros(groups.n_groups, dtype=np.int64)
+    base = groups.offset[groups.pair_group]
+    spent = 0.0
+    blocked = np.zeros(p, dtype=bool)
+    while True:
+        now = masks[groups.pair_group]
+        pair_gain = flat[base + (now | groups.pair_bit)] - flat[base + now]
+        gain = np.bincount(groups.pair_measure, weights=pair_gain, minlength=p)
+        ok = ~sel & ~blocked & (gain > 0) & (spent + c <= b)
+        if not ok.any():
+            break
+        with np.errstate(divide="ignore"):
+            ratio = np.where(c > 0, gain / np.where(c > 0, c, 1.0), np.inf)
+        cand = np.flatnonzero(ok)
+        # highest ratio, then lower cost, then lower position (lexsort: last key first)
+        j = int(cand[np.lexsort((cand, c[cand], -ratio[cand]))[0]])
+        sel[j] = True
+        if float(c[sel].sum()) > b:  # a rounding of the sum: leave it out
+            sel[j] = False
+            blocked[j] = True
+            continue
+        spent = float(c[sel].sum())
+        mine = groups.pair_measure == j
+        masks[groups.pair_group[mine]] |= groups.pair_bit[mine]
+    return sel
+
+
 def greedy_portfolio(
     costs: ArrayLike,
     budget: float,
@@ -493,27 +571,7 @@ def greedy_portfolio(
     b = _plain_budget(budget)
     groups = _groups(c.size, members)
     flat = _flat_values(groups, values, draws=False)
-    p = c.size
-    sel = np.zeros(p, dtype=bool)
-    masks = np.zeros(groups.n_groups, dtype=np.int64)
-    base = groups.offset[groups.pair_group]
-    spent = 0.0
-    while True:
-        now = masks[groups.pair_group]
-        pair_gain = flat[base + (now | groups.pair_bit)] - flat[base + now]
-        gain = np.bincount(groups.pair_measure, weights=pair_gain, minlength=p)
-        ok = ~sel & (gain > 0) & (spent + c <= b)
-        if not ok.any():
-            break
-        with np.errstate(divide="ignore"):
-            ratio = np.where(c > 0, gain / np.where(c > 0, c, 1.0), np.inf)
-        cand = np.flatnonzero(ok)
-        # highest ratio, then lower cost, then lower position (lexsort: last key first)
-        j = int(cand[np.lexsort((cand, c[cand], -ratio[cand]))[0]])
-        sel[j] = True
-        spent = float(c[sel].sum())
-        mine = groups.pair_measure == j
-        masks[groups.pair_group[mine]] |= groups.pair_bit[mine]
+    sel = _greedy(groups, c, b, flat)
     return _portfolio(sel, c, groups, flat, "greedy", 0, "greedy")
 
 
@@ -523,6 +581,15 @@ def _solve_draws(prog: _Programme, flat: FloatArray) -> tuple[BoolArray, IntArra
     for d in range(flat.shape[0]):
         sel[d], status[d], _ = prog.solve(flat[d])
     return sel, status
+
+
+def _quiet_worker() -> None:
+    """Point a worker process's standard output at the null device: some HiGHS builds print a
+    stray debug line (``HighsMipSolverData::transformNewIntegerFeasibleSolution
+    tmpSolver.run();``) from C, which would otherwise land in the caller's output."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.close(null)
 
 
 def portfolio_robustness(
@@ -536,8 +603,9 @@ def portfolio_robustness(
     """The exact portfolio for every draw: ``value_draws[g]`` is (N, 2**k_g), N draws of group
     g's table (draw d of every group together form one possible world).
 
-    ``workers`` > 1 solves contiguous chunks of draws in that many spawned processes; each draw
-    is the same programme whatever the chunking, so the result does not depend on ``workers``.
+    ``workers`` > 1 solves contiguous chunks of draws in that many spawned processes (so a
+    script calling it needs the usual ``if __name__ == "__main__":`` guard); each draw is the
+    same programme whatever the chunking, so the result does not depend on ``workers``.
     """
     if int(workers) < 1:
         raise ValueError(f"workers must be 1 or more (got {workers}).")
@@ -546,7 +614,7 @@ def portfolio_robustness(
     groups = _groups(c.size, members)
     flat = _flat_values(groups, value_draws, draws=True)
     n = int(flat.shape[0])  # no groups: no tables, so no draws either
-    if groups.n_groups == 0 or c.size == 0:
+    if groups.n_groups == 0 or c.size == 0 or n == 0:  # nothing to choose: shares 0
         zero = np.zeros(n)
         return Robustness(
             np.zeros((n, c.size), dtype=bool), np.zeros(c.size), zero, zero.copy(),
@@ -559,7 +627,9 @@ def portfolio_robustness(
         w = min(int(workers), n)
         edges = np.linspace(0, n, 4 * w + 1).astype(int)
         chunks = [flat[lo:hi] for lo, hi in pairwise(edges) if hi > lo]
-        with ProcessPoolExecutor(max_workers=w, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=w, mp_context=get_context("spawn"), initializer=_quiet_worker
+        ) as pool:
             parts = list(pool.map(_solve_draws, [prog] * len(chunks), chunks))
         sel = np.concatenate([s for s, _ in parts])
         status = np.concatenate([s for _, s in parts])

@@ -141,21 +141,25 @@ def compare_versions(
 ) -> Json:
     """What changed from version ``from`` to version ``to`` (or ``live``, the assessment as it
     is now): scenarios, estimates, consensus, cascades, strategies, measures, the method, and
-    which ranks moved (the largest move first)."""
+    which ranks moved (the largest move first); ``editions``: what that did to the risk picture,
+    as ``nsra compare`` says it (classes and ranks before and after with the estimates that
+    caused them, measures completed; :func:`nsra.server.db.versions.editions`)."""
     row, role = assessment_for(s, user, assessment_id)
     old = _version(s, row, first)
     extra: Json = {}
     labels = [old.classification]
     if second == "live":
         view = View(s, user, row, role)
-        _loaded, _results, new_results = cache.get(s, view)
+        new_loaded, computed, new_results = cache.get(s, view)
         new_data = view.data(s)
         labels.append(row.classification)
         extra = view.note()
+        editions = vs.editions(vs.version_loaded(old), new_loaded, computed)
     else:
         new = _version(s, row, int(second))
         new_data, new_results = new.data, new.results
         labels.append(new.classification)
+        editions = vs.editions(vs.version_loaded(old), vs.version_loaded(new))
     result = vs.compare(old.data, old.results, new_data, new_results)
     label = ", ".join(dict.fromkeys(labels))
     classified(response, *labels)
@@ -164,6 +168,7 @@ def compare_versions(
         "from": first,
         "to": second if second == "live" else int(second),
         **result,
+        "editions": editions,
         **extra,
     }
 

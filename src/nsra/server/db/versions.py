@@ -24,6 +24,9 @@ Decisions (read before changing):
 * :func:`compare` is a pure function of two (data, results) documents, so it can be tested
   without a database; it reports what changed in the file (scenarios, estimates per analyst,
   level and slot, consensus, cascades, strategies, measures, ...) and how the ranking moved.
+  :func:`editions` adds what those changes did to the risk picture (classes, seriousness,
+  the estimates that moved a class or rank, measures completed): the comparison of ``nsra
+  compare`` (:mod:`nsra.analysis.editions`), one concept in one place.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nsra.engine.compute import Results, compute
+from nsra.io.changes import changes_of
 from nsra.io.jsondoc import Json
 from nsra.io.methods import parse_method
 from nsra.io.results import results_document
@@ -300,6 +304,20 @@ def reproduce(row: PublishedVersionRow) -> Json:
 
 
 # -- compare ----------------------------------------------------------------------------------
+EDITION_KEYS = ("same_method", "changed", "counts", "scenarios", "measures", "strategies")
+"""The parts of ``nsra compare``'s document that :func:`editions` gives (not the sources)."""
+
+
+def editions(old: Loaded, new: Loaded, new_results: Results | None = None) -> Json:
+    """What changed in the risk picture from ``old`` to ``new`` (:mod:`nsra.io.changes`, as
+    ``nsra compare`` writes it, without the editions' sources): classes and ranks before and
+    after with the estimates that caused them, scenarios added and removed, measures added,
+    completed and removed. ``new_results``: ``new``'s results when already computed."""
+    old_results = compute(old.inputs, old.method, None)
+    if new_results is None:
+        new_results = compute(new.inputs, new.method, None)
+    doc = changes_of(old, old_results, new, new_results, "en")
+    return {k: doc[k] for k in EDITION_KEYS}
 
 
 def _items(data: Any, section: str) -> list[Any]:

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy.orm import Session
 
 from nsra import i18n
+from nsra.analysis.editions import written
 from nsra.model.text import DEFAULT_LANG, Lang
 from nsra.server.api.auth import COOKIE, cookie_session
 from nsra.server.api.errors import ApiError
@@ -111,11 +112,8 @@ def when(moment: dt.datetime | str, lang: str) -> str:
 def estimate_text(spec: Any) -> str:
     """An estimate as the file writes it, without its rationale: ``C``, ``C..D``, ``3``,
     ``12.5``; a dash for none."""
-    if isinstance(spec, dict):
-        for kind in ("class", "value", "scale"):
-            if kind in spec:
-                return str(spec[kind])
-    return "—" if spec is None else str(spec)
+    text = written(spec)
+    return "—" if text is None else text
 
 
 def estimate_rationale(spec: Any) -> str:
