@@ -22,8 +22,10 @@ import pytest
 from nsra import i18n
 from nsra.analysis.strategy.flags import FLAG_KINDS
 from nsra.analysis.strategy.run import strategy_analysis
+from nsra.engine.compute import compute
 from nsra.i18n import t
 from nsra.io.strategy_doc import strategy_document
+from nsra.io.validate import read_assessment
 from nsra.model.text import tr
 from nsra.report.html import render_report
 from nsra.report.strategy_net import text_width
@@ -568,3 +570,24 @@ def test_cli_report_has_the_strategy_section(tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert 'id="strategy"' not in uk.read_text(encoding="utf-8")
+
+
+def test_text_from_the_file_is_escaped(tmp_path: Path) -> None:
+    hostile = '<script>alert(1)</script> & \\"quoted\\"'
+    text = Path(NL).read_text(encoding="utf-8")
+    text = text.replace(
+        "en: Further escalation between Russia and NATO", f'en: "{hostile} development"'
+    ).replace("en: Social resilience and dialogue programme", f'en: "{hostile} measure"')
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    a = read_assessment(str(path))
+    res = compute(a.inputs, a.method)
+    sa = strategy_analysis(a.assessment, a.inputs, a.method, res, budget=BUDGET, samples=0)
+    html = render_report(a, res, "en", strategy=strategy_document(a, sa, "en"))
+    assert "<script>" not in html
+    sec = tree(html).by_id("strategy")
+    plain = '<script>alert(1)</script> & "quoted"'
+    assert f"{plain} development" in sec.text() and f"{plain} measure" in sec.text()
+    (svg,) = _svg(html[html.index('<section id="strategy"') :], "strategy-network")
+    titles = [e.text or "" for e in svg.iter(f"{SVG}title")]
+    assert any(f"{plain} development" in x for x in titles)
