@@ -36,6 +36,7 @@ from nsra.version import __version__
 
 if TYPE_CHECKING:
     from nsra.analysis.pipeline import Analyses, AnalysisOptions, Stage
+    from nsra.analysis.strategy.run import StrategyAnalysis
     from nsra.engine.compute import Results
     from nsra.io.contract import AnalysisDoc, ResultsDoc
     from nsra.io.validate import Loaded
@@ -141,15 +142,20 @@ def report_html(
     lang: str = "en",
     *,
     previous: Loaded | None = None,
+    strategy: StrategyAnalysis | None = None,
 ) -> str:
     """The self-contained HTML report (what ``nsra report`` writes), with the analyses' sections
-    when ``analyses`` is given, and the changes since the previous edition when ``previous``
-    (that edition, read with :func:`read`) is given."""
+    when ``analyses`` is given, the changes since the previous edition when ``previous`` (that
+    edition, read with :func:`read`) is given, and the strategy section when ``strategy`` (the
+    strategy analysis of the same results, :func:`nsra.analysis.strategy.run.strategy_analysis`)
+    is."""
     from nsra.io.analysis_results import analysis_document as document
+    from nsra.io.strategy_doc import strategy_document
     from nsra.report.html import render_report
 
     extra = None if analyses is None else document(assessment, results, analyses)
-    return render_report(assessment, results, lang, extra, previous)
+    plan = None if strategy is None else strategy_document(assessment, strategy, lang)
+    return render_report(assessment, results, lang, extra, previous, strategy=plan)
 
 
 def __getattr__(name: str) -> Any:

@@ -15,11 +15,17 @@ from nsra.cli.analyses import run_analyses
 from nsra.cli.console import out
 from nsra.cli.files import load, write_atomic
 from nsra.cli.options import DbUrl, LangOpt, MaxSize
+from nsra.cli.strategy import _euros as parse_euros
+from nsra.cli.strategy import run_strategy
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 from nsra.model.text import DEFAULT_LANG
+from nsra.report.strategy import has_strategy
 
 DEMO_SEED = 1
 """The seed of the demo report's analyses."""
+
+STRATEGY_SAMPLES = 1000
+"""Monte Carlo draws of the report's strategy section unless told otherwise."""
 
 
 def report(
@@ -57,13 +63,34 @@ def report(
         ),
     ] = None,
     url: DbUrl = None,
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            "--budget",
+            help="Yearly budget in euros for the proposed measures (150000000, 150M, 1.5bn): "
+            "adds which to fund to the strategy section.",
+        ),
+    ] = None,
+    strategy_samples: Annotated[
+        int | None,
+        typer.Option(
+            "--strategy-samples",
+            min=0,
+            max=100_000,
+            help="Monte Carlo draws of the strategy section (developments' uncertainty, the "
+            "portfolio's robustness); 0 for none. Default 1000, or 0 with --no-analysis.",
+        ),
+    ] = None,
     max_size: MaxSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Write a self-contained HTML report (opens offline), with the analyses unless
-    --no-analysis, and the changes since the previous edition with --previous."""
+    --no-analysis, the changes since the previous edition with --previous, and the strategy
+    section when the file has measures with effects, international developments or
+    capabilities."""
     from nsra.analysis.pipeline import AnalysisOptions
     from nsra.cli.compare import edition
 
+    euros = parse_euros(budget)
     loaded = load(file, max_size)
     before = None if previous is None else edition(previous, url, max_size)
     results = nsra.compute(loaded, profile)
@@ -71,7 +98,13 @@ def report(
     if not no_analysis:
         options = AnalysisOptions(seed=seed, samples=samples, years=years)
         analyses = run_analyses(loaded, results, options, workers, dask)
-    html = nsra.report_html(loaded, results, analyses, lang, previous=before)
+    draws = strategy_samples
+    if draws is None:
+        draws = 0 if no_analysis else STRATEGY_SAMPLES
+    plan = None
+    if has_strategy(loaded.assessment):
+        plan = run_strategy(file, loaded, results, euros, draws, seed, workers)
+    html = nsra.report_html(loaded, results, analyses, lang, previous=before, strategy=plan)
     write_atomic(output, html)
     out.print(f"Report written: {output.resolve()}")
 
@@ -90,7 +123,8 @@ def demo(
         loaded = nsra.read(str(path))
     results = nsra.compute(loaded)
     analyses = run_analyses(loaded, results, AnalysisOptions(seed=DEMO_SEED), 1, None)
-    html = nsra.report_html(loaded, results, analyses, lang)
+    plan = run_strategy(path, loaded, results, None, STRATEGY_SAMPLES, DEMO_SEED, 1)
+    html = nsra.report_html(loaded, results, analyses, lang, strategy=plan)
     write_atomic(output, html)
     n = len(loaded.assessment.scenarios)
     out.print(f"Integrated example: {n} scenarios, method {loaded.method.id}.")

@@ -7,7 +7,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -19,6 +19,11 @@ from nsra.cli.options import LangOpt, MaxSize
 from nsra.io.problems import InputError, Problem
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 from nsra.model.text import DEFAULT_LANG
+
+if TYPE_CHECKING:
+    from nsra.analysis.strategy.run import StrategyAnalysis
+    from nsra.engine.compute import Results
+    from nsra.io.validate import Loaded
 
 
 class Fmt(StrEnum):
@@ -54,6 +59,34 @@ def _euros(text: str | None) -> float | None:
     if not value >= 0 or value == float("inf"):
         raise typer.BadParameter(f"the budget must be 0 or more euros; found {text!r}")
     return value
+
+
+def run_strategy(
+    file: Path,
+    loaded: Loaded,
+    results: Results,
+    budget: float | None,
+    samples: int,
+    seed: int,
+    workers: int,
+) -> StrategyAnalysis:
+    """The strategy analysis of a file (for ``nsra strategy`` and ``nsra report``); a file the
+    portfolio cannot weigh (too many proposals on one scenario) is a problem with the file."""
+    from nsra.analysis.strategy.run import strategy_analysis
+
+    try:
+        return strategy_analysis(
+            loaded.assessment,
+            loaded.inputs,
+            loaded.method,
+            results,
+            budget=budget,
+            samples=samples,
+            seed=seed,
+            workers=workers,
+        )
+    except ValueError as e:
+        raise InputError([Problem(str(e), file=str(file))]) from None
 
 
 def strategy(
@@ -93,25 +126,12 @@ def strategy(
 ) -> None:
     """Strategy: what international developments add, what measures remove and cost, which
     proposals to fund, capability gaps and where the strategies leave gaps."""
-    from nsra.analysis.strategy.run import strategy_analysis
     from nsra.io.strategy_doc import strategy_csv, strategy_document
 
     euros = _euros(budget)
     loaded = load(file, max_size)
     results = nsra.compute(loaded, profile)
-    try:
-        sa = strategy_analysis(
-            loaded.assessment,
-            loaded.inputs,
-            loaded.method,
-            results,
-            budget=euros,
-            samples=samples,
-            seed=seed,
-            workers=workers,
-        )
-    except ValueError as e:
-        raise InputError([Problem(str(e), file=str(file))]) from None
+    sa = run_strategy(file, loaded, results, euros, samples, seed, workers)
     doc = strategy_document(loaded, sa, lang)
     if fmt == Fmt.json:
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -88,6 +88,23 @@ class Marker:
     box: Box | None = None
 
 
+@dataclass(frozen=True)
+class Move:
+    """Where a scenario's risk goes, in class positions: an arrow from its marker to ``x, y``;
+    and where it came from, ``before`` (a faint ring joined to the marker by a dotted line)."""
+
+    id: str
+    x: float
+    y: float
+    before: tuple[float, float] | None = None
+
+
+MOVE_COLOUR = "#1B2430"
+ARROW_FROM = MARKER_R + 3.5
+"""An arrow starts this far from the exact position of its marker (just outside the marker)."""
+BEFORE_COLOUR = "#6B7480"
+
+
 def marker_of(entry: ScenarioResult, box: Box | None = None) -> Marker | None:
     """The marker of a scenario entry; None for a scenario without a rank or a position."""
     d = entry["diagram"]
@@ -252,6 +269,8 @@ def risk_diagram(
     title: str | None = None,
     serious_cells: frozenset[tuple[int, int]] = frozenset(),
     boxes: bool = False,
+    moves: Sequence[Move] = (),
+    description: tuple[str, str] | None = None,
 ) -> str:
     """The SVG of one risk diagram.
 
@@ -259,7 +278,9 @@ def risk_diagram(
     index, impact class index) cells that hold serious risks; the zone gets a dashed outline.
     ``boxes``: instead of the analysts' spread (whiskers), draw each marker's ``box`` (the Monte
     Carlo 5-95% interval of its position) as a translucent rectangle; the marker stays at the
-    central value.
+    central value. ``moves``: an arrow per scenario from its marker to where it goes, and a faint
+    ring where it came from (see :class:`Move`). ``description``: an id and a text for the
+    SVG's ``<desc>`` (its accessible description).
     """
     top = 40.0 if title else 14.0
     plot_l, plot_t = float(MARGIN_L), top
@@ -276,13 +297,19 @@ def risk_diagram(
     tick_h = 16 + 13 * max((len(lines) for lines in x_lines), default=1)
     axis_title_y = plot_b + tick_h + 22
     legend_y = axis_title_y + 30
-    height = legend_y + 58
+    height = legend_y + 58 + (24 if moves else 0)
 
+    described = ""
+    if description is not None:
+        described = f" aria-describedby={_a(description[0])}"
     out: list[str] = [
         f'<svg class="risk-diagram" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {WIDTH} {_f(height)}" width="100%" role="img" '
-        f'font-family={_a(FONT)} font-size="12" aria-label={_a(title or y_axis.title)}>'
+        f'font-family={_a(FONT)} font-size="12" aria-label={_a(title or y_axis.title)}'
+        f"{described}>"
     ]
+    if description is not None:
+        out.append(f"<desc id={_a(description[0])}>{escape(description[1])}</desc>")
     if title:
         out.append(
             f'<text x="{_f(plot_l)}" y="24" font-size="15" font-weight="600" '
@@ -369,6 +396,10 @@ def risk_diagram(
         out.append(_uncertainty_boxes(placed, px, py))
     else:
         out.append(_whiskers(placed, true_pts, px, py))
+    on_top = ""
+    if moves:
+        under, on_top = _moves(placed, true_pts, moves, px, py)
+        out.append(under)
 
     out.append('<g class="leaders">')
     any_moved = False
@@ -400,9 +431,10 @@ def risk_diagram(
             f'fill="{"#FFFFFF" if malicious else colour}">{rank}</text></g>'
         )
     out.append("</g>")
+    out.append(on_top)
 
     # legend
-    legend = _legend(legend_y, lang, bool(zone), any_moved, boxes)
+    legend = _legend(legend_y, lang, bool(zone), any_moved, boxes, bool(moves))
     out.append(f'<g class="legend" font-size="11.5" fill="#1B2430">{legend}</g>')
     out.append("</svg>")
     return "".join(out)
@@ -497,7 +529,82 @@ def _uncertainty_boxes(
     return "".join(parts)
 
 
-def _legend(y: float, lang: str, zone: bool, moved: bool, boxes: bool = False) -> str:
+def _arrow(x0: float, y0: float, x1: float, y1: float, width: float = 2.2) -> str:
+    """A straight arrow whose tip is exactly at (x1, y1): a line and a filled head."""
+    length = math.hypot(x1 - x0, y1 - y0) or 1.0
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    head, half = min(9.0, length * 0.8), 4.6
+    bx, by = x1 - ux * head, y1 - uy * head
+    pts = f"{_f(x1)},{_f(y1)} {_f(bx - uy * half)},{_f(by + ux * half)} " + (
+        f"{_f(bx + uy * half)},{_f(by - ux * half)}"
+    )
+    return (
+        f'<path d="M{_f(x0)} {_f(y0)}L{_f(bx)} {_f(by)}" stroke="{MOVE_COLOUR}" '
+        f'stroke-width="{_f(width)}" stroke-linecap="round" fill="none"/>'
+        f'<polygon points="{pts}" fill="{MOVE_COLOUR}"/>'
+    )
+
+
+def _moves(
+    placed: Sequence[Marker],
+    true_pts: Sequence[tuple[float, float]],
+    moves: Sequence[Move],
+    px: Callable[[float], float],
+    py: Callable[[float], float],
+) -> tuple[str, str]:
+    """Faint rings where the scenarios came from, with dotted lines to their markers (drawn
+    under the markers); and arrows from each marker's edge, on the line from its exact position,
+    to exactly where it goes (drawn over the markers). A move shorter than a marker gets no
+    arrow: it would hide under the marker."""
+    by_id = {mv.id: mv for mv in moves}
+    before = ['<g class="before" fill="none">']
+    arrows = ['<g class="moves">']
+    for s, (tx, ty) in zip(placed, true_pts, strict=True):
+        mv = by_id.get(s.id)
+        if mv is None:
+            continue
+        if mv.before is not None:
+            bx, by = px(mv.before[0]), py(mv.before[1])
+            if math.hypot(bx - tx, by - ty) > 1.0:
+                before.append(f"<g data-for={_a(s.id)}>{_before(bx, by, tx, ty)}</g>")
+        ax, ay = px(mv.x), py(mv.y)
+        length = math.hypot(ax - tx, ay - ty)
+        if length > ARROW_FROM + 6:
+            sx = tx + (ax - tx) / length * ARROW_FROM
+            sy = ty + (ay - ty) / length * ARROW_FROM
+            arrows.append(f'<g class="move" data-for={_a(s.id)}>{_arrow(sx, sy, ax, ay)}</g>')
+    before.append("</g>")
+    arrows.append("</g>")
+    return "".join(before), "".join(arrows)
+
+
+def _before(bx: float, by: float, tx: float, ty: float) -> str:
+    """Where a risk came from: a faint ring at (bx, by), a dotted line to (tx, ty)."""
+    return (
+        f'<path d="M{_f(bx)} {_f(by)}L{_f(tx)} {_f(ty)}" stroke="{BEFORE_COLOUR}" '
+        'stroke-width="1.3" stroke-dasharray="2 3" stroke-opacity="0.8"/>'
+        f'<circle cx="{_f(bx)}" cy="{_f(by)}" r="5" stroke="{BEFORE_COLOUR}" '
+        'stroke-width="1.4" fill="#FFFFFF" fill-opacity="0.6"/>'
+    )
+
+
+def _moves_legend(y: float, lang: str) -> str:
+    """The legend's row of a diagram with moves: the arrow and the faint ring."""
+    x = float(MARGIN_L)
+    target = t("rep_strategy_legend_target", lang)
+    x2 = x + 38 + 6.4 * len(target) + 22
+    return (
+        _arrow(x, y, x + 30, y)
+        + f'<text x="{_f(x + 38)}" y="{_f(y + 4)}">{escape(target)}</text>'
+        + _before(x2 + 5, y, x2 + 30, y)
+        + f'<text x="{_f(x2 + 38)}" y="{_f(y + 4)}">'
+        + f"{escape(t('rep_strategy_legend_inherent', lang))}</text>"
+    )
+
+
+def _legend(
+    y: float, lang: str, zone: bool, moved: bool, boxes: bool = False, moves: bool = False
+) -> str:
     parts: list[str] = []
     x = float(MARGIN_L)
     for domain in DOMAINS:
@@ -529,20 +636,21 @@ def _legend(y: float, lang: str, zone: bool, moved: bool, boxes: bool = False) -
     label = t("legend_non_malicious", lang)
     parts.append(f'<text x="{_f(x + 19)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
     x += 19 + 6.4 * len(label) + 22
-    if boxes:
+    if boxes and not moves:
         parts.append(
             f'<rect x="{_f(x)}" y="{_f(y2 - 7)}" width="26" height="14" rx="3" fill="{grey}" '
             f'fill-opacity="0.08" stroke="{grey}" stroke-opacity="0.7" stroke-width="1.3"/>'
         )
-    else:
+    elif not moves:
         parts.append(
             f'<path d="M{_f(x)} {_f(y2)}H{_f(x + 26)}M{_f(x)} {_f(y2 - 4)}V{_f(y2 + 4)}'
             f'M{_f(x + 26)} {_f(y2 - 4)}V{_f(y2 + 4)}" stroke="{grey}" stroke-width="1.6" '
             'fill="none"/>'
         )
-    label = t("legend_box" if boxes else "legend_spread", lang)
-    parts.append(f'<text x="{_f(x + 33)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
-    x += 33 + 6.4 * len(label) + 22
+    if not moves:
+        label = t("legend_box" if boxes else "legend_spread", lang)
+        parts.append(f'<text x="{_f(x + 33)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
+        x += 33 + 6.4 * len(label) + 22
     if moved:
         parts.append(
             f'<line x1="{_f(x)}" y1="{_f(y2 + 3)}" x2="{_f(x + 18)}" y2="{_f(y2 - 3)}" '
@@ -552,6 +660,8 @@ def _legend(y: float, lang: str, zone: bool, moved: bool, boxes: bool = False) -
         )
         label = t("legend_moved", lang)
         parts.append(f'<text x="{_f(x + 25)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
+    if moves:
+        parts.append(_moves_legend(y2 + 24, lang))
     return "".join(parts)
 
 

@@ -36,6 +36,7 @@ from nsra.report.diagram import (
 )
 from nsra.report.panels import diagrams
 from nsra.report.scenarios import scenario_sections
+from nsra.report.strategy import StrategyDoc, strategy_section
 from nsra.report.view import RankingRow, View
 from nsra.version import __version__
 
@@ -275,14 +276,19 @@ def report_context(
     lang: Lang = DEFAULT_LANG,
     analysis: AnalysisDoc | None = None,
     previous: Loaded | None = None,
+    *,
+    strategy: StrategyDoc | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain data (useful for tests and other outputs).
 
     ``analysis``: the ``nsra-analysis/1`` document of the same assessment and results
     (:func:`nsra.io.analysis_results.analysis_document`), or None for a report without
     analyses. ``previous``: the previous edition of the assessment, for the section "Changes
-    since the previous edition" (:mod:`nsra.report.changes`), or None for no such section. A
-    language nsra has no words for falls back to English.
+    since the previous edition" (:mod:`nsra.report.changes`), or None for no such section.
+    ``strategy``: the ``nsra-strategy/1`` document of the same assessment and results in the
+    same language (:func:`nsra.io.strategy_doc.strategy_document`), for the strategy section
+    (:mod:`nsra.report.strategy`); the section is left out without it, or when the assessment
+    has no strategy data. A language nsra has no words for falls back to English.
     """
     lang = lang if lang in i18n.LANGS else DEFAULT_LANG
     doc = results_document(loaded, results, lang)
@@ -329,6 +335,7 @@ def report_context(
         "coherence": coh,
         "analysis": extra,
         "changes": changes,
+        "strategy": strategy_section(v, rows, strategy),
     }
 
 
@@ -356,13 +363,16 @@ def render_report(
     lang: Lang = DEFAULT_LANG,
     analysis: AnalysisDoc | None = None,
     previous: Loaded | None = None,
+    *,
+    strategy: StrategyDoc | None = None,
 ) -> str:
     """The whole report as one self-contained HTML page.
 
     With ``analysis`` (the ``nsra-analysis/1`` document of the same results) the report adds
     the robustness of the ranking, what drives each risk, the threat network and the cascade
     simulation, each where the document has it. With ``previous`` (the previous edition) it
-    adds the changes since that edition.
+    adds the changes since that edition. With ``strategy`` (the ``nsra-strategy/1`` document
+    in the report's language) it adds the section on developments, measures and capabilities.
     """
-    context = report_context(loaded, results, lang, analysis, previous)
+    context = report_context(loaded, results, lang, analysis, previous, strategy=strategy)
     return _environment().get_template("report.html.j2").render(**context)

@@ -12,7 +12,16 @@ from typing import Any
 from markupsafe import Markup
 
 from nsra.model.text import tr
-from nsra.report.diagram import Axis, AxisClass, Box, Marker, marker_of, mini_diagram, risk_diagram
+from nsra.report.diagram import (
+    Axis,
+    AxisClass,
+    Box,
+    Marker,
+    Move,
+    marker_of,
+    mini_diagram,
+    risk_diagram,
+)
 from nsra.report.view import RankingRow, View
 
 
@@ -49,6 +58,78 @@ def _serious_zone(v: View, x_axis: Axis, y_axis: Axis) -> frozenset[tuple[int, i
     return frozenset(c for c, on in zip(cells, flags, strict=True) if on)
 
 
+def _scale_groups(
+    v: View, malicious: Sequence[bool], markers: Sequence[Marker]
+) -> list[tuple[str, bool, list[Marker]]]:
+    """One diagram, unless malicious and non-malicious threats use scales with other classes:
+    (likelihood scale, malicious, markers) per panel. ``malicious``: the flag of every scenario
+    (a panel is drawn for each scale in use, even without markers)."""
+    groups: dict[tuple[str, ...], list[Marker]] = {}
+    scale_of: dict[tuple[str, ...], tuple[str, bool]] = {}
+    for flag in malicious:
+        scale_id = v.lik_scale(flag)
+        codes = tuple(v.m.scale(scale_id).codes)
+        groups.setdefault(codes, [])
+        scale_of.setdefault(codes, (scale_id, flag))
+    for mk in markers:
+        groups[tuple(v.m.scale(v.lik_scale(mk.malicious)).codes)].append(mk)
+    return [(*scale_of[codes], group) for codes, group in groups.items()]
+
+
+def _panel_axes(
+    v: View, scale_id: str, malicious: bool, group: Sequence[Marker], y_axis: Axis, split: bool
+) -> tuple[str | None, Axis, frozenset[tuple[int, int]]]:
+    """A panel's title (when split), likelihood axis and serious zone."""
+    if split:
+        scale = v.m.scale(scale_id)
+        x_title = tr(scale.label, v.lang) if scale.label else scale_id
+        title: str | None = v.t("panel_malicious" if malicious else "panel_non_malicious")
+    else:
+        x_title = tr(v.m.diagram.likelihood_label, v.lang)
+        title = None
+    x_axis = _axis(v, scale_id, x_title, _lowest(group, "x"))
+    return title, x_axis, _serious_zone(v, x_axis, y_axis)
+
+
+def move_diagrams(
+    v: View,
+    markers: Sequence[Marker],
+    moves: Sequence[Move],
+    malicious: Sequence[bool],
+    description: tuple[str, str],
+) -> list[dict[str, Any]]:
+    """Risk diagram panels with an arrow per scenario (see :class:`Move`), drawn as the report's
+    risk diagram; the axes cover where the scenarios are, came from and go."""
+    ends = [
+        Marker(mk.id, mk.title, mk.rank, mk.domain, mk.malicious, x, y)
+        for mk in markers
+        for mv in moves
+        if mv.id == mk.id
+        for x, y in [(mv.x, mv.y), *([mv.before] if mv.before else [])]
+    ]
+    y_axis = _axis(
+        v,
+        v.m.diagram.impact_classes,
+        tr(v.m.diagram.impact_label, v.lang),
+        _lowest([*markers, *ends], "y"),
+    )
+    groups = _scale_groups(v, malicious, markers)
+    split = len(groups) > 1
+    panels = []
+    for n, (scale_id, flag, group) in enumerate(groups):
+        ids = {mk.id for mk in group}
+        reach = [*group, *(e for e in ends if e.id in ids)]
+        title, x_axis, zone = _panel_axes(v, scale_id, flag, reach, y_axis, split)
+        desc = (f"{description[0]}-{n}", description[1])
+        svg = risk_diagram(
+            group, x_axis, y_axis, v.lang, title, zone, moves=moves, description=desc
+        )
+        panels.append({"svg": Markup(svg), "title": title, "malicious": flag})
+    if split:
+        panels.sort(key=lambda p: bool(p["malicious"]))
+    return panels
+
+
 def diagrams(
     v: View,
     rows: list[RankingRow],
@@ -65,36 +146,12 @@ def diagrams(
     y_axis = _axis(
         v, v.m.diagram.impact_classes, tr(v.m.diagram.impact_label, v.lang), _lowest(markers, "y")
     )
-    # one diagram, unless malicious and non-malicious threats use scales with other classes
-    groups: dict[tuple[str, ...], list[Marker]] = {}
-    scale_of: dict[tuple[str, ...], str] = {}
-    for e in entries:
-        scale_id = v.lik_scale(e["malicious"])
-        codes = tuple(v.m.scale(scale_id).codes)
-        groups.setdefault(codes, [])
-        scale_of.setdefault(codes, scale_id)
-    for mk in markers:
-        codes = tuple(v.m.scale(v.lik_scale(mk.malicious)).codes)
-        groups[codes].append(mk)
-    malicious_of = {
-        codes: next(e["malicious"] for e in entries if v.lik_scale(e["malicious"]) == sid)
-        for codes, sid in scale_of.items()
-    }
+    groups = _scale_groups(v, [e["malicious"] for e in entries], markers)
     panels: list[dict[str, Any]] = []
     minis: list[dict[str, Any]] = []
     split = len(groups) > 1
-    for codes, group in groups.items():
-        scale_id = scale_of[codes]
-        malicious = malicious_of[codes]
-        if split:
-            scale = v.m.scale(scale_id)
-            x_title = tr(scale.label, v.lang) if scale.label else scale_id
-            title: str | None = v.t("panel_malicious" if malicious else "panel_non_malicious")
-        else:
-            x_title = tr(v.m.diagram.likelihood_label, v.lang)
-            title = None
-        x_axis = _axis(v, scale_id, x_title, _lowest(group, "x"))
-        zone = _serious_zone(v, x_axis, y_axis)
+    for scale_id, malicious, group in groups:
+        title, x_axis, zone = _panel_axes(v, scale_id, malicious, group, y_axis, split)
         panels.append(
             {
                 "svg": Markup(

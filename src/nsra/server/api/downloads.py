@@ -9,7 +9,7 @@ a 422 like every invalid parameter (``{"error": ..., "field": "query.lang"}``).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import Query, Response
 from fastapi.responses import HTMLResponse
@@ -26,11 +26,16 @@ from nsra.model.text import Lang
 from nsra.server.api.deps import classified
 from nsra.server.db.exporting import file_text
 
+if TYPE_CHECKING:
+    from nsra.analysis.strategy.run import StrategyAnalysis
+
 Format = Literal["yaml", "json"]
 REPORT_YEARS = 2_000  # years of cascade simulation in a report made on request
 SAMPLES = (100, 20_000)  # the fewest and the most Monte Carlo samples of an analysis on request
 SEEDS = (0, 2**31 - 1)  # the seeds it accepts
 DEFAULT_SAMPLES, DEFAULT_SEED = 2_000, 1
+REPORT_STRATEGY_SAMPLES = 1_000  # the most Monte Carlo draws of a report's strategy section
+REPORT_MAX_BUDGET = 1e15  # euros a year; more is a typing error
 
 
 def _spoken(lang: Lang) -> Lang:
@@ -55,6 +60,22 @@ ReportLang = Annotated[
 """The ``lang`` query parameter of a report: one of :data:`nsra.i18n.LANGS`."""
 
 
+def report_strategy(
+    loaded: Loaded, results: Results, budget: float | None, analysis: AnalysisOptions | None
+) -> StrategyAnalysis | None:
+    """The strategy analysis of the report's strategy section, or None when the assessment has
+    no strategy data; Monte Carlo draws only with the analyses (at most
+    :data:`REPORT_STRATEGY_SAMPLES`)."""
+    from nsra.report.strategy import has_strategy
+    from nsra.server.api.strategy import analyse_strategy
+
+    if not has_strategy(loaded.assessment):
+        return None
+    samples = 0 if analysis is None else min(analysis.samples, REPORT_STRATEGY_SAMPLES)
+    seed = DEFAULT_SEED if analysis is None else analysis.seed
+    return analyse_strategy(loaded, results, budget, samples, seed)
+
+
 def report_response(
     loaded: Loaded,
     results: Results,
@@ -62,10 +83,15 @@ def report_response(
     analysis: AnalysisOptions | None,
     filename: str,
     classification: str,
+    *,
+    budget: float | None = None,
 ) -> HTMLResponse:
-    """The self-contained HTML report (as ``nsra report``), with the analyses when asked."""
+    """The self-contained HTML report (as ``nsra report``), with the analyses when asked, and
+    the strategy section when the assessment has strategy data (the portfolio with a
+    ``budget``)."""
     analyses = None if analysis is None else nsra.analyse(loaded, results, analysis)
-    response = HTMLResponse(nsra.report_html(loaded, results, analyses, lang))
+    plan = report_strategy(loaded, results, budget, analysis)
+    response = HTMLResponse(nsra.report_html(loaded, results, analyses, lang, strategy=plan))
     classified(response, classification)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

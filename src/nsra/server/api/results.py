@@ -20,6 +20,7 @@ from nsra.server.api.deps import AssessmentId, CacheDep, UserDep, classified
 from nsra.server.api.downloads import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
+    REPORT_MAX_BUDGET,
     SAMPLES,
     SEEDS,
     ReportLang,
@@ -63,9 +64,20 @@ def get_report(
     analysis: Annotated[bool, Query(description="Include the Monte Carlo analyses.")] = False,
     samples: Annotated[int, Query(ge=SAMPLES[0], le=SAMPLES[1])] = DEFAULT_SAMPLES,
     seed: Annotated[int, Query(ge=SEEDS[0], le=SEEDS[1])] = DEFAULT_SEED,
+    budget: Annotated[
+        float | None,
+        Query(
+            ge=0,
+            le=REPORT_MAX_BUDGET,
+            description="Yearly budget in euros for the proposed measures: adds which to fund "
+            "to the strategy section.",
+        ),
+    ] = None,
 ) -> HTMLResponse:
     """The self-contained HTML report (as ``nsra report``), to save and open offline; its
-    classification is in its banners and in the ``X-Classification`` header."""
+    classification is in its banners and in the ``X-Classification`` header. It has the
+    strategy section when the assessment has measures with effects, international developments
+    or capabilities."""
     row, role = assessment_for(s, user, assessment_id)
     view = View(s, user, row, role)
     loaded, results, _doc = cache.get(s, view)
@@ -76,6 +88,7 @@ def get_report(
         analysis_options(analysis, samples, seed),
         f"nsra-assessment-{assessment_id}-{lang}.html",
         row.classification,
+        budget=budget,
     )
 
 
