@@ -89,10 +89,25 @@ def test_examples_gaps_follow_the_engines_serious_flags(path: object) -> None:
     loaded = read_assessment(str(path))
     results = compute(loaded.inputs, loaded.method)
     c = coherence(loaded.assessment, results.serious)
-    addressed = {s for m in loaded.assessment.measures for s in m.scenarios}
+    addressed = {
+        s for m in loaded.assessment.measures if m.status != "proposed" for s in m.scenarios
+    }
     expected = [
         sc.id
         for sc, flag in zip(loaded.assessment.scenarios, results.serious, strict=True)
         if flag and sc.id not in addressed
     ]
     assert c.gaps == expected
+
+
+def test_a_proposed_measure_does_not_address_a_risk_yet() -> None:
+    text = TEXT.replace(
+        "  - {id: m3, title: M3, owners: [jv, jv], strategy: idle, phase: recover, scenarios: [d]}",
+        "  - {id: m3, title: M3, owners: [jv, jv], strategy: idle, phase: recover, scenarios: [d]}\n"
+        "  - {id: m4, title: M4, owners: [jv], strategy: nat, phase: prevent, scenarios: [c],"
+        " status: proposed}",
+    )
+    c = coherence(parse(text).assessment, np.array([True, True, True, False]))
+    assert c.gaps == ["c"]
+    planned = text.replace("status: proposed", "status: planned")
+    assert coherence(parse(planned).assessment, np.array([True, True, True, False])).gaps == []

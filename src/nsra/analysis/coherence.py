@@ -2,7 +2,8 @@
 
 Which serious risks does no measure address (gaps)? Which threats do the national and the
 international strategy both address (where they meet)? Which measures are owned by several
-ministries? Pure: takes the typed assessment and the engine's serious flags
+ministries? Only measures in place or planned address a risk: a proposal does not (yet).
+Pure: takes the typed assessment and the engine's serious flags
 (:attr:`nsra.engine.compute.Results.serious`), returns plain data.
 """
 
@@ -69,9 +70,10 @@ def coherence(assessment: Assessment, serious: BoolArray) -> Coherence:
             f"{len(serious)} flags"
         )
     strategies = {s.id: s for s in assessment.strategies}
+    decided = [m for m in assessment.measures if m.status != "proposed"]
     rows: list[ScenarioCoverage] = []
     for i, sc in enumerate(assessment.scenarios):
-        measures = [m for m in assessment.measures if sc.id in m.scenarios]
+        measures = [m for m in decided if sc.id in m.scenarios]
         strat_ids = sorted({m.strategy for m in measures})
         scopes: list[str] = sorted({strategies[s].scope for s in strat_ids if s in strategies})
         phases: dict[str, list[str]] = {p: [m.id for m in measures if m.phase == p] for p in PHASES}
@@ -93,13 +95,13 @@ def coherence(assessment: Assessment, serious: BoolArray) -> Coherence:
         for s in assessment.strategies
         if not any(
             m.strategy == s.id and serious_ids.intersection(m.scenarios)
-            for m in assessment.measures
+            for m in decided
         )
     ]
     return Coherence(
         scenarios=rows,
         gaps=[r.scenario for r in rows if r.gap],
         shared=[r.scenario for r in rows if r.shared],
-        multi_owner_measures=[m.id for m in assessment.measures if len(set(m.owners)) > 1],
+        multi_owner_measures=[m.id for m in decided if len(set(m.owners)) > 1],
         strategies_without_serious=idle,
     )

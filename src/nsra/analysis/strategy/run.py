@@ -136,12 +136,8 @@ def strategy_analysis(
     if samples > 0 and d:
         sampler = position_sampler(inputs, method, results.cells)
         unc = development_uncertainty(sm, sampler, samples, seed)
-    # what is done or decided addresses a risk; a proposal does not (yet)
-    decided = assessment.model_copy(
-        update={"measures": [m for m in assessment.measures if m.status != "proposed"]}
-    )
-    cov = coherence(decided, states.current.serious)
-    flags = coherence_flags(decided, cov, wi.pictures.serious[:d], raised)
+    cov = coherence(assessment, states.current.serious)
+    flags = coherence_flags(assessment, cov, wi.pictures.serious[:d], raised)
     ev = states.current.evaluation
     at = (np.arange(len(sm.scenarios)), states.current.level)
     interest = np.nan_to_num(ev.interest_impact[at])  # (S, I)
