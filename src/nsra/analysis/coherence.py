@@ -93,10 +93,7 @@ def coherence(assessment: Assessment, serious: BoolArray) -> Coherence:
     idle = [
         s.id
         for s in assessment.strategies
-        if not any(
-            m.strategy == s.id and serious_ids.intersection(m.scenarios)
-            for m in decided
-        )
+        if not any(m.strategy == s.id and serious_ids.intersection(m.scenarios) for m in decided)
     ]
     return Coherence(
         scenarios=rows,

@@ -15,8 +15,7 @@ from nsra.cli.analyses import run_analyses
 from nsra.cli.console import out
 from nsra.cli.files import load, write_atomic
 from nsra.cli.options import DbUrl, LangOpt, MaxSize
-from nsra.cli.strategy import _euros as parse_euros
-from nsra.cli.strategy import run_strategy
+from nsra.cli.strategy import euros, run_strategy
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 from nsra.model.text import DEFAULT_LANG
 from nsra.report.strategy import has_strategy
@@ -90,7 +89,7 @@ def report(
     from nsra.analysis.pipeline import AnalysisOptions
     from nsra.cli.compare import edition
 
-    euros = parse_euros(budget)
+    budget_eur = euros(budget)
     loaded = load(file, max_size)
     before = None if previous is None else edition(previous, url, max_size)
     results = nsra.compute(loaded, profile)
@@ -103,7 +102,7 @@ def report(
         draws = 0 if no_analysis else STRATEGY_SAMPLES
     plan = None
     if has_strategy(loaded.assessment):
-        plan = run_strategy(file, loaded, results, euros, draws, seed, workers)
+        plan = run_strategy(file, loaded, results, budget_eur, draws, seed, workers)
     html = nsra.report_html(loaded, results, analyses, lang, previous=before, strategy=plan)
     write_atomic(output, html)
     out.print(f"Report written: {output.resolve()}")

@@ -16,6 +16,7 @@ import nsra
 from nsra.cli.console import amount, out
 from nsra.cli.files import load, write_atomic
 from nsra.cli.options import LangOpt, MaxSize
+from nsra.io.amounts import parse_euros
 from nsra.io.problems import InputError, Problem
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 from nsra.model.text import DEFAULT_LANG
@@ -41,24 +42,14 @@ class CsvTable(StrEnum):
     portfolio = "portfolio"
 
 
-def _euros(text: str | None) -> float | None:
+def euros(text: str | None) -> float | None:
+    """The ``--budget`` option in euros (None: no budget); wrong use of the command otherwise."""
     if text is None:
         return None
-    cleaned = text.replace("_", "").replace(",", "").replace(" ", "").upper().removeprefix("EUR")
-    factor = 1.0
-    for suffix, f in (("M", 1e6), ("K", 1e3), ("BN", 1e9), ("B", 1e9)):
-        if cleaned.endswith(suffix):
-            cleaned, factor = cleaned[: -len(suffix)], f
-            break
     try:
-        value = float(cleaned) * factor
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not an amount in euros; write for example 150000000, 150M or 2.5bn"
-        ) from None
-    if not value >= 0 or value == float("inf"):
-        raise typer.BadParameter(f"the budget must be 0 or more euros; found {text!r}")
-    return value
+        return parse_euros(text)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
 
 
 def run_strategy(
@@ -128,10 +119,10 @@ def strategy(
     proposals to fund, capability gaps and where the strategies leave gaps."""
     from nsra.io.strategy_doc import strategy_csv, strategy_document
 
-    euros = _euros(budget)
+    budget_eur = euros(budget)
     loaded = load(file, max_size)
     results = nsra.compute(loaded, profile)
-    sa = run_strategy(file, loaded, results, euros, samples, seed, workers)
+    sa = run_strategy(file, loaded, results, budget_eur, samples, seed, workers)
     doc = strategy_document(loaded, sa, lang)
     if fmt == Fmt.json:
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
