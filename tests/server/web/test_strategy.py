@@ -92,13 +92,14 @@ def test_a_reader_sees_developments_capabilities_and_measures_in_words(
     words = p.words
     assert "International developments" in words and "Capabilities" in words
     assert "Further escalation between Russia and NATO" in words
-    assert "geopolitical · Eastern Europe and the Baltic · horizon 2030" in words
+    assert "Geopolitical · Eastern Europe and the Baltic · horizon 2030" in words
     assert "+1 class (+0.5 to +1.5)" in words  # {steps: 1, low: 0.5, high: 1.5}
     assert "×1.5 (×1.1 to ×2)" in words  # {factor: 1.5, low: 1.1, high: 2.0}
     assert "Undersea surveillance assets (ships, sensors, drones)" in words
     assert "✗ insufficient" in words and "◐ partly" in words  # a sign and a word
     assert "€45,000,000" in words and "proposed" in words
-    assert "All the scenarios it addresses: −0.5 class (−1 to −0.25)" in words
+    assert "All the scenarios it addresses: Likelihood: −0.5 class (−1 to −0.25)" in words
+    assert "+0.5 class (0 to +1)" in words  # no "+0"
     assert "Side effect: raises" in words
     assert "today's risk, with the measures in place (current risk)" in words
     assert not [h for h in p.hrefs if "/coherence/" in h]  # no edit controls
@@ -161,7 +162,7 @@ def test_a_coordinator_adds_a_development_with_its_effects(nl: tuple[TestClient,
     [
         (
             f"- scenario: {WAR}\n  likelihood: 1\n- scenario: atlantis-sinks\n  likelihood: 1\n",
-            "Line 3 ([1].scenario): ",
+            "Line 3 (entry 2, scenario): ",
         ),
         (f"- scenario: {WAR}\n  likelihood: [1\n", "Line 3: this cannot be read:"),
         ("", "the field 'effects' is required"),  # none: the checker's message at the field
@@ -263,8 +264,8 @@ def test_a_measures_status_lead_cost_and_effects_are_edited_in_its_form(
         ({"cost": "a lot"}, "cost", "'a lot' is not a number"),
         ({"cost": "-5"}, "cost", "must be at least 0"),
         ({"lead": "vws"}, "lead", "the lead 'vws' must be one of the measure's owners"),
-        ({"effects": "- likelihood: 1\n"}, "effects", "Line 1 ([0].likelihood): a measure's"),
-        ({"side_effects": "- {scenario: pandemic}\n"}, "side_effects", "Line 1 ([0]"),
+        ({"effects": "- likelihood: 1\n"}, "effects", "Line 1 (entry 1, likelihood): a measure's"),
+        ({"side_effects": "- {scenario: pandemic}\n"}, "side_effects", "Line 1 (entry 1"),
     ],
 )
 def test_a_bad_measure_field_shows_the_checkers_message_there(
@@ -323,7 +324,9 @@ def test_a_capability_is_added_with_its_needs_and_a_repeat_is_refused(
         data={**CAPABILITY, "needed": twice, "csrf_token": token, "version": ""},
     )
     assert r.status_code == 200
-    assert error_at(r.text, "needed").startswith("Line 2 ([1].phases): 'pandemic' in the phase")
+    assert error_at(r.text, "needed").startswith(
+        "Line 2 (entry 2, phases): 'pandemic' in the phase"
+    )
     r = client.post(
         f"/a/{a}/coherence/new-capability",
         data={**CAPABILITY, "csrf_token": token, "version": ""},
@@ -334,7 +337,7 @@ def test_a_capability_is_added_with_its_needs_and_a_repeat_is_refused(
     assert item["owners"] == ["vws", "defensie"] and item["kind"] == "materiel"
     assert item["needed"] == [{"scenario": "pandemic", "phases": ["respond"], "adequacy": "partly"}]
     listing = page(client, f"/a/{a}/developments")
-    assert "Field hospitals" in listing.words and "materiel" in listing.words
+    assert "Field hospitals" in listing.words and "Materiel · " in listing.words
 
 
 def test_the_measures_basis_is_set_by_a_coordinator(nl: tuple[TestClient, int]) -> None:
@@ -411,3 +414,31 @@ def test_the_page_and_forms_speak_dutch(nl: tuple[TestClient, int]) -> None:
     assert "Kosten per jaar (euro)" in form.words and "Neveneffecten" in form.words
     form = page(client, f"/a/{a}/coherence/new-capability")
     assert "Nodig voor" in form.words and "Nieuwe capaciteit" in form.words
+
+
+def test_nested_lists_read_back_from_their_text_exactly() -> None:
+    """What a form shows of every nested list of the example reads back as the same data."""
+    from nsra.io.safeyaml import load
+    from nsra.io.validate import read_assessment
+    from nsra.server.web.coherence import written_text
+
+    a = read_assessment(str(NL)).assessment
+    lists = [
+        *(
+            m.model_dump(mode="json", exclude_defaults=True).get(k)
+            for m in a.measures
+            for k in ("effects", "side_effects")
+        ),
+        *(d.model_dump(mode="json", exclude_defaults=True)["effects"] for d in a.developments),
+        *(c.model_dump(mode="json", exclude_defaults=True).get("needed") for c in a.capabilities),
+    ]
+    shown = [x for x in lists if x]
+    assert len(shown) > 40
+    for items in shown:
+        text = written_text(items)
+        assert load(text, "form") == items, text
+        assert text.count("\n- ") + 1 == len(items) and text.startswith("- ")
+    assert written_text([]) == "" and written_text(None) == ""
+    assert written_text([{"likelihood": {"steps": -0.5, "low": -1}, "rationale": "a: b"}]) == (
+        "- likelihood: {steps: -0.5, low: -1}\n  rationale: 'a: b'\n"
+    )

@@ -210,13 +210,25 @@ def _values_of(item: Json | None) -> dict[str, Any]:
 
 
 def written_text(items: Any) -> str:
-    """Nested items as YAML, one block per item (shifts and short lists on one line)."""
+    """Nested items as YAML, one block per item, each field on one line (a shift or a list
+    in flow style: ``likelihood: {steps: -0.5, low: -1, high: 0}``)."""
     if not items:
         return ""
+    if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+        return _flow(items) + "\n"
+    lines = []
+    for item in items:
+        for n, (key, value) in enumerate(item.items()):
+            lines.append(f"{'- ' if n == 0 else '  '}{_flow(key)}: {_flow(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _flow(value: Any) -> str:
+    """One value as YAML on one line."""
     text: str = yaml.safe_dump(
-        items, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
+        value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**9
     )
-    return text
+    return text.removesuffix("\n").removesuffix("\n...").strip()
 
 
 def _posted(fields: dict[str, list[str]]) -> tuple[dict[str, Any], set[str]]:
@@ -550,7 +562,10 @@ def _in_written(h: Here, text: str, inside: Path, message: str) -> str:
     if not inside:
         return message
     line = locate(text, [inside]).get(tuple(inside), (1, 1))[0] if text.strip() else 1
-    return h.t("web_strategy_problem_at", line=line, where=format_path(inside), message=message)
+    where = ", ".join(
+        h.t("web_strategy_entry", n=x + 1) if isinstance(x, int) else x for x in inside
+    )
+    return h.t("web_strategy_problem_at", line=line, where=where, message=message)
 
 
 def _api_problem(h: Here, f: Form, exc: ApiError) -> None:

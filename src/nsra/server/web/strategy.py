@@ -51,7 +51,7 @@ def shift_text(h: Here, spec: Any) -> str:
 
     def one_(x: float) -> str:
         if shift.steps is not None:
-            return f"{x:+g}".replace("-", "−")
+            return "0" if x == 0 else f"{x:+g}".replace("-", "−")
         return f"×{x:g}"
 
     if shift.steps is not None:
