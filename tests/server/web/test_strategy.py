@@ -142,6 +142,7 @@ def test_a_coordinator_adds_a_development_with_its_effects(nl: tuple[TestClient,
     trail = api(client, f"/api/assessments/{a}/audit")
     last = (trail["entries"] if isinstance(trail, dict) else trail)[-1]
     assert last["action"] == "developments.create" and last["rationale"] == "new trade routes"
+    assert "added the development arctic" in page(client, f"/a/{a}/history").words
     # the form of the stored development shows the effects as they are written
     edit = page(client, f"/a/{a}/coherence/developments/arctic")
     r = client.get(f"/a/{a}/coherence/developments/arctic")
@@ -353,6 +354,7 @@ def test_the_measures_basis_is_set_by_a_coordinator(nl: tuple[TestClient, int]) 
     )
     assert r.status_code == 303 and r.headers["location"] == f"/a/{a}/developments?done=basis"
     assert api(client, f"/api/assessments/{a}/measures-basis")["item"] == "inherent"
+    assert "changed what the estimates describe" in page(client, f"/a/{a}/history").words
     # a stale version: nothing written, the current choice shown with a message
     r = client.post(f"/a/{a}/developments/basis", data={**data, "measures_basis": "current"})
     assert r.status_code == 200 and "Someone changed this" in error_at(r.text, "basis")
