@@ -123,7 +123,7 @@ def test_measure_changes_and_coherence_follow(api: Api) -> None:
     first = api.data()["measures"][0]
     got = api.ok("vera", "GET", f"{base}/{first['id']}")
     assert got["item"] == first
-    changed = {**first, "scenarios": [*first["scenarios"], SEA], "owners": ["vws"]}
+    changed = {**first, "scenarios": [*first["scenarios"], SEA], "owners": ["vws"], "lead": "vws"}
     r = api.ok("coord", "PUT", f"{base}/{first['id']}", json={"item": changed, "version": 1})
     assert r["version"] == 2
     assert api.data()["measures"][0] == changed  # in place: same position

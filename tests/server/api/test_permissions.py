@@ -141,6 +141,12 @@ MEASURE = {
     "scenarios": [OWN],
 }
 CONSENSUS = {"likelihood": "C", "rationale": "agreed"}
+DEVELOPMENT = {
+    "title": {"en": "Perm"},
+    "kind": "other",
+    "effects": [{"scenario": OWN, "likelihood": 1}],
+}
+CAPABILITY = {"title": {"en": "Perm"}, "kind": "people", "owners": ["jenv"]}
 EST_FILL = {"scenario": OWN, "analyst": ANALYST, "slot": "likelihood"}
 
 STEPS: tuple[Step, ...] = (
@@ -172,6 +178,21 @@ STEPS: tuple[Step, ...] = (
     Step("GET", A + "/measures/{key}", read(), fill={"key": "threat-level-and-surveillance"}),
     Step("PUT", A + "/measures/{key}", coordinate(), _put_item(MEASURE), {"key": "perm"}, "m"),
     Step("DELETE", A + "/measures/{key}", coordinate(), _version("m"), {"key": "perm"}),
+    Step("GET", A + "/developments", read()),
+    Step("GET", A + "/developments/{key}", read(), fill={"key": "ai-enabled-attacks"}),
+    Step("PUT", A + "/developments/{key}", coordinate(), _put_item(DEVELOPMENT), {"key": "p"}, "d"),
+    Step("DELETE", A + "/developments/{key}", coordinate(), _version("d"), {"key": "p"}),
+    Step("GET", A + "/capabilities", read()),
+    Step("GET", A + "/capabilities/{key}", read(), fill={"key": "mass-evacuation-plans"}),
+    Step("PUT", A + "/capabilities/{key}", coordinate(), _put_item(CAPABILITY), {"key": "p"}, "cp"),
+    Step("DELETE", A + "/capabilities/{key}", coordinate(), _version("cp"), {"key": "p"}),
+    Step("GET", A + "/measures-basis", read(), remember="mb"),
+    Step(
+        "PUT",
+        A + "/measures-basis",
+        coordinate(),
+        lambda w: {"json": {"item": "current", "version": w.versions.get("mb")}},
+    ),
     Step("GET", A + "/cascades", read()),
     Step(
         "GET",

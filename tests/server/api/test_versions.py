@@ -513,7 +513,7 @@ def test_compare_of_a_document_with_itself_reports_no_change(doc: tuple[Any, Any
     assert diff["changed"] is False
     assert diff["assessment"] == {} and diff["method"] is None
     assert diff["scenarios"] == {"added": [], "removed": [], "changed": []}
-    for section in ("organisations", "analysts", "cascades", "strategies", "measures"):
+    for section in ("cascades", *vs.KEYED_SECTIONS):
         assert diff[section] == {"added": [], "removed": [], "changed": []}
     assert all(r["moved"] in (0, None) and r["old"] == r["new"] for r in diff["ranking"])
     assert len(diff["ranking"]) == len(results["scenarios"])

@@ -10,6 +10,7 @@ verify, and the new tables must be filled from the old data as migration 0004 sa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from sqlalchemy import Engine, MetaData, func, select
@@ -26,6 +27,22 @@ from nsra.server.db.models import AnalystRow, EstimateRow
 from tests.helpers import EXAMPLES
 
 Rows = dict[str, list[tuple[object, ...]]]
+ADDED_BY_0007 = {
+    ("assessments", "measures_basis"),
+    *(("measures", c) for c in ("lead_id", "status", "cost", "effects", "side_effects")),
+}
+
+
+def without_strategy_data(data: dict[str, Any]) -> dict[str, Any]:
+    """An exported assessment without what a database before 0007 cannot hold: developments,
+    capabilities, the measures basis and the lead, status, cost and effects of measures."""
+    out = {
+        k: v for k, v in data.items() if k not in ("developments", "capabilities", "measures_basis")
+    }
+    if isinstance(data.get("measures"), list):
+        new = ("lead", "status", "cost", "effects", "side_effects")
+        out["measures"] = [{k: v for k, v in m.items() if k not in new} for m in data["measures"]]
+    return out
 
 
 def _old_database(engine: Engine, tmp_path: Path) -> tuple[Rows, list[dict[str, object]]]:
@@ -73,12 +90,13 @@ def test_a_0003_database_upgrades_without_loss(engine: Engine, tmp_path: Path) -
     with engine.connect() as conn:
         for name, rows in before.items():
             table = after.tables[name]
-            added = {("analysts", "user_id"), ("users", "language")}  # by 0004 and 0005
+            added = {("analysts", "user_id"), ("users", "language"), *ADDED_BY_0007}
             old_columns = [c for c in table.columns if (name, c.name) not in added]
             now = [tuple(r) for r in conn.execute(select(*old_columns).order_by(table.c.id))]
             assert now == rows, name
     with Session(engine) as s:
-        assert [assessment_data(s, i) for i in range(1, len(EXAMPLES) + 1)] == exports
+        again = [assessment_data(s, i) for i in range(1, len(EXAMPLES) + 1)]
+        assert again == [without_strategy_data(x) for x in exports]
         # the new tables, filled from the old data
         linked = s.scalars(select(AnalystRow).where(AnalystRow.user_id.is_not(None))).all()
         assert {a.key for a in linked} == {"nctv-analyst"}
@@ -146,10 +164,10 @@ def test_0006_adds_and_removes_the_analysis_jobs(engine: Engine) -> None:
     assert fresh
     with engine.begin() as conn:
         assert set_done(conn, job_id, {"format": "nsra-analysis/1", "x": [0.5, None]})
+    with Session(engine) as s:
+        exported = assessment_data(s, aid)  # no strategy data (which 0007 holds)
     command.downgrade(alembic_config(engine), "0005")
     assert "analysis_jobs" not in inspect(engine).get_table_names()
-    with Session(engine) as s:
-        exported = assessment_data(s, aid)  # nothing else went
     upgrade(engine)
     assert "analysis_jobs" in inspect(engine).get_table_names()
     with Session(engine) as s, s.begin():
@@ -164,3 +182,26 @@ def test_0006_adds_and_removes_the_analysis_jobs(engine: Engine) -> None:
         stored = s.get(AnalysisJobRow, job_id)
         assert stored is not None and stored.status == "done" and stored.result == {"a": 1}
         assert stored.version == 2  # every change bumps the row version
+
+
+def test_0007_adds_the_strategy_data_and_removes_it_again(engine: Engine) -> None:
+    from sqlalchemy import inspect
+
+    nl = next(p for p in EXAMPLES if p.stem == "nl-integrated")
+    aid = import_file(engine, str(nl))
+    with Session(engine) as s:
+        data = assessment_data(s, aid)
+    assert data["developments"] and data["capabilities"]
+    assert any({"effects", "cost", "lead"} <= set(m) for m in data["measures"])
+    assert any(m.get("status") == "proposed" for m in data["measures"])
+    command.downgrade(alembic_config(engine), "0006")
+    tables = set(inspect(engine).get_table_names())
+    assert not tables & {"developments", "development_sources", "capabilities", "capability_owners"}
+    assert "status" not in {c["name"] for c in inspect(engine).get_columns("measures")}
+    upgrade(engine)
+    # the rows kept from 0006 get the file's defaults; the strategy data went with 0007
+    with engine.connect() as conn:
+        assert set(conn.exec_driver_sql("SELECT status FROM measures")) == {("in_place",)}
+        assert set(conn.exec_driver_sql("SELECT measures_basis FROM assessments")) == {("current",)}
+    with Session(engine) as s:
+        assert assessment_data(s, aid) == without_strategy_data(data)

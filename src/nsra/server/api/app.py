@@ -7,7 +7,8 @@ are in the module named after what they serve: :mod:`~nsra.server.api.methods`,
 :mod:`~nsra.server.api.assessments`, :mod:`~nsra.server.api.results` (results and report),
 :mod:`~nsra.server.api.members`, :mod:`~nsra.server.api.estimates`,
 :mod:`~nsra.server.api.audit`, :mod:`~nsra.server.api.auth` (signing in),
-:mod:`~nsra.server.api.content` (scenarios, strategies, measures, cascades, consensus),
+:mod:`~nsra.server.api.content` (scenarios, strategies, measures, developments, capabilities,
+cascades, consensus),
 :mod:`~nsra.server.api.workflow` (organisations, analysts, assignments, Delphi rounds) and
 :mod:`~nsra.server.api.versions` (published versions).
 

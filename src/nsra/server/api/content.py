@@ -1,4 +1,5 @@
-"""Consensus, cascades, strategies and measures: read, create, change and remove, one at a time.
+"""Consensus, cascades, strategies, measures, international developments and capabilities:
+read, create, change and remove, one at a time.
 
 Decisions (read before changing):
 
@@ -41,15 +42,19 @@ from nsra.server.db import workflow as wf
 from nsra.server.db.access import UserRow
 from nsra.server.db.exporting import (
     assessment_data,
+    capability_item,
     cascade_item,
     consensus_item,
+    development_item,
     measure_item,
     scenario_item,
     strategy_item,
 )
 from nsra.server.db.importing import (
+    fill_capability,
     fill_cascade,
     fill_consensus,
+    fill_development,
     fill_measure,
     fill_reinforces,
     fill_scenario,
@@ -58,8 +63,10 @@ from nsra.server.db.importing import (
 from nsra.server.db.methods import method_of
 from nsra.server.db.models import (
     AssessmentRow,
+    CapabilityRow,
     CascadeRow,
     ConsensusRow,
+    DevelopmentRow,
     MeasureRow,
     OrganisationRow,
     ScenarioRow,
@@ -140,7 +147,7 @@ def _touch(s: Session, row: Any) -> None:
     s.flush()
 
 
-def _conflict(version: int | None, current: Json | None, stored: int | None) -> None:
+def _conflict(version: int | None, current: Any, stored: int | None) -> None:
     if version != stored:
         raise ApiError(
             409,
@@ -151,7 +158,7 @@ def _conflict(version: int | None, current: Json | None, stored: int | None) -> 
         )
 
 
-def _answer(row: AssessmentRow, item: Json | None, version: int | None, **extra: Any) -> Json:
+def _answer(row: AssessmentRow, item: Any, version: int | None, **extra: Any) -> Json:
     return {"classification": row.classification, "item": item, "version": version, **extra}
 
 
@@ -198,14 +205,20 @@ def _record(
     return entry.seq
 
 
-# -- strategies and measures: top-level items with an id ------------------------------------
+# -- strategies, measures, developments, capabilities: top-level items with an id ---------
 
 
 @dataclass(frozen=True)
 class Keyed:
     section: str  # the file's list
     one: str  # one item, in messages
-    cls: type[StrategyRow] | type[MeasureRow] | type[ScenarioRow]
+    cls: (
+        type[StrategyRow]
+        | type[MeasureRow]
+        | type[ScenarioRow]
+        | type[DevelopmentRow]
+        | type[CapabilityRow]
+    )
     export: Callable[[Any], Json]
     fill: Callable[[Any, Any, Lookups], object]
     managed: tuple[str, ...] = ()  # fields written through their own endpoints, kept as they are
@@ -232,6 +245,20 @@ MEASURES = Keyed(
     MeasureRow,
     measure_item,
     lambda r, m, k: fill_measure(r, m, k.orgs, k.strategies, k.scenarios),
+)
+DEVELOPMENTS = Keyed(
+    "developments",
+    "development",
+    DevelopmentRow,
+    development_item,
+    lambda r, m, _k: fill_development(r, m),
+)
+CAPABILITIES = Keyed(
+    "capabilities",
+    "capability",
+    CapabilityRow,
+    capability_item,
+    lambda r, m, k: fill_capability(r, m, k.orgs),
 )
 # The scenario's own fields; its estimates and consensus have their own endpoints, and the
 # list of scenarios with them is GET .../scenarios (assessments.py).
@@ -392,6 +419,81 @@ def _keyed_routes(kind: Keyed) -> None:
 _keyed_routes(SCENARIOS)
 _keyed_routes(STRATEGIES)
 _keyed_routes(MEASURES)
+_keyed_routes(DEVELOPMENTS)
+_keyed_routes(CAPABILITIES)
+
+
+# -- the measures basis: what the estimates describe ----------------------------------------
+
+BASIS = "/api/assessments/{assessment_id}/measures-basis"
+
+
+class BasisWrite(BaseModel):
+    """``current`` (the estimates are today's risk, with the measures in place) or
+    ``inherent`` (the risk without any measure), why it changes, and the version last read."""
+
+    item: Any
+    rationale: str | None = None
+    version: int | None = None
+
+
+@router.get(BASIS, summary="Whether the estimates are current or inherent risk")
+def get_measures_basis(
+    assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+) -> Json:
+    row, _ = assessment_for(s, user, assessment_id)
+    classified(response, row.classification)
+    return _answer(row, row.measures_basis, row.version)
+
+
+def measures_basis_write(
+    s: Session,
+    user: UserRow,
+    assessment_id: AssessmentId,
+    new: Any,
+    version: int | None,
+    rationale: str | None,
+) -> Json:
+    """Set the assessment's ``measures_basis`` (checked as a file: current or inherent)."""
+    row, _ = assessment_for(s, user, assessment_id, roles=("coordinator",))
+    old = row.measures_basis
+    _conflict(version, old, row.version)
+
+    def change(data: Json) -> None:
+        data["measures_basis"] = new
+
+    loaded = _checked(s, row, change, lambda _data: ("measures_basis",))
+    row.measures_basis = loaded.assessment.measures_basis
+    s.flush()
+    key = str(row.id)
+    seq = _record(
+        s,
+        user,
+        row,
+        "measures_basis",
+        key,
+        {"measures_basis": old},
+        {"measures_basis": row.measures_basis},
+        rationale,
+    )
+    return _answer(row, row.measures_basis, row.version, audit=seq)
+
+
+@router.put(BASIS, summary="Say whether the estimates are current or inherent risk")
+def put_measures_basis(
+    assessment_id: AssessmentId,
+    body: BasisWrite,
+    user: UserDep,
+    request: Request,
+    response: Response,
+) -> Json:
+    return write_answer(
+        request,
+        response,
+        lambda w: measures_basis_write(
+            w, user, assessment_id, body.item, body.version, body.rationale
+        ),
+    )
 
 
 # -- cascades: cause -> effect ---------------------------------------------------------------

@@ -19,8 +19,12 @@ from nsra.io.problems import InputError, Problem
 from nsra.server.db.models import (
     AnalystRow,
     AssessmentRow,
+    CapabilityOwnerRow,
+    CapabilityRow,
     CascadeRow,
     ConsensusRow,
+    DevelopmentRow,
+    DevelopmentSourceRow,
     EstimateRow,
     MeasureRow,
     ReinforcementRow,
@@ -38,7 +42,9 @@ def _put(out: Json, key: str, value: Any) -> None:
         out[key] = value
 
 
-def _sources(rows: list[ScenarioSourceRow] | list[StrategySourceRow]) -> list[Json]:
+def _sources(
+    rows: list[ScenarioSourceRow] | list[StrategySourceRow] | list[DevelopmentSourceRow],
+) -> list[Json]:
     out = []
     for s in rows:
         item: Json = {"ref": s.ref}
@@ -82,6 +88,11 @@ _EAGER = (
     selectinload(AssessmentRow.measures).selectinload(MeasureRow.owners),
     selectinload(AssessmentRow.measures).selectinload(MeasureRow.scenarios),
     selectinload(AssessmentRow.measures).selectinload(MeasureRow.strategy),
+    selectinload(AssessmentRow.measures).selectinload(MeasureRow.lead),
+    selectinload(AssessmentRow.developments).selectinload(DevelopmentRow.sources),
+    selectinload(AssessmentRow.capabilities)
+    .selectinload(CapabilityRow.owners)
+    .selectinload(CapabilityOwnerRow.organisation),
 )
 
 
@@ -139,11 +150,44 @@ def measure_item(m: MeasureRow) -> Json:
         "id": m.key,
         "title": m.title,
         "owners": [o.organisation.key for o in m.owners],
-        "strategy": m.strategy.key,
-        "phase": m.phase,
-        "scenarios": [s.scenario.key for s in m.scenarios],
     }
+    _put(item, "lead", m.lead.key if m.lead is not None else None)
+    item["strategy"] = m.strategy.key
+    item["phase"] = m.phase
+    item["scenarios"] = [s.scenario.key for s in m.scenarios]
     _put(item, "description", m.description)
+    if m.status != "in_place":  # the file's default is left out, as an optional field
+        item["status"] = m.status
+    _put(item, "cost", _number(m.cost))
+    _put(item, "effects", m.effects)
+    _put(item, "side_effects", m.side_effects)
+    return item
+
+
+def _number(x: float | None) -> float | int | None:
+    """A whole number of euros as an integer (45000000, not 45000000.0)."""
+    return int(x) if x is not None and x.is_integer() else x
+
+
+def development_item(d: DevelopmentRow) -> Json:
+    item: Json = {"id": d.key, "title": d.title, "kind": d.kind}
+    _put(item, "description", d.description)
+    _put(item, "where", d.where)
+    _put(item, "horizon", d.horizon)
+    _put(item, "sources", _sources(d.sources))
+    item["effects"] = d.effects
+    return item
+
+
+def capability_item(c: CapabilityRow) -> Json:
+    item: Json = {
+        "id": c.key,
+        "title": c.title,
+        "kind": c.kind,
+        "owners": [o.organisation.key for o in c.owners],
+    }
+    _put(item, "description", c.description)
+    _put(item, "needed", c.needed)
     return item
 
 
@@ -173,6 +217,10 @@ def assessment_data(session: Session, assessment_id: int) -> Json:
     _put(out, "cascades", [cascade_item(cz) for cz in a.cascades])
     _put(out, "strategies", [strategy_item(st) for st in a.strategies])
     _put(out, "measures", [measure_item(m) for m in a.measures])
+    if a.measures_basis != "current":  # the file's default is left out
+        out["measures_basis"] = a.measures_basis
+    _put(out, "developments", [development_item(d) for d in a.developments])
+    _put(out, "capabilities", [capability_item(c) for c in a.capabilities])
     return out
 
 

@@ -7,16 +7,20 @@ anything fails, nothing is written and the database is as it was.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, object_session
 
 from nsra.io.validate import read_assessment
 from nsra.model.assessment import (
     Assessment,
+    Capability,
     Cascade,
     Consensus,
+    Development,
     Measure,
     Scenario,
     ScenarioEstimate,
@@ -28,10 +32,14 @@ from nsra.server.db.methods import method_text, register, register_shipped
 from nsra.server.db.models import (
     AnalystRow,
     AssessmentRow,
+    CapabilityOwnerRow,
+    CapabilityRow,
     CascadeEntryRow,
     CascadeRow,
     ConsensusEntryRow,
     ConsensusRow,
+    DevelopmentRow,
+    DevelopmentSourceRow,
     EstimateEntryRow,
     EstimateRow,
     MeasureOwnerRow,
@@ -82,6 +90,8 @@ def record_import(
             "estimates": sum(len(sc.estimates) for sc in a.scenarios),
             "cascades": len(a.cascades),
             "measures": len(a.measures),
+            "developments": len(a.developments),
+            "capabilities": len(a.capabilities),
         },
         user=user,
     )
@@ -92,6 +102,13 @@ def _sources(items: list[Source], cls: type[Any]) -> list[Any]:
         cls(position=n, ref=s.ref, title=s.title, url=s.url, date=s.date)
         for n, s in enumerate(items)
     ]
+
+
+def as_written(items: Sequence[BaseModel]) -> list[Any] | None:
+    """Nested items (effects, side effects, needs) as plain JSON in the file's form: the
+    fields given, shifts and estimates as written; None for none."""
+    plain = [x.model_dump(mode="json", by_alias=True, exclude_defaults=True) for x in items]
+    return plain or None
 
 
 def _entries(item: ScenarioEstimate | Consensus, cls: type[Any]) -> list[Any]:
@@ -181,10 +198,34 @@ def fill_measure(
     _clear(row, "owners", "scenarios")
     row.title, row.strategy, row.phase = m.title, strategies[m.strategy], m.phase
     row.description = m.description
+    row.lead = None if m.lead is None else orgs[m.lead]
+    row.status, row.cost = m.status, m.cost
+    row.effects, row.side_effects = as_written(m.effects), as_written(m.side_effects)
     row.owners = [MeasureOwnerRow(position=k, organisation=orgs[o]) for k, o in enumerate(m.owners)]
     row.scenarios = [
         MeasureScenarioRow(position=k, scenario=scenarios[s]) for k, s in enumerate(m.scenarios)
     ]
+    return row
+
+
+def fill_development(row: DevelopmentRow, d: Development) -> DevelopmentRow:
+    _clear(row, "sources")
+    row.title, row.kind, row.description = d.title, d.kind, d.description
+    row.where, row.horizon = d.where, d.horizon
+    row.effects = as_written(d.effects) or []
+    row.sources = _sources(d.sources, DevelopmentSourceRow)
+    return row
+
+
+def fill_capability(
+    row: CapabilityRow, c: Capability, orgs: dict[str, OrganisationRow]
+) -> CapabilityRow:
+    _clear(row, "owners")
+    row.title, row.kind, row.description = c.title, c.kind, c.description
+    row.owners = [
+        CapabilityOwnerRow(position=k, organisation=orgs[o]) for k, o in enumerate(c.owners)
+    ]
+    row.needed = as_written(c.needed)
     return row
 
 
@@ -203,6 +244,7 @@ def store_assessment(session: Session, a: Assessment, method_row: MethodRow) -> 
         classification=a.classification,
         description=a.description,
         illustrative=a.illustrative,
+        measures_basis=a.measures_basis,
     )
     session.add(row)
     # Lists first, look-ups second: a repeated id gives two rows, and the unique constraint
@@ -260,6 +302,14 @@ def store_assessment(session: Session, a: Assessment, method_row: MethodRow) -> 
     row.measures = [
         fill_measure(MeasureRow(key=m.id, position=n), m, orgs, strategies, scenarios)
         for n, m in enumerate(a.measures)
+    ]
+    row.developments = [
+        fill_development(DevelopmentRow(key=d.id, position=n), d)
+        for n, d in enumerate(a.developments)
+    ]
+    row.capabilities = [
+        fill_capability(CapabilityRow(key=c.id, position=n), c, orgs)
+        for n, c in enumerate(a.capabilities)
     ]
     session.flush()
     workflow.link_analysts_by_name(session, row)

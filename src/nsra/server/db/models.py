@@ -116,6 +116,10 @@ class AssessmentRow(Row, Base):
     classification: Mapped[str] = mapped_column(String(120), nullable=False)
     description: Mapped[Any | None] = mapped_column(JSON)
     illustrative: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    # whether the estimates are today's risk with the measures in place, or the risk without any
+    measures_basis: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="current", server_default="current"
+    )
 
     method: Mapped[MethodRow] = relationship()
     organisations: Mapped[list[OrganisationRow]] = relationship(
@@ -135,6 +139,12 @@ class AssessmentRow(Row, Base):
     )
     measures: Mapped[list[MeasureRow]] = relationship(
         order_by="MeasureRow.position", cascade="all, delete-orphan"
+    )
+    developments: Mapped[list[DevelopmentRow]] = relationship(
+        order_by="DevelopmentRow.position", cascade="all, delete-orphan"
+    )
+    capabilities: Mapped[list[CapabilityRow]] = relationship(
+        order_by="CapabilityRow.position", cascade="all, delete-orphan"
     )
 
 
@@ -361,8 +371,18 @@ class MeasureRow(_InAssessment, Row, Base):
     )
     phase: Mapped[str] = mapped_column(String(16), nullable=False)
     description: Mapped[Any | None] = mapped_column(JSON)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="in_place", server_default="in_place"
+    )
+    cost: Mapped[float | None] = mapped_column(Float)  # euros per year
+    # as written in the file (shifts as steps or factors); checked before they are stored,
+    # scenarios, levels and criteria referred to by their keys; NULL: none
+    effects: Mapped[Any | None] = mapped_column(JSON)
+    side_effects: Mapped[Any | None] = mapped_column(JSON)
 
     strategy: Mapped[StrategyRow] = relationship()
+    lead: Mapped[OrganisationRow | None] = relationship()
     owners: Mapped[list[MeasureOwnerRow]] = relationship(
         order_by="MeasureOwnerRow.position", cascade="all, delete-orphan"
     )
@@ -401,3 +421,64 @@ class MeasureScenarioRow(Row, Base):
     position: Mapped[int] = mapped_column(Integer, nullable=False)
 
     scenario: Mapped[ScenarioRow] = relationship()
+
+
+class DevelopmentRow(_InAssessment, Row, Base):
+    """An international development; its effects on scenarios as written in the file (JSON,
+    checked before they are stored, scenarios referred to by their keys)."""
+
+    __tablename__ = "developments"
+    __table_args__ = (UniqueConstraint("assessment_id", "key"),)
+
+    title: Mapped[Any] = mapped_column(JSON, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    description: Mapped[Any | None] = mapped_column(JSON)
+    where: Mapped[Any | None] = mapped_column(JSON)
+    horizon: Mapped[int | None] = mapped_column(Integer)
+    effects: Mapped[Any] = mapped_column(JSON, nullable=False)
+
+    sources: Mapped[list[DevelopmentSourceRow]] = relationship(
+        order_by="DevelopmentSourceRow.position", cascade="all, delete-orphan"
+    )
+
+
+class DevelopmentSourceRow(_SourceColumns, Row, Base):
+    __tablename__ = "development_sources"
+
+    development_id: Mapped[int] = mapped_column(
+        ForeignKey("developments.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+
+class CapabilityRow(_InAssessment, Row, Base):
+    """A capability, owned by organisations; the scenarios and phases that need it, and how
+    adequate it is, as written in the file (JSON, checked before they are stored)."""
+
+    __tablename__ = "capabilities"
+    __table_args__ = (UniqueConstraint("assessment_id", "key"),)
+
+    title: Mapped[Any] = mapped_column(JSON, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    description: Mapped[Any | None] = mapped_column(JSON)
+    needed: Mapped[Any | None] = mapped_column(JSON)
+
+    owners: Mapped[list[CapabilityOwnerRow]] = relationship(
+        order_by="CapabilityOwnerRow.position", cascade="all, delete-orphan"
+    )
+
+
+class CapabilityOwnerRow(Row, Base):
+    """Association: the organisations owning a capability, in the file's order."""
+
+    __tablename__ = "capability_owners"
+    __table_args__ = (UniqueConstraint("capability_id", "position"),)
+
+    capability_id: Mapped[int] = mapped_column(
+        ForeignKey("capabilities.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    organisation: Mapped[OrganisationRow] = relationship()

@@ -23,7 +23,8 @@ Decisions (read before changing):
   longer match the digest are a difference too (``path: "digest"``): the row was edited.
 * :func:`compare` is a pure function of two (data, results) documents, so it can be tested
   without a database; it reports what changed in the file (scenarios, estimates per analyst,
-  level and slot, consensus, cascades, strategies, measures, ...) and how the ranking moved.
+  level and slot, consensus, cascades, strategies, measures, developments, capabilities,
+  ...) and how the ranking moved.
   :func:`editions` adds what those changes did to the risk picture (classes, seriousness,
   the estimates that moved a class or rank, measures completed): the comparison of ``nsra
   compare`` (:mod:`nsra.analysis.editions`), one concept in one place.
@@ -62,6 +63,15 @@ from nsra.server.db.exporting import assessment_data
 from nsra.server.db.models import KEY, AssessmentRow, Base, Row
 
 DEFAULT_SEED = 1
+KEYED_SECTIONS = (
+    "organisations",
+    "analysts",
+    "strategies",
+    "measures",
+    "developments",
+    "capabilities",
+)
+"""The file's lists of items with an id that :func:`compare` lists added, removed and changed."""
 UNCOMPARED = ("nsra_version",)  # who computed, not what: left out of the reproduction check
 
 
@@ -411,8 +421,9 @@ def compare(old_data: Any, old_results: Any, new_data: Any, new_results: Any) ->
       its changed ``fields``, its ``estimates`` that changed (per analyst, level and slot: old
       and new as written; null where there was none; slot null is the estimate's rationale)
       and its ``consensus`` that changed (per level, old and new item);
-    * ``organisations``, ``analysts``, ``strategies``, ``measures`` (by id) and ``cascades`` (by
-      ``cause->effect``): ``added``, ``removed`` and ``changed`` items, old and new;
+    * ``organisations``, ``analysts``, ``strategies``, ``measures``, ``developments``,
+      ``capabilities`` (by id) and ``cascades`` (by ``cause->effect``): ``added``, ``removed``
+      and ``changed`` items, old and new;
     * ``method``: old and new id and version when they differ, else null;
     * ``ranking``: every scenario of either side with its rank and risk in both and ``moved``
       (old rank minus new rank: positive is up the ranking; null when unranked on a side),
@@ -448,13 +459,13 @@ def compare(old_data: Any, old_results: Any, new_data: Any, new_results: Any) ->
 
     keyed = {
         section: _keyed_changes(by_id(old_data, section), by_id(new_data, section))
-        for section in ("organisations", "analysts", "strategies", "measures")
+        for section in KEYED_SECTIONS
     }
     keyed["cascades"] = _keyed_changes(cascades(old_data), cascades(new_data))
     top = _field_changes(
         old_data if isinstance(old_data, dict) else {},
         new_data if isinstance(new_data, dict) else {},
-        ("scenarios", "organisations", "analysts", "cascades", "strategies", "measures"),
+        ("scenarios", "cascades", *KEYED_SECTIONS),
     )
     old_m, new_m = _method(old_results), _method(new_results)
     method = None if old_m == new_m else {"old": old_m, "new": new_m}

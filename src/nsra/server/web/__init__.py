@@ -22,6 +22,7 @@ from nsra.server.web import (
     register,
     rounds,
     signin,
+    strategy,
     versions,
 )
 from nsra.server.web.headers import SecurityHeaders
@@ -39,6 +40,7 @@ PAGES = (
     rounds,
     versions,
     coherence,
+    strategy,
     analyses,
     people,
 )

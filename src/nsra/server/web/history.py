@@ -48,6 +48,10 @@ SENTENCES = {
 for _section in ("scenarios", "strategies", "measures", "cascades", "consensus"):
     for _verb in ("create", "update", "delete"):
         SENTENCES[f"{_section}.{_verb}"] = f"web_people_did_{_section}_{_verb}"
+for _section in ("developments", "capabilities"):
+    for _verb in ("create", "update", "delete"):
+        SENTENCES[f"{_section}.{_verb}"] = f"web_strategy_did_{_section}_{_verb}"
+SENTENCES["measures_basis.update"] = "web_strategy_did_measures_basis_update"
 
 
 def _clip(text: str) -> str:
