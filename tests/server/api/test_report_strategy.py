@@ -30,10 +30,6 @@ def test_the_report_response_has_the_strategy_section() -> None:
     assert 'id="strategy"' not in bytes(other.body).decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the database does not keep developments, measure effects and capabilities yet",
-)
 def test_the_report_endpoint_has_the_strategy_section(world: World) -> None:
     path = f"/api/assessments/{world.ids['nl']}/report"
     funded = world.call("vera", "GET", path, params={"budget": 150_000_000})
