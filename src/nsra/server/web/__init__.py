@@ -23,6 +23,7 @@ from nsra.server.web import (
     rounds,
     signin,
     strategy,
+    strategy_results,
     versions,
 )
 from nsra.server.web.headers import SecurityHeaders
@@ -41,6 +42,7 @@ PAGES = (
     versions,
     coherence,
     strategy,
+    strategy_results,
     analyses,
     people,
 )
@@ -53,6 +55,7 @@ def install(app: FastAPI) -> None:
     folder = resources.files("nsra.server.web") / "static"
     app.mount(STATIC, StaticFiles(directory=str(folder)), name="static")
     app.state.overviews = dashboard.OverviewCache()
+    app.state.strategies = dashboard.OverviewCache(size=16)
     for module in PAGES:
         app.include_router(module.router)
     errors.install(app)

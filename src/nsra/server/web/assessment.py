@@ -40,6 +40,7 @@ TABS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("rounds", "/rounds", EDITORS),
     ("analyses", "/analyses", None),
     ("coherence", "/coherence", None),
+    ("strategy", "/strategy", None),
     ("versions", "/versions", None),
     ("history", "/history", EDITORS),
     ("members", "/members", EDITORS),
