@@ -185,15 +185,30 @@ class RiskModel:
         else:
             ind_p = np.broadcast_to(indirect[0], direct_p.shape)
             ind_i = np.broadcast_to(indirect[1], direct_i.shape)
+        return self.combine(direct_p, direct_i, ind_p, ind_i, values, interests)
+
+    def combine(
+        self,
+        direct_p: FloatArray,
+        direct_i: FloatArray,
+        ind_p: FloatArray,
+        ind_i: FloatArray,
+        values: FloatArray | None = None,
+        interests: FloatArray | None = None,
+    ) -> Evaluation:
+        """Total probability, impact and risk from the direct and the cascades' indirect ones
+        (all shaped (..., S, L)); ``values`` and ``interests`` are carried along (empty when
+        None: a caller that combined direct quantities itself has none)."""
         if self.cascades_in_risk:
             total_p = np.where(np.isnan(direct_p), direct_p, np.minimum(1.0, direct_p + ind_p))
             total_i = np.where(np.isnan(direct_i), direct_i, direct_i + ind_i)
         else:
             total_p, total_i = direct_p, direct_i
         level_risk = total_p * total_i
+        empty = np.zeros((*direct_p.shape, 0))
         return Evaluation(
-            criterion_values=values,
-            interest_impact=interests,
+            criterion_values=empty if values is None else values,
+            interest_impact=empty if interests is None else interests,
             direct_impact=direct_i,
             indirect_impact=ind_i,
             total_impact=total_i,

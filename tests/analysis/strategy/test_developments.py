@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
-from nsra.analysis.strategy.developments import development_uncertainty, what_if
+from nsra.analysis.strategy.developments import _ShiftedPairs, development_uncertainty, what_if
+from nsra.analysis.strategy.picture import StrategyModel
 from nsra.analysis.uncertainty import position_sampler
+from nsra.engine.compute import compute
+from nsra.io.safeyaml import load
+from nsra.io.validate import parse_assessment
 from tests.analysis.strategy.cases import HEAD, model, scenario
+from tests.helpers import EXAMPLES
 
 CASCADE = "cascades:\n  - {cause: a, effect: b, probability: {value: 0.3}}\n"
 
@@ -97,3 +104,52 @@ def test_a_shift_without_an_interval_is_certain() -> None:
     _, _, sm = model(_text(sure, cascades=""))
     u = development_uncertainty(sm, None, samples=100, seed=0)
     assert u.risk_added[0, 0, 0] == pytest.approx(u.risk_added[2, 0, 0])
+
+
+def test_the_pairs_give_what_evaluating_everything_gives() -> None:
+    """Only the shifted (development, scenario) pairs are evaluated again; the rest goes through
+    the cascades. On the Belgian example (cascades count in risk, three intensity levels), with
+    developments that touch causes and effects, this equals evaluating every scenario under every
+    development, draw by draw."""
+    path = next(p for p in EXAMPLES if p.stem == "be-bnra")
+    data = load(path.read_text(encoding="utf-8"), str(path))
+    ids = [s["id"] for s in data["scenarios"]]
+    causes = [c["cause"] for c in data["cascades"]][:3]
+    crit = "Ha"
+    data["developments"] = [
+        {
+            "id": "d1",
+            "title": "D1",
+            "kind": "other",
+            "effects": [
+                {"scenario": causes[0], "likelihood": {"steps": 0.5, "low": 0, "high": 1}},
+                {"scenario": ids[-1], "impact": {crit: {"factor": 2, "low": 1, "high": 3}}},
+            ],
+        },
+        {
+            "id": "d2",
+            "title": "D2",
+            "kind": "other",
+            "effects": [
+                {"scenario": causes[1], "likelihood": {"factor": 3, "low": 1.5, "high": 4}},
+                {"scenario": causes[2], "impact": {crit: 1}, "levels": ["extreme"]},
+            ],
+        },
+    ]
+    loaded = parse_assessment(json.dumps(data), "be.json")
+    results = compute(loaded.inputs, loaded.method)
+    sm = StrategyModel.of(loaded.assessment, loaded.inputs, loaded.method, results.cells.central)
+    rng = np.random.default_rng(5)
+    sampler = position_sampler(loaded.inputs, loaded.method, results.cells)
+    values = sm.developments.draw(7, rng)
+    pos = sampler.sample(7, rng)
+    added, serious = _ShiftedPairs(sm)(values, pos)
+    # every scenario under every set, the plain way
+    sets = np.concatenate([np.zeros((1, 2)), np.eye(2), np.ones((1, 2))])
+    coef = np.broadcast_to(sm.current, (7, 4, len(sm.current)))
+    shift = sm.shift(coef, np.broadcast_to(sets, (7, 4, 2)), None, values[:, None, :])
+    pic = sm.picture(shift, positions=pos[:, None])
+    risk = np.nan_to_num(pic.risk)
+    assert np.allclose(added, risk[:, 1:] - risk[:, :1], rtol=1e-12, atol=1e-12)
+    assert np.array_equal(serious.astype(bool), pic.serious)
+    assert np.abs(added[:, 0]).sum() > 0 and np.abs(added[:, 1]).sum() > 0
