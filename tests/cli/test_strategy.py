@@ -13,7 +13,7 @@ import pytest
 
 from nsra.analysis.strategy.run import strategy_analysis
 from nsra.engine.compute import compute
-from nsra.io.strategy_doc import STRATEGY_FORMAT, strategy_document
+from nsra.io.strategy_doc import STRATEGY_FORMAT, strategy_document, what_if_document
 from nsra.io.validate import read_assessment
 from tests.analysis.strategy.cases import HEAD, scenario
 from tests.helpers import ROOT, line_of, no_traceback, run_cli
@@ -157,4 +157,26 @@ def test_too_many_proposals_on_one_scenario(tmp_path: Path) -> None:
     proc = run_cli("strategy", str(f), "--budget", "5", "--samples", "0")
     assert proc.returncode == 1
     assert "13 proposed measures act on the scenario 'a'" in proc.stderr
+    no_traceback(proc)
+
+
+def test_what_if_a_set_of_developments_materialises() -> None:
+    loaded = read_assessment(str(ROOT / EXAMPLE))
+    results = compute(loaded.inputs, loaded.method)
+    sa = strategy_analysis(loaded.assessment, loaded.inputs, loaded.method, results, samples=0)
+    both = what_if_document(loaded, sa, ["climate-change-extremes", "cocaine-market-growth"])
+    one = what_if_document(loaded, sa, ["climate-change-extremes"])
+    other = what_if_document(loaded, sa, ["cocaine-market-growth"])
+    # the two touch different scenarios and no cascade joins them: their risks add
+    assert both["with"] - both["current"] == pytest.approx(
+        (one["with"] - one["current"]) + (other["with"] - other["current"])
+    )
+    added = {m["scenario"]: m["risk_added"] for m in both["moves"]}
+    heat = [sc.id for sc in loaded.assessment.scenarios].index("heat-wave-drought")
+    climate = [d.id for d in loaded.assessment.developments].index("climate-change-extremes")
+    assert added["heat-wave-drought"] == pytest.approx(sa.what_if.risk_added[climate, heat])
+    with pytest.raises(ValueError, match="unknown development 'mars'"):
+        what_if_document(loaded, sa, ["mars"])
+    proc = run_cli("strategy", EXAMPLE, "--samples", "0", "--what-if", "mars")
+    assert proc.returncode == 1 and "--what-if: unknown development 'mars'" in proc.stderr
     no_traceback(proc)

@@ -108,6 +108,13 @@ def strategy(
     workers: Annotated[
         int, typer.Option("--workers", min=1, max=256, help="Processes for the robustness.")
     ] = 1,
+    what_if: Annotated[
+        str | None,
+        typer.Option(
+            "--what-if",
+            help="Developments (ids, comma-separated) that materialise together: what moves.",
+        ),
+    ] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="Weight profile.")] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write to this file.")
@@ -117,13 +124,19 @@ def strategy(
 ) -> None:
     """Strategy: what international developments add, what measures remove and cost, which
     proposals to fund, capability gaps and where the strategies leave gaps."""
-    from nsra.io.strategy_doc import strategy_csv, strategy_document
+    from nsra.io.strategy_doc import strategy_csv, strategy_document, what_if_document
 
     budget_eur = euros(budget)
     loaded = load(file, max_size)
     results = nsra.compute(loaded, profile)
     sa = run_strategy(file, loaded, results, budget_eur, samples, seed, workers)
     doc = strategy_document(loaded, sa, lang)
+    if what_if is not None:
+        chosen = [x.strip() for x in what_if.split(",") if x.strip()]
+        try:
+            doc["what_if"] = what_if_document(loaded, sa, chosen, lang)
+        except ValueError as e:
+            raise InputError([Problem(f"--what-if: {e}")]) from None
     if fmt == Fmt.json:
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     elif fmt == Fmt.csv:
@@ -201,6 +214,24 @@ def print_strategy(doc: dict[str, Any]) -> None:
                     + ("" if share is None else f" ({share:.0%} of draws)"),
                 )
         out.print(dt)
+    w = doc.get("what_if")
+    if w is not None:
+        wt = Table(
+            title=f"If {', '.join(w['developments'])} materialise together: total risk "
+            f"{_r(w['current'])} -> {_r(w['with'])}"
+        )
+        for col in ("scenario", "risk added", "rank", "classes", "serious"):
+            wt.add_column(col)
+        for mv in w["moves"]:
+            b, a2 = mv["before"], mv["after"]
+            wt.add_row(
+                mv["title"],
+                _r(mv["risk_added"]),
+                f"{b['rank']} -> {a2['rank']}",
+                f"{_cls(b)} -> {_cls(a2)}",
+                "becomes serious" if mv["becomes_serious"] else ("yes" if a2["serious"] else "no"),
+            )
+        out.print(wt)
     p = doc["portfolio"]
     if p is not None:
         pt = Table(title=f"Proposed measures to fund within {amount(p['budget'])} a year")

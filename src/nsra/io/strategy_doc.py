@@ -237,6 +237,61 @@ def strategy_document(
     return doc
 
 
+def what_if_document(
+    loaded: Loaded, sa: StrategyAnalysis, developments: list[str], lang: Lang = DEFAULT_LANG
+) -> StrategyDoc:
+    """The current picture when the named developments materialise together: every scenario
+    whose risk, rank or classes move, with before and after. Unknown ids raise ValueError."""
+    from nsra.analysis.strategy.developments import what_if
+
+    a, m = loaded.assessment, loaded.method
+    known = [d.id for d in a.developments]
+    unknown = [d for d in developments if d not in known]
+    if unknown:
+        raise ValueError(
+            f"unknown development {', '.join(map(repr, unknown))}; known: "
+            + (", ".join(known) or "none")
+        )
+    chosen = np.array([[1.0 if d in developments else 0.0 for d in known]])
+    wi = what_if(sa.model, chosen)
+    total_scale = m.scale(m.aggregation.total_scale)
+    lik = {f: m.scale(m.likelihood.scale_for(f).scale) for f in (True, False)}
+    after = _row(wi.pictures, 0)
+    moves: list[dict[str, Any]] = []
+    for s, sc in enumerate(a.scenarios):
+        before = {
+            "rank": int(wi.current.rank[s]),
+            "likelihood": _code(lik[sc.malicious], wi.current.likelihood_class[s]),
+            "impact": _code(total_scale, wi.current.impact_class[s]),
+            "serious": bool(wi.current.serious[s]),
+        }
+        now = {
+            "rank": int(after.rank[s]),
+            "likelihood": _code(lik[sc.malicious], after.likelihood_class[s]),
+            "impact": _code(total_scale, after.impact_class[s]),
+            "serious": bool(after.serious[s]),
+        }
+        added = float(wi.risk_added[0, s])
+        if before != now or added != 0:
+            moves.append(
+                {
+                    "scenario": sc.id,
+                    "title": tr(sc.title, lang),
+                    "risk_added": num(added),
+                    "before": before,
+                    "after": now,
+                    "becomes_serious": bool(now["serious"] and not before["serious"]),
+                }
+            )
+    moves.sort(key=lambda x: -(x["risk_added"] or 0.0))
+    return {
+        "developments": developments,
+        "current": num(wi.current.total),
+        "with": num(float(wi.pictures.total[0])),
+        "moves": moves,
+    }
+
+
 def _row(pic: Any, i: int) -> Any:
     from nsra.analysis.strategy.measures import _index
 
