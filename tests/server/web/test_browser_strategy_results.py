@@ -11,9 +11,7 @@ from tests.server.web.conftest import LiveServer, Visit
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_strategy_page_is_accessible(
-    live_server: LiveServer, visit: Visit, width: int
-) -> None:
+def test_the_strategy_page_is_accessible(live_server: LiveServer, visit: Visit, width: int) -> None:
     page = visit.page
     page.set_viewport_size({"width": width, "height": 900})
     sign_in_page(live_server, page, "demo-viewer")
