@@ -16,6 +16,7 @@ import nsra
 from nsra.cli.console import amount, out
 from nsra.cli.files import load, write_atomic
 from nsra.cli.options import LangOpt, MaxSize
+from nsra.cli.quiet import quiet_native_stdout
 from nsra.io.amounts import parse_euros
 from nsra.io.problems import InputError, Problem
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
@@ -66,16 +67,17 @@ def run_strategy(
     from nsra.analysis.strategy.run import strategy_analysis
 
     try:
-        return strategy_analysis(
-            loaded.assessment,
-            loaded.inputs,
-            loaded.method,
-            results,
-            budget=budget,
-            samples=samples,
-            seed=seed,
-            workers=workers,
-        )
+        with quiet_native_stdout():  # HiGHS's stray debug line off the JSON and CSV
+            return strategy_analysis(
+                loaded.assessment,
+                loaded.inputs,
+                loaded.method,
+                results,
+                budget=budget,
+                samples=samples,
+                seed=seed,
+                workers=workers,
+            )
     except ValueError as e:
         raise InputError([Problem(str(e), file=str(file))]) from None
 

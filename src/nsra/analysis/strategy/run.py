@@ -36,7 +36,6 @@ from nsra.analysis.strategy.portfolio import (
     greedy_portfolio,
     portfolio_robustness,
 )
-from nsra.analysis.strategy.quiet import quiet_native_stdout
 from nsra.analysis.uncertainty import position_sampler
 from nsra.engine.compute import Results
 from nsra.engine.inputs import AssessmentInput, BoolArray
@@ -88,8 +87,7 @@ def choose_portfolio(
     the share of draws in which each measure is in the best portfolio (none when 0)."""
     tables = portfolio_tables(sm)
     central = [v[0] for v in tables.values]
-    with quiet_native_stdout():
-        best = best_portfolio(tables.costs, budget, tables.members, central)
+    best = best_portfolio(tables.costs, budget, tables.members, central)
     greedy = greedy_portfolio(tables.costs, budget, tables.members, central)
     robust = None
     if samples > 0 and len(tables.measures):
@@ -105,10 +103,9 @@ def choose_portfolio(
             for g, v in enumerate(part.values):
                 draws[g].append(v)
         value_draws = [np.concatenate(d) for d in draws]
-        with quiet_native_stdout():
-            robust = portfolio_robustness(
-                tables.costs, budget, tables.members, value_draws, workers=workers
-            )
+        robust = portfolio_robustness(
+            tables.costs, budget, tables.members, value_draws, workers=workers
+        )
     return PortfolioChoice(
         budget=budget, tables=tables, best=best, greedy=greedy, robustness=robust
     )

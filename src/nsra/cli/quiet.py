@@ -1,9 +1,11 @@
-"""Keep native solvers from writing to the process's standard output.
+"""Keep native solvers from writing to the command's standard output.
 
 HiGHS (the MILP solver inside scipy) sometimes prints a debug line
 (``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();``) straight to file
-descriptor 1 from C++, whatever its display option says. The core prints nothing, and the CLI's
-JSON and CSV go to standard output, so that line would corrupt them. :func:`quiet_native_stdout`
+descriptor 1 from C++, whatever its display option says. The CLI's JSON and CSV go to standard
+output, so that line would corrupt them; the commands that solve portfolios run the analysis
+inside :func:`quiet_native_stdout`. (The server does not: there descriptor 1 carries the access
+log of other requests, and a stray line in a log harms nothing.) :func:`quiet_native_stdout`
 points descriptor 1 at the null device for the duration (child processes started meanwhile
 inherit that), flushing C's buffers before and after so that nothing buffered leaks out later.
 Python's own ``sys.stdout`` is flushed first and is not silenced for long: the solves are short.

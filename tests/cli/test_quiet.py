@@ -7,7 +7,7 @@ import ctypes.util
 
 import pytest
 
-from nsra.analysis.strategy.quiet import quiet_native_stdout
+from nsra.cli.quiet import quiet_native_stdout
 
 
 def test_native_output_is_silenced_and_python_output_before_and_after_kept(
