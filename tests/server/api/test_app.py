@@ -271,3 +271,62 @@ def test_a_nul_character_is_refused_the_same_on_both_engines(
     is_error(r, 422)
     assert "NUL" in r.json()["error"]
     assert snapshot(callers.engine) == before
+
+
+LONE = "the request contains half of a character"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "who"),
+    [
+        ("/api/session", b'{"user": "a\\ud800b", "password": "x"}', None),
+        (
+            "/api/assessments/{a}/strategies/s1",
+            b'{"item": {"title": {"en": "a\\udc00"}, "scope": "national", "owner": "x"}}',
+            "admin",
+        ),
+        (
+            "/api/assessments/{a}/strategies/s1",
+            b'{"item": {"title": {"en": "ok \\ud83d\\ude00 \\ud83d"}, "scope": "national"}}',
+            "admin",
+        ),
+    ],
+)
+def test_a_lone_surrogate_is_refused_not_a_500(
+    callers: Callers, path: str, body: bytes, who: str | None
+) -> None:
+    """Half a character cannot be stored, hashed or sent: 422 with a plain message, nothing
+    written (it was a 500 masked by a failed rollback)."""
+    before = snapshot(callers.engine)
+    headers = {"Content-Type": "application/json", **(callers.auth(who) if who else {})}
+    method = "POST" if path == "/api/session" else "PUT"
+    r = callers.client.request(method, path.format(a=callers.mine), headers=headers, content=body)
+    is_error(r, 422)
+    assert LONE in r.json()["error"]
+    assert snapshot(callers.engine) == before
+
+
+def test_a_whole_character_outside_the_basic_plane_and_an_escaped_backslash_pass(
+    callers: Callers,
+) -> None:
+    """A surrogate pair is one character (a flag), and ``\\\\ud800`` is a backslash and text."""
+    body = (
+        b'{"item": {"title": {"en": "flag \\ud83c\\uddf3\\ud83c\\uddf1 and \\\\ud800 as text"},'
+        b' "scope": "national", "owner": "nobody"}}'
+    )
+    r = callers.client.put(
+        f"/api/assessments/{callers.mine}/strategies/s-new",
+        headers={"Content-Type": "application/json", **callers.auth("admin")},
+        content=body,
+    )
+    is_error(r, 422)  # the checker's word on the unknown owner, not the surrogate refusal
+    assert LONE not in r.text and "nobody" in r.text
+
+
+def test_json_nested_thousands_of_levels_deep_at_sign_in_is_a_422(callers: Callers) -> None:
+    body = b'{"user": ' + b"[" * 100_000 + b"]" * 100_000 + b', "password": "x"}'
+    r = callers.client.post(
+        "/api/session", headers={"Content-Type": "application/json"}, content=body
+    )
+    is_error(r, 422)
+    assert r.json()["error"] == "the body is not valid JSON"

@@ -275,7 +275,7 @@ def credentials(body: bytes, media_type: str) -> tuple[str, str]:
     elif media_type == "application/json" or media_type.endswith("+json"):
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands of levels deep
             raise ApiError(422, "the body is not valid JSON", None) from None
     else:
         raise ApiError(
