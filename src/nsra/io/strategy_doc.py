@@ -90,7 +90,7 @@ def strategy_document(
                 "inherent": state(st.inherent, s),
                 "current": state(st.current, s),
                 "target": state(st.target, s),
-                "with_developments": state(_row(wi.pictures, d), s),
+                "with_developments": state(wi.pictures.at(d), s),
                 "exposure": num(wi.exposure[s]),
                 "raised_by": [a.developments[i].id for i in np.flatnonzero(sa.raised[:, s])],
             }
@@ -125,7 +125,7 @@ def strategy_document(
                 "direct": bool(wi.direct[i, s]),
                 "risk_added": num(wi.risk_added[i, s]),
                 "before": state(wi.current, s),
-                "after": state(_row(wi.pictures, i), s),
+                "after": state(wi.pictures.at(i), s),
                 "becomes_serious": bool(wi.becomes_serious[i, s]),
             }
             if unc is not None:
@@ -256,7 +256,7 @@ def what_if_document(
     wi = what_if(sa.model, chosen)
     total_scale = m.scale(m.aggregation.total_scale)
     lik = {f: m.scale(m.likelihood.scale_for(f).scale) for f in (True, False)}
-    after = _row(wi.pictures, 0)
+    after = wi.pictures.at(0)
     moves: list[dict[str, Any]] = []
     for s, sc in enumerate(a.scenarios):
         before = {
@@ -290,12 +290,6 @@ def what_if_document(
         "with": num(float(wi.pictures.total[0])),
         "moves": moves,
     }
-
-
-def _row(pic: Any, i: int) -> Any:
-    from nsra.analysis.strategy.measures import _index
-
-    return _index(pic, i)
 
 
 def strategy_csv(doc: StrategyDoc, table: str) -> str:

@@ -70,25 +70,8 @@ def risk_states(sm: StrategyModel) -> RiskStates:
     """Inherent, current, target and every-measure pictures, evaluated together."""
     sets = np.stack([sm.none, sm.current, sm.target, sm.every])
     pic = sm.picture(sm.shift(sets))
-    parts = [_index(pic, i) for i in range(4)]
+    parts = [pic.at(i) for i in range(4)]
     return RiskStates(*parts)
-
-
-def _index(pic: Picture, i: int | tuple[int, ...]) -> Picture:
-    from nsra.engine.evaluate import Evaluation
-
-    ev = pic.evaluation
-    return Picture(
-        evaluation=Evaluation(**{k: getattr(ev, k)[i] for k in ev.__dataclass_fields__}),
-        risk=pic.risk[i],
-        level=pic.level[i],
-        likelihood_position=pic.likelihood_position[i],
-        impact_position=pic.impact_position[i],
-        likelihood_class=pic.likelihood_class[i],
-        impact_class=pic.impact_class[i],
-        serious=pic.serious[i],
-        rank=pic.rank[i],
-    )
 
 
 def measure_values(sm: StrategyModel) -> MeasureValues:

@@ -15,6 +15,7 @@ are the risk without measures. Developments are never in the estimates: they are
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +45,19 @@ class Picture:
     impact_class: IntArray
     serious: BoolArray
     rank: IntArray  # (..., S) 1 = highest; 0 = not ranked
+
+    def at(self, i: int) -> Picture:
+        """State ``i`` of the leading axis."""
+        ev = self.evaluation
+        fields = {f.name: getattr(ev, f.name)[i] for f in dataclasses.fields(ev)}
+        return Picture(
+            evaluation=Evaluation(**fields),
+            **{
+                f.name: getattr(self, f.name)[i]
+                for f in dataclasses.fields(self)
+                if f.name != "evaluation"
+            },
+        )
 
     @property
     def total(self) -> FloatArray:

@@ -36,7 +36,7 @@ from nsra.analysis.strategy.portfolio import (
     greedy_portfolio,
     portfolio_robustness,
 )
-from nsra.analysis.uncertainty import position_sampler
+from nsra.analysis.uncertainty import PositionSampler, position_sampler
 from nsra.engine.compute import Results
 from nsra.engine.inputs import AssessmentInput, BoolArray
 from nsra.model.assessment import Assessment
@@ -81,6 +81,7 @@ def choose_portfolio(
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     workers: int = 1,
+    sampler: PositionSampler | None = None,
 ) -> PortfolioChoice:
     """Fund proposed measures under ``budget`` euros a year: the exact MILP and the greedy
     answer on the central estimates, and over ``samples`` draws of the estimates and the effects
@@ -91,7 +92,8 @@ def choose_portfolio(
     greedy = greedy_portfolio(tables.costs, budget, tables.members, central)
     robust = None
     if samples > 0 and len(tables.measures):
-        sampler = position_sampler(inputs, sm.model.method, results.cells)
+        if sampler is None:
+            sampler = position_sampler(inputs, sm.model.method, results.cells)
         rng = np.random.default_rng(seed)
         draws: list[list[np.ndarray]] = [[] for _ in tables.members]
         block = 100
@@ -130,8 +132,8 @@ def strategy_analysis(
     d = sm.developments.n_items
     raised = wi.direct[:d] | wi.through_cascades[:d]
     unc = None
-    if samples > 0 and d:
-        sampler = position_sampler(inputs, method, results.cells)
+    sampler = position_sampler(inputs, method, results.cells) if samples > 0 else None
+    if sampler is not None and d:
         unc = development_uncertainty(sm, sampler, samples, seed)
     cov = coherence(assessment, states.current.serious)
     flags = coherence_flags(assessment, cov, wi.pictures.serious[:d], raised)
@@ -151,7 +153,7 @@ def strategy_analysis(
     portfolio = (
         None
         if budget is None
-        else choose_portfolio(sm, budget, inputs, results, samples, seed, workers)
+        else choose_portfolio(sm, budget, inputs, results, samples, seed, workers, sampler)
     )
     return StrategyAnalysis(
         model=sm,
