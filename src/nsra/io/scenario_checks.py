@@ -57,7 +57,7 @@ def check_scenarios(data: Any, problems: list[Problem]) -> None:
         if not isinstance(cz, dict):
             continue
         for end in ("cause", "effect"):
-            if cz.get(end) in chronic:
+            if isinstance(cz.get(end), str) and cz[end] in chronic:
                 problems.append(
                     Problem(
                         f"scenario {cz[end]!r} is a chronic risk: it cannot be the {end} of a "
