@@ -24,36 +24,48 @@ def _number(x: float, lang: str) -> str:
     return i18n.number(x, lang, 0) if float(x).is_integer() else i18n.plain(x, lang)
 
 
-def bound_text(v: View, scale: ClassScale, value: float | None, probability: bool) -> str:
-    """A class bound in the scale's unit: a percentage for probabilities, euros for money."""
-    if value is None:
-        return "–"
-    unit = short_unit(tr(scale.unit, v.lang)) if scale.unit else ""
+def bound_text(v: View, scale: ClassScale, value: float, probability: bool) -> str:
+    """A class bound as a number: a percentage for probabilities, euros for money."""
     if probability:
         return i18n.percent(value, v.lang)
-    if unit in ("EUR", "€"):
+    if _unit(v, scale) in ("EUR", "€"):
         return i18n.euros(value, v.lang)
-    return _number(value, v.lang) + (f" {unit}" if unit else "")
+    return _number(value, v.lang)
+
+
+def _unit(v: View, scale: ClassScale) -> str:
+    return short_unit(tr(scale.unit, v.lang)) if scale.unit else ""
+
+
+def bounds_text(
+    v: View, scale: ClassScale, lower: float | None, upper: float | None, probability: bool = False
+) -> str:
+    """A class's bounds with the unit once: "10 – 100 persons", "> 10,000 persons",
+    "€ 50 mln – € 500 mln"; empty when the class has none."""
+    if lower is None and upper is None:
+        return ""
+    unit = _unit(v, scale)
+    tail = "" if probability or unit in ("EUR", "€") or not unit else f" {unit}"
+    if upper is None:
+        return f"> {bound_text(v, scale, float(lower or 0), probability)}{tail}"
+    if lower is None:
+        return f"< {bound_text(v, scale, upper, probability)}{tail}"
+    if lower == upper:
+        return f"{bound_text(v, scale, lower, probability)}{tail}"
+    low, high = bound_text(v, scale, lower, probability), bound_text(v, scale, upper, probability)
+    return f"{low} – {high}{tail}"
 
 
 def _classes(v: View, scale: ClassScale, probability: bool = False) -> list[dict[str, str]]:
-    out = []
-    for c in scale.classes:
-        bounds = ""
-        if c.lower is not None or c.upper is not None:
-            bounds = (
-                f"{bound_text(v, scale, c.lower, probability)} – "
-                f"{bound_text(v, scale, c.upper, probability)}"
-            )
-        out.append(
-            {
-                "code": c.code,
-                "label": tr(c.label, v.lang) if c.label else "",
-                "description": tr(c.description, v.lang) if c.description else "",
-                "bounds": bounds,
-            }
-        )
-    return out
+    return [
+        {
+            "code": c.code,
+            "label": tr(c.label, v.lang) if c.label else "",
+            "description": tr(c.description, v.lang) if c.description else "",
+            "bounds": bounds_text(v, scale, c.lower, c.upper, probability),
+        }
+        for c in scale.classes
+    ]
 
 
 def _weights(v: View, m: Method, profile: WeightProfile) -> str:
@@ -157,9 +169,7 @@ def method_section(v: View) -> dict[str, Any]:
                 "unit": tr(ls.value_unit or scale.unit, v.lang)
                 if (ls.value_unit or scale.unit)
                 else "",
-                "classes": i18n.listing(
-                    [_class_words(c) for c in _classes(v, scale)], v.lang
-                ),
+                "classes": i18n.listing([_class_words(c) for c in _classes(v, scale)], v.lang),
             }
         )
     unit = tr(m.aggregation.total_unit, v.lang) if m.aggregation.total_unit else ""

@@ -32,11 +32,11 @@ from nsra.report.annex import annex_section, method_section
 from nsra.report.changes import changes_section, previous_results
 from nsra.report.chronic import chronic_section
 from nsra.report.coherence import coherence_section
-from nsra.report.key_messages import key_messages, theme_table
 from nsra.report.diagram import (
     DOMAINS,
     icon,
 )
+from nsra.report.key_messages import key_messages, theme_table
 from nsra.report.panels import diagrams
 from nsra.report.scenarios import scenario_sections
 from nsra.report.strategy import StrategyDoc, strategy_section

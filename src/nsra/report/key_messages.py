@@ -148,9 +148,7 @@ def _themes(v: View, serious: list[RankingRow], ranked: list[RankingRow]) -> str
     if most < 2:
         return ""
     top = [theme for theme, n in counts.items() if n == most]
-    return v.t(
-        "km_themes", themes=i18n.listing(top, v.lang), k=most * len(top), n=len(serious)
-    )
+    return v.t("km_themes", themes=i18n.listing(top, v.lang), k=most * len(top), n=len(serious))
 
 
 def _crossing(v: View, serious: list[RankingRow]) -> str:
@@ -179,24 +177,25 @@ def _disagreement(v: View, rows: list[RankingRow]) -> str:
         spread = _entry(v, r["id"])["spread"]
         slots = [("", spread["likelihood"]), *spread["impact"].items()]
         for what, slot in slots:
+            lo, hi = slot["min_position"], slot["max_position"]
             if slot["analysts"] < 2 or slot["min"] is None or slot["max"] is None:
                 continue
-            span = float(slot["max_position"]) - float(slot["min_position"])
+            if lo is None or hi is None:
+                continue
+            span = float(hi) - float(lo)
             key = order[r["id"]]
             if best is None or span > best[0] or (span == best[0] and key < best[1]):
                 best = (span, key, r["id"], what, slot["min"], slot["max"])
     if best is None:
         return ""
-    span, _, sid, what, lo, hi = best
+    span, _, sid, what, low, high = best
     if span < 1:
         return v.t("km_agreement")
     quantity = (
-        v.t("km_the_likelihood")
-        if not what
-        else f"{what} {tr(v.m.criterion(what).label, v.lang)}"
+        v.t("km_the_likelihood") if not what else f"{what} {tr(v.m.criterion(what).label, v.lang)}"
     )
     title = next(r["title"] for r in rows if r["id"] == sid)
-    return v.t("km_disagreement", title=title, what=quantity, low=lo, high=hi)
+    return v.t("km_disagreement", title=title, what=quantity, low=low, high=high)
 
 
 def _robustness(v: View, ranked: list[RankingRow], analysis: AnalysisDoc) -> str:
@@ -204,15 +203,17 @@ def _robustness(v: View, ranked: list[RankingRow], analysis: AnalysisDoc) -> str
     qs = list(u["quantiles"]) or [0.05, 0.5, 0.95]
     lo_i = min(range(len(qs)), key=lambda i: abs(qs[i] - 0.05))
     hi_i = min(range(len(qs)), key=lambda i: abs(qs[i] - 0.95))
-    intervals = {
-        e["id"]: (e["rank"][lo_i], e["rank"][hi_i])
-        for e in u["scenarios"]
-        if e["central_rank"] is not None and len(e["rank"]) == len(qs)
-    }
+    intervals: dict[str, tuple[float, float]] = {}
+    for e in u["scenarios"]:
+        if e["central_rank"] is None or len(e["rank"]) != len(qs):
+            continue
+        low_rank, high_rank = e["rank"][lo_i], e["rank"][hi_i]
+        if low_rank is not None and high_rank is not None:
+            intervals[e["id"]] = (float(low_rank), float(high_rank))
     n = len(intervals)
     if not n or not ranked or ranked[0]["id"] not in intervals:
         return ""
-    states = Counter(robustness_state(float(a), float(b), n) for a, b in intervals.values())
+    states = Counter(robustness_state(a, b, n) for a, b in intervals.values())
     low, high = intervals[ranked[0]["id"]]
     text = v.t(
         "km_robust",
@@ -223,8 +224,10 @@ def _robustness(v: View, ranked: list[RankingRow], analysis: AnalysisDoc) -> str
     )
     if round(low) == round(high):
         return text + " " + v.t("km_robust_top_fixed", title=ranked[0]["title"])
-    return text + " " + v.t(
-        "km_robust_top", title=ranked[0]["title"], low=round(low), high=round(high)
+    return (
+        text
+        + " "
+        + v.t("km_robust_top", title=ranked[0]["title"], low=round(low), high=round(high))
     )
 
 
@@ -260,5 +263,10 @@ def theme_table(v: View, rows: list[RankingRow]) -> list[dict[str, Any]]:
                 "top": ranked[0] if ranked else None,
             }
         )
-    out.sort(key=lambda g: (g["top"] is None, g["top"]["rank"] if g["top"] else 0, g["name"]))
+    out.sort(key=_theme_order)
     return out
+
+
+def _theme_order(group: dict[str, Any]) -> tuple[bool, int, str]:
+    top: RankingRow | None = group["top"]
+    return (top is None, (top["rank"] or 0) if top is not None else 0, str(group["name"]))

@@ -256,7 +256,9 @@ def test_0008_adds_the_texts_per_language_and_removes_them_again(engine: Engine)
         (sc.id, sc.trend, sc.horizon) for sc in a.scenarios if sc.kind == "chronic"
     ]
     first = data["scenarios"][0]["estimates"][0]
-    assert first["likelihood"]["rationale"] == a.scenarios[0].estimates[0].likelihood["rationale"]
+    spec = a.scenarios[0].estimates[0].likelihood
+    assert isinstance(spec, dict)
+    assert first["likelihood"]["rationale"] == spec["rationale"]
     assert set(first["likelihood"]["rationale"]) == {"en", "nl"}
     assert data["analysts"][0]["name"] == a.analysts[0].name
     command.downgrade(alembic_config(engine), "0007")
