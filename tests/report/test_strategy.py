@@ -247,7 +247,11 @@ def test_flags_and_matrix_are_the_documents() -> None:
         assert cells(row[1:]) == [r(x) if x > 0 else "–" for x in values]
     rows = body_rows(table(sec, "by-scenario"))
     ranks = {s["id"]: s["current"]["rank"] for s in d["scenarios"]}
-    order = sorted(range(len(mx["scenarios"])), key=lambda j: ranks[mx["scenarios"][j]])
+    # unranked scenarios (rank 0: no likelihood, such as chronic risks) come last
+    order = sorted(
+        range(len(mx["scenarios"])),
+        key=lambda j: (ranks[mx["scenarios"][j]] == 0, ranks[mx["scenarios"][j]]),
+    )
     for row, j in zip(rows, order, strict=True):
         want = []
         for k in range(len(mx["strategies"])):
@@ -347,6 +351,9 @@ def test_arrows_go_from_current_to_target() -> None:
 
     arrows = {g.get("data-for"): g for g in svg.iter(f"{SVG}g") if "move" in svg_class(g)}
     for sid, s in by_id.items():
+        if not s["current"]["rank"]:  # unranked (a chronic risk): not in the diagram
+            assert sid not in arrows and sid not in markers
+            continue
         (x0, y0), (x1, y1) = px(s["current"]), px(s["target"])
         if math.hypot(x1 - x0, y1 - y0) <= 21.5:
             assert sid not in arrows

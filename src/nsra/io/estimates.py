@@ -22,7 +22,7 @@ from typing import Any
 from nsra.engine.scales import ScaleKernel, exponential_position
 from nsra.io.problems import Path, Problem
 from nsra.model.method import Criterion, ExponentialFunction, Method
-from nsra.model.text import tr
+from nsra.model.text import is_text_or_str, tr
 
 Position = tuple[float, float, float]  # low, high, central
 
@@ -141,8 +141,11 @@ class Target:
                 (unknown[0],),
             )
         rationale = spec.get("rationale")
-        if rationale is not None and not isinstance(rationale, str):
-            raise BadEstimate("the rationale must be text", ("rationale",))
+        if rationale is not None and not is_text_or_str(rationale):
+            raise BadEstimate(
+                "the rationale must be text, or a text per language such as {en: ..., nl: ...}",
+                ("rationale",),
+            )
         given = [k for k in ("class", "value", "scale") if k in spec]
         if len(given) != 1:
             raise BadEstimate(

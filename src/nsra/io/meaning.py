@@ -30,6 +30,7 @@ from nsra.io.cascade_checks import cascade_rows
 from nsra.io.estimates import BadEstimate, Position, Target, targets
 from nsra.io.problems import Path, Problem
 from nsra.io.references import ids, items, ref
+from nsra.io.scenario_checks import check_scenarios
 from nsra.io.strategy_checks import check_strategy
 from nsra.model.method import Method
 
@@ -138,6 +139,7 @@ class _MeaningCheck:
         )
         self._check_strategies()
         self._check_measures()
+        check_scenarios(self.data, self.problems)
         check_strategy(self.data, self.method, self.scenarios, self.orgs, self.problems)
         if self.problems:
             return None, self.problems + self.warnings
@@ -195,7 +197,7 @@ class _MeaningCheck:
         self._check_estimates(s, sc, base, lik, covered)
         self._check_consensus(s, sc, base, lik, covered)
         if isinstance(flag, bool):
-            self._warn_missing(base, covered)
+            self._warn_missing(base, covered, sc.get("kind") == "chronic")
 
     def _check_estimates(
         self, s: int, sc: dict[str, Any], base: Path, lik: Target | None, covered: _Covered
@@ -246,11 +248,12 @@ class _MeaningCheck:
             seen[lv] = e
             covered.add(lv, self._read_entry(entry, s, lv, _NO_ANALYST, lik, path, self.consensus))
 
-    def _warn_missing(self, base: Path, covered: _Covered) -> None:
-        """Warnings for the levels of a scenario without a likelihood or an impact estimate."""
+    def _warn_missing(self, base: Path, covered: _Covered, chronic: bool) -> None:
+        """Warnings for the levels of a scenario without a likelihood (a chronic risk has none)
+        or an impact estimate."""
         for lv in range(self.n_levels):
             at = f" at level {self.method.intensity_levels[lv].id}" if self.has_levels else ""
-            if lv not in covered.likelihood:
+            if lv not in covered.likelihood and not chronic:
                 self.warnings.append(
                     Problem(
                         f"no likelihood estimate{at}: the scenario cannot be ranked"

@@ -169,7 +169,7 @@ def _document(loaded: Loaded, results: Results, lang: Lang) -> ResultsDoc:
         entry: ScenarioResult = {
             "id": sc.id,
             "title": tr(sc.title, lang),
-            "theme": sc.theme,
+            "theme": a.theme_name(sc.theme, lang),
             "domain": sc.domain,
             "malicious": sc.malicious,
             "owner": sc.owner,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from nsra.model.method import Identifier, Strict
-from nsra.model.text import TextOrStr
+from nsra.model.text import DEFAULT_LANG, Lang, TextOrStr, tr
 
 
 def _iso_date(value: Any) -> Any:
@@ -48,7 +48,7 @@ class EstimateDetail(Strict):
     class_: str | int | None = Field(default=None, alias="class")
     value: float | None = None
     scale: float | None = None
-    rationale: str | None = None
+    rationale: TextOrStr | None = None
 
 
 EstimateSpec = Annotated[
@@ -64,7 +64,12 @@ EstimateSpec = Annotated[
                         "class": {"type": ["string", "integer"]},
                         "value": {"type": "number"},
                         "scale": {"type": "number"},
-                        "rationale": {"type": "string"},
+                        "rationale": {
+                            "anyOf": [
+                                {"type": "string"},
+                                {"type": "object", "additionalProperties": {"type": "string"}},
+                            ]
+                        },
                     },
                     "additionalProperties": False,
                 },
@@ -80,7 +85,7 @@ class Source(Strict):
     """A source: a parliamentary paper, a report, a web page."""
 
     ref: str = Field(min_length=1)
-    title: str | None = None
+    title: TextOrStr | None = None
     url: str | None = None
     date: IsoDate | None = None
 
@@ -96,7 +101,7 @@ class Analyst(Strict):
     """One analyst (or a department speaking as one)."""
 
     id: Identifier
-    name: str | None = Field(default=None, max_length=200)
+    name: TextOrStr | None = None
     organisation: Identifier
 
 
@@ -107,7 +112,7 @@ class ScenarioEstimate(Strict):
     level: Identifier | None = None
     likelihood: EstimateSpec | None = None
     impact: dict[str, EstimateSpec] = Field(default_factory=dict)
-    rationale: str | None = None
+    rationale: TextOrStr | None = None
 
 
 class Consensus(Strict):
@@ -116,11 +121,25 @@ class Consensus(Strict):
     level: Identifier | None = None
     likelihood: EstimateSpec | None = None
     impact: dict[str, EstimateSpec] = Field(default_factory=dict)
-    rationale: str | None = None
+    rationale: TextOrStr | None = None
     date: IsoDate | None = None
 
 
 Domain = Literal["internal", "external", "both"]
+ScenarioKind = Literal["acute", "chronic"]
+Trend = Literal["rising", "stable", "falling", "uncertain"]
+TRENDS: tuple[Trend, ...] = ("rising", "stable", "falling", "uncertain")
+
+
+class Theme(Strict):
+    """A theme of the assessment's catalogue (e.g. terrorism, cyber, climate): a scenario's
+    ``theme`` names one by id when the assessment has a catalogue. The name is shown in the
+    report's language; the colour, where given, marks the theme in the report."""
+
+    id: Identifier
+    name: TextOrStr
+    colour: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    description: TextOrStr | None = None
 
 
 class Scenario(Strict):
@@ -130,6 +149,16 @@ class Scenario(Strict):
     title: TextOrStr
     theme: str = Field(min_length=1, max_length=200)
     domain: Domain
+    kind: ScenarioKind = Field(
+        default="acute",
+        description="acute: an event with a likelihood (the default); chronic: a slow-onset or "
+        "long-term risk (climate change, demographic shifts) assessed on its impact with a trend "
+        "and a horizon, without a likelihood",
+    )
+    trend: Trend | None = Field(default=None, description="chronic risks: how the risk develops")
+    horizon: int | None = Field(
+        default=None, ge=1900, le=2300, description="chronic risks: the year the impact is for"
+    )
     malicious: bool
     actor: bool = Field(
         default=False,
@@ -155,7 +184,7 @@ class Cascade(Strict):
     effect: Identifier
     probability: EstimateSpec | None = None
     levels: dict[str, dict[str, EstimateSpec]] | None = None
-    rationale: str | None = None
+    rationale: TextOrStr | None = None
 
 
 class Strategy(Strict):
@@ -355,6 +384,7 @@ class Assessment(BaseModel):
     illustrative: bool = False
     organisations: list[Organisation] = Field(default_factory=list)
     analysts: list[Analyst] = Field(default_factory=list)
+    themes: list[Theme] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(min_length=1)
     cascades: list[Cascade] = Field(default_factory=list)
     strategies: list[Strategy] = Field(default_factory=list)
@@ -366,3 +396,16 @@ class Assessment(BaseModel):
     )
     developments: list[Development] = Field(default_factory=list)
     capabilities: list[Capability] = Field(default_factory=list)
+
+    def theme(self, theme: str) -> Theme | None:
+        """The catalogue's theme of that id (None without a catalogue or for an unknown id)."""
+        for t in self.themes:
+            if t.id == theme:
+                return t
+        return None
+
+    def theme_name(self, theme: str, lang: Lang = DEFAULT_LANG) -> str:
+        """A scenario's theme as a reader sees it: the catalogue's name in ``lang``, or the free
+        text of a file without a catalogue."""
+        found = self.theme(theme)
+        return tr(found.name, lang) if found is not None else theme

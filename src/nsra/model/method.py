@@ -290,10 +290,19 @@ class Method(Strict):
 
     id: Identifier
     version: str = Field(min_length=1, max_length=32)
+    version_label: Text | None = Field(
+        default=None,
+        description="how reports name this version, per language (the version id otherwise)",
+    )
     name: Text
     description: Text | None = None
     source: Text | None = None
     illustrative: Text | None = None
+    designer_notes: Text | None = Field(
+        default=None,
+        description="notes for a method designer (how to adapt the file); shown only in the "
+        "report's methodological annex",
+    )
     intensity_levels: list[IntensityLevel] = Field(default_factory=list)
     level_risk: Literal["mean", "sum", "max"] = "mean"
     interests: list[Interest] = Field(min_length=1)

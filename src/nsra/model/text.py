@@ -69,6 +69,15 @@ def _check_text_or_str(value: Any) -> str | dict[str, str]:
     raise ValueError("give a text, or a text per language such as {en: ..., nl: ...}")
 
 
+def is_text_or_str(value: object) -> bool:
+    """Whether ``value`` is a non-empty text or a text per language with valid codes."""
+    try:
+        _check_text_or_str(value)
+    except ValueError:
+        return False
+    return True
+
+
 TextOrStr = Annotated[
     str | dict[str, str],
     PlainValidator(_check_text_or_str),

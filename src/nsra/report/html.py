@@ -28,12 +28,15 @@ from nsra.io.validate import Loaded
 from nsra.model.assessment import Scenario
 from nsra.model.text import DEFAULT_LANG, Lang, tr
 from nsra.report.analyses import analysis_context, box_texts, uncertainty_boxes
+from nsra.report.annex import annex_section, method_section
 from nsra.report.changes import changes_section, previous_results
+from nsra.report.chronic import chronic_section
 from nsra.report.coherence import coherence_section
 from nsra.report.diagram import (
     DOMAINS,
     icon,
 )
+from nsra.report.key_messages import key_messages, theme_table
 from nsra.report.panels import diagrams
 from nsra.report.scenarios import scenario_sections
 from nsra.report.strategy import StrategyDoc, strategy_section
@@ -106,7 +109,7 @@ def _header(v: View) -> dict[str, Any]:
         "iso_date": v.a.date.isoformat(),
         "method": tr(m.name, v.lang),
         "method_id": m.id,
-        "method_version": m.version,
+        "method_version": tr(m.version_label, v.lang) if m.version_label else m.version,
         "profile": tr(profile.label, v.lang) if profile else v.t("profile_none"),
         "aggregation": v.t(f"agg_{m.aggregation.kind}"),
         "time_basis": v.period(),
@@ -294,7 +297,9 @@ def report_context(
     doc = results_document(loaded, results, lang)
     v = View(loaded, doc, lang)
     rows = _rows(v)
+    acute = [r for r in rows if not v.chronic(r["id"])]  # chronic risks have their own section
     coh = coherence_section(v, rows, results)
+    interests = _interest_bars(v)
     extra = analysis_context(v, rows, analysis)
     if extra["uncertainty"] and analysis is not None:
         boxes = uncertainty_boxes(analysis["uncertainty"])
@@ -315,10 +320,15 @@ def report_context(
         "lang": lang,
         "L": i18n.labels(lang),
         "head": _header(v),
-        "summary": _summary(v, rows, coh),
-        "diagram": diagrams(v, rows),
-        "interests": _interest_bars(v),
-        "rows": rows,
+        "summary": _summary(v, acute, coh),
+        "key_messages": key_messages(v, rows, coh, analysis),
+        "themes": theme_table(v, rows),
+        "chronic": chronic_section(v, rows, interests),
+        "method": method_section(v),
+        "annex": annex_section(v),
+        "diagram": diagrams(v, acute),
+        "interests": interests,
+        "rows": acute,
         "has_levels": bool(v.m.intensity_levels),
         "cols": {
             "probability": v.t("col_probability", period=v.period()),
@@ -346,11 +356,12 @@ def overview_context(loaded: Loaded, results: Results, lang: Lang = DEFAULT_LANG
     doc = results_document(loaded, results, lang)
     v = View(loaded, doc, lang)
     rows = _rows(v)
+    acute = [r for r in rows if not v.chronic(r["id"])]
     coh = coherence_section(v, rows, results)
     return {
         "head": _header(v),
-        "summary": _summary(v, rows, coh),
-        "diagram": diagrams(v, rows),
+        "summary": _summary(v, acute, coh),
+        "diagram": diagrams(v, acute),
         "rows": rows,
         "coherence": coh,
         "doc": doc,

@@ -136,7 +136,7 @@ def diagrams(
     boxes: Mapping[str, Box] | None = None,
 ) -> dict[str, Any]:
     """The risk diagram panels; with ``boxes`` (per scenario id) the uncertainty diagram."""
-    entries = v.doc["scenarios"]
+    entries = [e for e in v.doc["scenarios"] if not v.chronic(e["id"])]  # no likelihood axis
     markers = [
         m
         for e in entries

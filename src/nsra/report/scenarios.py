@@ -44,7 +44,7 @@ def _given(
             text = v.t("scale_position", value=i18n.plain(float(spec["scale"]), v.lang))
         else:
             text = "?"
-        return text, str(rationale) if rationale else None
+        return text, tr(rationale, v.lang) if rationale else None
     return str(spec), None
 
 
@@ -69,7 +69,7 @@ def _block(v: View, sc: Scenario, entry_block: LevelBlock, level: str | None) ->
         analysts.append(
             {
                 "id": e.analyst,
-                "name": (a.name if a and a.name else e.analyst),
+                "name": (tr(a.name, v.lang) if a and a.name else e.analyst),
                 "org": v.org(a.organisation) if a else "",
             }
         )
@@ -136,7 +136,7 @@ def _block(v: View, sc: Scenario, entry_block: LevelBlock, level: str | None) ->
                 if c.interest != previous_interest
                 else "",
                 "cls": res["class"],
-                "label": v.class_label(c.scale, res["class"]) if res["class"] else "",
+                "label": v.class_text(c.scale, res["class"]) if res["class"] else "",
                 "spread": v.spread(sp["min"], sp["max"]),
                 "n": sp["analysts"],
                 "consensus": sp["consensus"],
@@ -149,14 +149,14 @@ def _block(v: View, sc: Scenario, entry_block: LevelBlock, level: str | None) ->
     for n, e in enumerate(estimates):
         items = list(per_analyst[n])
         if e.rationale:
-            items.insert(0, {"what": v.t("overall"), "text": e.rationale})
+            items.insert(0, {"what": v.t("overall"), "text": tr(e.rationale, v.lang)})
         if items:
             rationales.append({**analysts[n], "notes": items})
     cons = None
     if consensus is not None:
         items = list(cons_notes)
         cons = {
-            "rationale": consensus.rationale or "",
+            "rationale": tr(consensus.rationale, v.lang),
             "date": i18n.long_date(consensus.date, v.lang) if consensus.date else "",
             "notes": items,
         }
@@ -213,7 +213,7 @@ def _cascades(v: View, sc: Scenario) -> dict[str, list[dict[str, Any]]]:
                 "rank": entry["rank"] if entry else None,
                 "anchor": f"sc-{other}",
                 "prob": prob,
-                "rationale": cz.rationale or "",
+                "rationale": tr(cz.rationale, v.lang),
             }
         )
     return out
@@ -261,7 +261,7 @@ def scenario_sections(
         sources = [
             {
                 "ref": s.ref,
-                "title": s.title or "",
+                "title": tr(s.title, v.lang),
                 "url": s.url or "",
                 "date": i18n.long_date(s.date, v.lang) if s.date else "",
             }

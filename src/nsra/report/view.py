@@ -64,6 +64,27 @@ def ref(row: RankingRow) -> str:
     return f"{row['rank']}. {row['title']}" if row["rank"] is not None else row["title"]
 
 
+CURRENCIES = frozenset({"EUR", "€", "USD", "$", "GBP", "£"})
+
+
+def short_unit(unit: str) -> str:
+    """A unit without its explanation: "person-days (people x days)" -> "person-days"."""
+    return unit.split(" (")[0].strip()
+
+
+def with_unit(label: str, unit: str) -> str:
+    """A number or a range with its unit: a currency before it ("EUR 50–500 million"), any
+    other unit after it ("≤ 10 persons"); a label that is not a number is left as it is."""
+    unit = short_unit(unit)
+    stripped = label.lstrip("<>≤≥=~ ")
+    if not unit or not stripped[:1].isdigit() or unit in label:
+        return label
+    if unit in CURRENCIES:
+        head = label[: len(label) - len(stripped)]
+        return f"{head}{unit} {stripped}"
+    return f"{label} {unit}"
+
+
 class View:
     """Look-ups and number formats of one report, in one language."""
 
@@ -92,6 +113,20 @@ class View:
             if c.code == code:
                 return tr(c.label, self.lang) if c.label else ""
         return ""
+
+    def class_text(self, scale_id: str, code: str | None) -> str:
+        """A class's label with the scale's unit where the label is a number or a range
+        ("≤ 10 persons", "EUR 50–500 million"); qualitative labels as they are."""
+        label = self.class_label(scale_id, code)
+        scale = self.m.scale(scale_id)
+        if not label or not scale.quantitative or scale.unit is None:
+            return label
+        return with_unit(label, tr(scale.unit, self.lang))
+
+    def chronic(self, scenario_id: str) -> bool:
+        """Whether the scenario is a chronic (slow-onset) risk: not on the likelihood axis."""
+        sc = self.scenarios.get(scenario_id)
+        return sc is not None and sc.kind == "chronic"
 
     def serious_cells(self, likelihood: list[int], impact: list[int]) -> list[bool]:
         """Whether each (likelihood class, impact class) pair is serious (the engine's rule)."""

@@ -193,6 +193,13 @@ STEPS: tuple[Step, ...] = (
         coordinate(),
         lambda w: {"json": {"item": "current", "version": w.versions.get("mb")}},
     ),
+    Step("GET", A + "/themes", read(), remember="th"),
+    Step(
+        "PUT",
+        A + "/themes",
+        coordinate(),
+        lambda w: {"json": {"item": [], "version": w.versions.get("th")}},
+    ),
     Step("GET", A + "/cascades", read()),
     Step(
         "GET",

@@ -9,6 +9,7 @@ verify, and the new tables must be filled from the old data as migration 0004 sa
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,36 @@ ADDED_BY_0007 = {
     ("assessments", "measures_basis"),
     *(("measures", c) for c in ("lead_id", "status", "cost", "effects", "side_effects")),
 }
+
+
+TRANSLATED: tuple[tuple[str, str], ...] = importlib.import_module(
+    "nsra.server.migrations.versions.0008_report_content"
+).TRANSLATED
+ADDED_BY_0008 = {
+    *((t, f"{c}_tr") for t, c in TRANSLATED),
+    *(("scenarios", c) for c in ("kind", "trend", "horizon")),
+    ("assessments", "themes"),
+}
+
+
+def without_translated_texts(value: Any, parent: str = "") -> Any:
+    """An exported assessment without what a database before 0008 cannot hold: the themes
+    catalogue, the kind, trend and horizon of scenarios, and the rationales, analyst names and
+    source titles given per language (plain ones are kept)."""
+    if parent in ("measures", "developments", "capabilities"):
+        return value  # their texts are JSON since 0007, per language or not
+    if isinstance(value, list):
+        return [without_translated_texts(x, parent) for x in value]
+    if not isinstance(value, dict):
+        return value
+    translated = {"rationale"} | ({"title"} if "ref" in value else set())
+    translated |= {"name"} if parent == "analysts" else set()
+    return {
+        k: without_translated_texts(v, k)
+        for k, v in value.items()
+        if k not in {"themes", "kind", "trend", "horizon"}
+        and not (k in translated and isinstance(v, dict))
+    }
 
 
 def without_strategy_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -91,12 +122,13 @@ def test_a_0003_database_upgrades_without_loss(engine: Engine, tmp_path: Path) -
         for name, rows in before.items():
             table = after.tables[name]
             added = {("analysts", "user_id"), ("users", "language"), *ADDED_BY_0007}
+            added |= ADDED_BY_0008
             old_columns = [c for c in table.columns if (name, c.name) not in added]
             now = [tuple(r) for r in conn.execute(select(*old_columns).order_by(table.c.id))]
             assert now == rows, name
     with Session(engine) as s:
         again = [assessment_data(s, i) for i in range(1, len(EXAMPLES) + 1)]
-        assert again == [without_strategy_data(x) for x in exports]
+        assert again == [without_translated_texts(without_strategy_data(x)) for x in exports]
         # the new tables, filled from the old data
         linked = s.scalars(select(AnalystRow).where(AnalystRow.user_id.is_not(None))).all()
         assert {a.key for a in linked} == {"nctv-analyst"}
@@ -204,4 +236,37 @@ def test_0007_adds_the_strategy_data_and_removes_it_again(engine: Engine) -> Non
         assert set(conn.exec_driver_sql("SELECT status FROM measures")) == {("in_place",)}
         assert set(conn.exec_driver_sql("SELECT measures_basis FROM assessments")) == {("current",)}
     with Session(engine) as s:
-        assert assessment_data(s, aid) == without_strategy_data(data)
+        assert assessment_data(s, aid) == without_translated_texts(without_strategy_data(data))
+
+
+def test_0008_adds_the_texts_per_language_and_removes_them_again(engine: Engine) -> None:
+    from sqlalchemy import inspect
+
+    from nsra.io.validate import read_assessment
+
+    nl = next(p for p in EXAMPLES if p.stem == "nl-integrated")
+    aid = import_file(engine, str(nl))
+    with Session(engine) as s:
+        data = assessment_data(s, aid)
+    # stored and given back exactly as the file says
+    a = read_assessment(str(nl)).assessment
+    assert data["themes"] == [t.model_dump(exclude_none=True) for t in a.themes]
+    chronic = [x for x in data["scenarios"] if x.get("kind") == "chronic"]
+    assert [(x["id"], x["trend"], x["horizon"]) for x in chronic] == [
+        (sc.id, sc.trend, sc.horizon) for sc in a.scenarios if sc.kind == "chronic"
+    ]
+    first = data["scenarios"][0]["estimates"][0]
+    spec = a.scenarios[0].estimates[0].likelihood
+    assert isinstance(spec, dict)
+    assert first["likelihood"]["rationale"] == spec["rationale"]
+    assert set(first["likelihood"]["rationale"]) == {"en", "nl"}
+    assert data["analysts"][0]["name"] == a.analysts[0].name
+    command.downgrade(alembic_config(engine), "0007")
+    columns = {c["name"] for c in inspect(engine).get_columns("scenarios")}
+    assert not columns & {"kind", "trend", "horizon"}
+    assert "rationale_tr" not in {c["name"] for c in inspect(engine).get_columns("estimates")}
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert set(conn.exec_driver_sql("SELECT kind FROM scenarios")) == {("acute",)}
+    with Session(engine) as s:
+        assert assessment_data(s, aid) == without_translated_texts(data)

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from nsra.io.jsondoc import Json
 from nsra.io.problems import InputError
 from nsra.io.validate import Loaded, parse_assessment
+from nsra.model.text import tr
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import AssessmentId, UserDep, classified, write_answer
 from nsra.server.api.errors import ApiError
@@ -496,6 +497,61 @@ def put_measures_basis(
     )
 
 
+# -- the themes catalogue: the whole list at once ---------------------------------------------
+
+THEMES = "/api/assessments/{assessment_id}/themes"
+
+
+@router.get(THEMES, summary="The themes catalogue (empty: the themes are free text)")
+def get_themes(
+    assessment_id: AssessmentId, s: SessionDep, user: UserDep, response: Response
+) -> Json:
+    row, _ = assessment_for(s, user, assessment_id)
+    classified(response, row.classification)
+    return _answer(row, row.themes or [], row.version)
+
+
+def themes_write(
+    s: Session,
+    user: UserRow,
+    assessment_id: AssessmentId,
+    new: Any,
+    version: int | None,
+    rationale: str | None,
+) -> Json:
+    """Replace the themes catalogue (checked as a file: each scenario's theme must then be one
+    of its ids; an empty list goes back to free-text themes)."""
+    row, _ = assessment_for(s, user, assessment_id, roles=("coordinator",))
+    old = row.themes or []
+    _conflict(version, old, row.version)
+
+    def change(data: Json) -> None:
+        data["themes"] = new
+
+    loaded = _checked(s, row, change, lambda _data: ("themes",))
+    row.themes = [t.model_dump(exclude_none=True) for t in loaded.assessment.themes] or None
+    s.flush()
+    seq = _record(
+        s, user, row, "themes", str(row.id), {"themes": old}, {"themes": row.themes}, rationale
+    )
+    return _answer(row, row.themes or [], row.version, audit=seq)
+
+
+@router.put(THEMES, summary="Replace the themes catalogue")
+def put_themes(
+    assessment_id: AssessmentId,
+    body: BasisWrite,
+    user: UserDep,
+    request: Request,
+    response: Response,
+) -> Json:
+    return write_answer(
+        request,
+        response,
+        lambda w: themes_write(w, user, assessment_id, body.item, body.version, body.rationale),
+    )
+
+
 # -- cascades: cause -> effect ---------------------------------------------------------------
 
 
@@ -721,7 +777,15 @@ def consensus_write(
     _touch(s, target)
     value = consensus_item(target)
     seq = _record(
-        s, user, row, "consensus", key, old, value, rationale or model.rationale, scenario=scenario
+        s,
+        user,
+        row,
+        "consensus",
+        key,
+        old,
+        value,
+        rationale or tr(model.rationale) or None,
+        scenario=scenario,
     )
     return _answer(row, value, target.version, audit=seq)
 

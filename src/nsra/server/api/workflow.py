@@ -57,7 +57,7 @@ class NewOrganisation(BaseModel):
 class AnalystWrite(BaseModel):
     """An analyst of the assessment (as in the file) and the user who is that analyst."""
 
-    name: str | None = None
+    name: Any = Field(None, description="A text, or a text per language such as {en: .., nl: ..}")
     organisation: str
     user: str | None = Field(None, description="The server user who is this analyst.")
 

@@ -104,8 +104,12 @@ def scenario_item(sc: ScenarioRow, judgements: bool = True) -> Json:
         "title": sc.title,
         "theme": sc.theme,
         "domain": sc.domain,
-        "malicious": sc.malicious,
     }
+    if sc.kind != "acute":  # the file's default is left out
+        s["kind"] = sc.kind
+    _put(s, "trend", sc.trend)
+    _put(s, "horizon", sc.horizon)
+    s["malicious"] = sc.malicious
     if sc.actor:
         s["actor"] = True
     s["owner"] = sc.owner.key
@@ -212,6 +216,7 @@ def assessment_data(session: Session, assessment_id: int) -> Json:
         item["organisation"] = x.organisation.key
         analysts.append(item)
     out["analysts"] = analysts
+    _put(out, "themes", a.themes)
     scenarios = [scenario_item(sc) for sc in a.scenarios]
     out["scenarios"] = scenarios
     _put(out, "cascades", [cascade_item(cz) for cz in a.cascades])

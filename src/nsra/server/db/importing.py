@@ -141,6 +141,7 @@ def fill_scenario(row: ScenarioRow, sc: Scenario, orgs: dict[str, OrganisationRo
     are filled apart: the links need every scenario's row)."""
     _clear(row, "sources")
     row.title, row.theme, row.domain = sc.title, sc.theme, sc.domain
+    row.kind, row.trend, row.horizon = sc.kind, sc.trend, sc.horizon
     row.malicious, row.actor, row.owner = sc.malicious, sc.actor, orgs[sc.owner]
     row.description = sc.description
     row.sources = _sources(sc.sources, ScenarioSourceRow)
@@ -245,6 +246,7 @@ def store_assessment(session: Session, a: Assessment, method_row: MethodRow) -> 
         description=a.description,
         illustrative=a.illustrative,
         measures_basis=a.measures_basis,
+        themes=[t.model_dump(exclude_none=True) for t in a.themes] or None,
     )
     session.add(row)
     # Lists first, look-ups second: a repeated id gives two rows, and the unique constraint

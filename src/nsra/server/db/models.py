@@ -57,6 +57,24 @@ class Base(DeclarativeBase):
     }
 
 
+def translated(plain: str, texts: str, limit: int | None = None) -> Any:
+    """A text of the file that may be written per language (``TextOrStr``), over two columns:
+    a plain text in the ``plain`` column (as before migration 0008), a text per language (or a
+    plain text longer than the ``plain`` column's ``limit``) as JSON in the ``texts`` column.
+    Reading gives back exactly what was stored, so an export round-trips the file."""
+
+    def get(self: Any) -> Any:
+        value = getattr(self, texts)
+        return value if value is not None else getattr(self, plain)
+
+    def put(self: Any, value: Any) -> None:
+        fits = isinstance(value, str) and (limit is None or len(value) <= limit)
+        setattr(self, plain, value if fits or value is None else None)
+        setattr(self, texts, None if fits or value is None else value)
+
+    return property(get, put)
+
+
 class Row:
     """Columns every table has: surrogate id, row version (optimistic locking), timestamps."""
 
@@ -90,7 +108,9 @@ class SpecColumns:
     class_code: Mapped[str | None] = mapped_column(String(40))
     number: Mapped[float | None] = mapped_column(Float)
     integral: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    rationale: Mapped[str | None] = mapped_column(Text)
+    rationale_plain: Mapped[str | None] = mapped_column("rationale", Text)
+    rationale_tr: Mapped[Any | None] = mapped_column(JSON)
+    rationale = translated("rationale_plain", "rationale_tr")
 
 
 class MethodRow(Row, Base):
@@ -120,6 +140,8 @@ class AssessmentRow(Row, Base):
     measures_basis: Mapped[str] = mapped_column(
         String(16), nullable=False, default="current", server_default="current"
     )
+    # the themes catalogue as written in the file (a list of theme items), None without one
+    themes: Mapped[Any | None] = mapped_column(JSON)
 
     method: Mapped[MethodRow] = relationship()
     organisations: Mapped[list[OrganisationRow]] = relationship(
@@ -169,7 +191,9 @@ class AnalystRow(_InAssessment, Row, Base):
     __tablename__ = "analysts"
     __table_args__ = (UniqueConstraint("assessment_id", "key"),)
 
-    name: Mapped[str | None] = mapped_column(String(200))
+    name_plain: Mapped[str | None] = mapped_column("name", String(200))
+    name_tr: Mapped[Any | None] = mapped_column(JSON)
+    name = translated("name_plain", "name_tr", limit=200)
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id"), nullable=False, index=True
     )
@@ -187,6 +211,12 @@ class ScenarioRow(_InAssessment, Row, Base):
     title: Mapped[Any] = mapped_column(JSON, nullable=False)
     theme: Mapped[str] = mapped_column(String(200), nullable=False)
     domain: Mapped[str] = mapped_column(String(16), nullable=False)
+    # acute or chronic (migration 0008); a chronic risk's trend and horizon (a year)
+    kind: Mapped[str] = mapped_column(
+        String(8), nullable=False, default="acute", server_default="acute"
+    )
+    trend: Mapped[str | None] = mapped_column(String(16))
+    horizon: Mapped[int | None] = mapped_column(Integer)
     malicious: Mapped[bool] = mapped_column(Boolean, nullable=False)
     actor: Mapped[bool] = mapped_column(Boolean, nullable=False)
     owner_id: Mapped[int] = mapped_column(
@@ -214,7 +244,9 @@ class ScenarioRow(_InAssessment, Row, Base):
 class _SourceColumns:
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     ref: Mapped[str] = mapped_column(Text, nullable=False)
-    title: Mapped[str | None] = mapped_column(Text)
+    title_plain: Mapped[str | None] = mapped_column("title", Text)
+    title_tr: Mapped[Any | None] = mapped_column(JSON)
+    title = translated("title_plain", "title_tr")
     url: Mapped[str | None] = mapped_column(Text)
     date: Mapped[dt.date | None] = mapped_column(Date)
 
@@ -253,7 +285,9 @@ class EstimateRow(Row, Base):
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     analyst_id: Mapped[int] = mapped_column(ForeignKey("analysts.id"), nullable=False, index=True)
     level: Mapped[str | None] = mapped_column(String(KEY))
-    rationale: Mapped[str | None] = mapped_column(Text)
+    rationale_plain: Mapped[str | None] = mapped_column("rationale", Text)
+    rationale_tr: Mapped[Any | None] = mapped_column(JSON)
+    rationale = translated("rationale_plain", "rationale_tr")
 
     analyst: Mapped[AnalystRow] = relationship()
     entries: Mapped[list[EstimateEntryRow]] = relationship(
@@ -287,7 +321,9 @@ class ConsensusRow(Row, Base):
     )
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     level: Mapped[str | None] = mapped_column(String(KEY))
-    rationale: Mapped[str | None] = mapped_column(Text)
+    rationale_plain: Mapped[str | None] = mapped_column("rationale", Text)
+    rationale_tr: Mapped[Any | None] = mapped_column(JSON)
+    rationale = translated("rationale_plain", "rationale_tr")
     date: Mapped[dt.date | None] = mapped_column(Date)
 
     entries: Mapped[list[ConsensusEntryRow]] = relationship(
@@ -316,7 +352,9 @@ class CascadeRow(Row, Base):
     cause_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), nullable=False, index=True)
     effect_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), nullable=False, index=True)
     by_levels: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    rationale: Mapped[str | None] = mapped_column(Text)
+    rationale_plain: Mapped[str | None] = mapped_column("rationale", Text)
+    rationale_tr: Mapped[Any | None] = mapped_column(JSON)
+    rationale = translated("rationale_plain", "rationale_tr")
 
     cause: Mapped[ScenarioRow] = relationship(foreign_keys=[cause_id])
     effect: Mapped[ScenarioRow] = relationship(foreign_keys=[effect_id])

@@ -18,7 +18,7 @@ class Spec:
     class_code: str | None
     number: float | None
     integral: bool
-    rationale: str | None
+    rationale: str | dict[str, str] | None
 
     def columns(self) -> dict[str, Any]:
         return {
@@ -50,7 +50,7 @@ def to_spec(written: Any) -> Spec:
         kinds = [k for k in ("class", "value", "scale") if k in written]
         if len(kinds) == 1 and set(written) <= {kinds[0], "rationale"}:
             kind, raw = kinds[0], written[kinds[0]]
-            if rationale is None or isinstance(rationale, str):
+            if rationale is None or isinstance(rationale, (str, dict)):
                 if kind == "class" and (isinstance(raw, str) or _is_int(raw)):
                     return Spec("class", True, str(raw), None, _is_int(raw), rationale)
                 if kind != "class" and (_is_int(raw) or isinstance(raw, float)):
@@ -66,7 +66,7 @@ def from_spec(
     class_code: str | None,
     number: float | None,
     integral: bool,
-    rationale: str | None,
+    rationale: str | dict[str, str] | None,
 ) -> Any:
     """The estimate as the file wrote it, from its columns."""
     raw: Any

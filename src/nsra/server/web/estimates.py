@@ -42,7 +42,13 @@ from nsra.server.db.models import AnalystRow, EstimateRow, ScenarioRow
 from nsra.server.db.specs import row_spec
 from nsra.server.web.assessment import ESTIMATORS, Here, form, here, one
 from nsra.server.web.home import to_sign_in
-from nsra.server.web.pages import NO_STORE, estimate_rationale, estimate_text, when
+from nsra.server.web.pages import (
+    NO_STORE,
+    edited_text,
+    estimate_rationale,
+    estimate_text,
+    when,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -161,15 +167,16 @@ def _stored(h: Here, scenario: ScenarioRow, analyst: AnalystRow, slots: list[Slo
         entry = entries.get((sl.level, sl.slot))
         if entry is not None:
             sl.stored, sl.version = row_spec(entry), entry.version
-            _show(sl, sl.stored)
+            _show(sl, sl.stored, h.lang)
 
 
-def _show(sl: Slot, spec: Any) -> None:
-    """Put an estimate as written in a file into the slot's form fields."""
+def _show(sl: Slot, spec: Any, lang: str) -> None:
+    """Put an estimate as written in a file into the slot's form fields (its rationale in the
+    page's language)."""
     sl.cls = sl.to = sl.value = sl.rationale = ""
     raw = spec
     if isinstance(spec, dict):
-        sl.rationale = str(spec.get("rationale") or "")
+        sl.rationale = estimate_rationale(spec, lang)
         if "value" in spec:
             sl.value = str(spec["value"])
             return
@@ -194,7 +201,10 @@ def _typed(sl: Slot, fields: dict[str, list[str]]) -> None:
 
 def _spec(sl: Slot, h: Here) -> Any:
     """The estimate the form asks for, as a file writes it; None for none. Raises ValueError
-    with a message for the user when the fields contradict each other."""
+    with a message for the user when the fields contradict each other. The rationale typed is
+    the text in the page's language: a stored rationale per language keeps its others."""
+    before = sl.stored.get("rationale") if isinstance(sl.stored, dict) else None
+    rationale = edited_text(before, sl.rationale, h.lang)
     if sl.value:
         if sl.unit is None:
             raise ValueError(h.t("web_est_no_values"))
@@ -211,15 +221,15 @@ def _spec(sl: Slot, h: Here) -> Any:
             raise ValueError(h.t("web_est_not_a_number", value=sl.value)) from None
         written: Any = int(number) if number.is_integer() and abs(number) < 2**53 else number
         out: dict[str, Any] = {"value": written}
-        if sl.rationale:
-            out["rationale"] = sl.rationale
+        if rationale:
+            out["rationale"] = rationale
         return out
     if not sl.cls:
         if sl.to:
             raise ValueError(h.t("web_est_from_first"))
         return None
     text = sl.cls if not sl.to or sl.to == sl.cls else f"{sl.cls}..{sl.to}"
-    return {"class": text, "rationale": sl.rationale} if sl.rationale else text
+    return {"class": text, "rationale": rationale} if rationale else text
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -235,7 +245,7 @@ def _written(h: Here, spec: Any) -> str:
     """An estimate in words for the conflict message: 'C', 'C..D — why', or none."""
     if spec is None:
         return h.t("web_est_none")
-    why = estimate_rationale(spec)
+    why = estimate_rationale(spec, h.lang)
     return estimate_text(spec) + (f" — {why}" if why else "")
 
 
@@ -313,7 +323,7 @@ def estimates_list(
         "estimates.html.j2",
         "estimates",
         h.t("web_tab_estimates"),
-        analysts=[{"key": a.key, "name": a.name or a.key} for a in analysts],
+        analysts=[{"key": a.key, "name": tr(a.name, h.lang) or a.key} for a in analysts],
         chosen=chosen.key if chosen else None,
         items=items,
         round_number=r.number if r else None,
@@ -357,7 +367,7 @@ def _entry_page(
             "description": tr(scenario.description, h.lang) if scenario.description else "",
             "malicious": scenario.malicious,
         },
-        analyst={"key": analyst.key, "name": analyst.name or analyst.key},
+        analyst={"key": analyst.key, "name": tr(analyst.name, h.lang) or analyst.key},
         groups=groups,
         blocked=blocked,
         round_number=r.number if r else None,
@@ -417,7 +427,7 @@ def save_estimates(
         seen = one(fields, f"{sl.key}-version")
         version = int(seen) if seen.isdigit() else None
         if one(fields, f"{sl.key}-resolve") == "theirs":
-            _show(sl, sl.stored)  # take the other person's value: nothing to write
+            _show(sl, sl.stored, h.lang)  # take the other person's value: nothing to write
             continue
         try:
             spec = _spec(sl, h)

@@ -93,7 +93,7 @@ def _show(
     analysts = [
         {
             "id": a.key,
-            "name": a.name or "",
+            "name": tr(a.name, h.lang),
             "organisation": tr(a.organisation.name, h.lang),
             "organisation_id": a.organisation.key,
             "user": users[a.user_id].name if a.user_id in users else "",

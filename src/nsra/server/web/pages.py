@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from nsra import i18n
 from nsra.analysis.editions import written
-from nsra.model.text import DEFAULT_LANG, Lang
+from nsra.model.text import DEFAULT_LANG, Lang, tr
 from nsra.server.api.auth import COOKIE, cookie_session
 from nsra.server.api.errors import ApiError
 from nsra.server.db.access import SessionRow
@@ -116,6 +116,20 @@ def estimate_text(spec: Any) -> str:
     return "—" if text is None else text
 
 
-def estimate_rationale(spec: Any) -> str:
-    """The rationale written inside an estimate's mapping form (empty when none)."""
-    return str(spec.get("rationale") or "") if isinstance(spec, dict) else ""
+def estimate_rationale(spec: Any, lang: str = DEFAULT_LANG) -> str:
+    """The rationale written inside an estimate's mapping form, in the page's language (a text
+    per language falls back as in the report); empty when none."""
+    return tr(spec.get("rationale"), lang) if isinstance(spec, dict) else ""
+
+
+def edited_text(old: Any, new: str, lang: str) -> Any:
+    """A text of the file after a page in ``lang`` edited it: a text per language keeps its
+    other languages and takes ``new`` in ``lang`` (an empty ``new`` removes that language); a
+    plain text (which has no language) is replaced by ``new``. None when nothing is left."""
+    new = new.strip()
+    if isinstance(old, dict):
+        out = {k: v for k, v in old.items() if k != lang}
+        if new:
+            out[lang] = new
+        return out or None
+    return new or None

@@ -29,7 +29,13 @@ from nsra.server.db import workflow as wf
 from nsra.server.web.assessment import EDITORS, Here, form, here, one
 from nsra.server.web.dashboard import overview
 from nsra.server.web.home import to_sign_in
-from nsra.server.web.pages import NO_STORE, estimate_rationale, estimate_text, when
+from nsra.server.web.pages import (
+    NO_STORE,
+    edited_text,
+    estimate_rationale,
+    estimate_text,
+    when,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -190,9 +196,9 @@ def _class_text(scale: ClassScale, position: float | None) -> str:
     return scale.code_of(min(max(math.floor(position + 0.5), scale.first_index), top))
 
 
-def _written(spec: Any) -> tuple[str, str]:
-    """An estimate as written, and its own rationale."""
-    return estimate_text(spec), estimate_rationale(spec)
+def _written(spec: Any, lang: str) -> tuple[str, str]:
+    """An estimate as written, and its own rationale (in the page's language)."""
+    return estimate_text(spec), estimate_rationale(spec, lang)
 
 
 def _plain(spec: Any) -> Any:
@@ -213,7 +219,7 @@ def _consensus_context(h: Here, key: str) -> dict[str, Any]:
     spreads: dict[str | None, Any] = {None: entry["spread"]}
     for lv in entry.get("levels") or []:
         spreads[lv["id"]] = lv["spread"]
-    analysts = {a.id: (a.name or a.id) for a in loaded.assessment.analysts}
+    analysts = {a.id: (tr(a.name, h.lang) or a.id) for a in loaded.assessment.analysts}
     lik_scale = m.scale(m.likelihood.scale_for(model.malicious).scale)
     blocks = []
     for level, level_label in levels:
@@ -222,7 +228,7 @@ def _consensus_context(h: Here, key: str) -> dict[str, Any]:
             {
                 "id": e.analyst,
                 "name": analysts.get(e.analyst, e.analyst),
-                "rationale": e.rationale or "",
+                "rationale": tr(e.rationale, h.lang),
             }
             for e in estimates
         ]
@@ -238,11 +244,11 @@ def _consensus_context(h: Here, key: str) -> dict[str, Any]:
             said = []
             for e in estimates:
                 spec = e.likelihood if slot == LIKELIHOOD else e.impact.get(slot)
-                said.append(_written(_plain(spec)))
+                said.append(_written(_plain(spec), h.lang))
             agreed: Any = None
             if consensus is not None:
                 agreed = consensus.likelihood if slot == LIKELIHOOD else consensus.impact.get(slot)
-            agreed_text = _written(_plain(agreed))[0] if agreed is not None else ""
+            agreed_text = _written(_plain(agreed), h.lang)[0] if agreed is not None else ""
             slots.append(
                 {
                     "slot": slot,
@@ -262,7 +268,7 @@ def _consensus_context(h: Here, key: str) -> dict[str, Any]:
                 "label": level_label,
                 "who": who,
                 "slots": slots,
-                "rationale": (consensus.rationale or "") if consensus else "",
+                "rationale": tr(consensus.rationale, h.lang) if consensus else "",
                 "date": (
                     consensus.date.isoformat()
                     if consensus and consensus.date
@@ -277,6 +283,13 @@ def _consensus_context(h: Here, key: str) -> dict[str, Any]:
         "scenario": {"id": key, "title": entry["title"], "rank": entry["rank"]},
         "blocks": blocks,
     }
+
+
+def _stored_rationale(h: Here, key: str, level: str | None) -> Any:
+    """The consensus rationale as stored (plain or per language), None when there is none."""
+    sc_row = wf.scenario_by_key(h.s, h.id, key)
+    row = next((c for c in sc_row.consensus if c.level == level), None)
+    return row.rationale if row is not None else None
 
 
 @router.get("/a/{assessment_id}/consensus/{scenario}")
@@ -303,7 +316,9 @@ def save_consensus(
     version_text = one(fields, "version")
     version = int(version_text) if version_text.isdigit() else None
     rationale = one(fields, "rationale").strip()
-    item: Json = {"rationale": rationale}
+    item: Json = {
+        "rationale": edited_text(_stored_rationale(h, scenario, level), rationale, h.lang)
+    }
     date = one(fields, "date").strip()
     if date:
         item["date"] = date
