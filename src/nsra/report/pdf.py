@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
+from weasyprint.urls import URLFetcher
 
 from nsra import i18n
 from nsra.model.text import DEFAULT_LANG
@@ -33,20 +34,19 @@ with their header row repeated."""
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-class OfflineFetcher:
+class OfflineFetcher(URLFetcher):  # type: ignore[misc]
     """WeasyPrint's URL fetcher for the report: ``data:`` URLs only; any other (``http:``,
     ``file:``) is refused and remembered in :attr:`refused`."""
 
     def __init__(self) -> None:
+        super().__init__(allowed_protocols={"data"})
         self.refused: list[str] = []
 
-    def __call__(self, url: str, *args: Any, **kwargs: Any) -> Any:
-        from weasyprint.urls import URLFetcher
-
-        if url.startswith("data:"):
-            return URLFetcher(allowed_protocols={"data"}).fetch(url)
-        self.refused.append(url)
-        raise ValueError(f"the PDF report reads nothing from outside: {url[:80]}")
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if not url.startswith("data:"):
+            self.refused.append(url)
+            raise ValueError(f"the PDF report reads nothing from outside: {url[:80]}")
+        return super().fetch(url, headers)
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,8 +65,8 @@ def _page_css(label: str, lang: str) -> str:
         elif piece:
             tokens.append(str(css_string(piece)))
     marking = (
-        "font: 700 7.5pt 'Liberation Sans', 'DejaVu Sans', sans-serif; letter-spacing: .1em; "
-        "text-transform: uppercase; color: #1B2430;"
+        "font: 700 7.5pt 'Liberation Sans', 'DejaVu Sans', sans-serif; "
+        "text-transform: uppercase; color: #1B2430; letter-spacing: normal;"
     )
     small = "font: 7.5pt 'Liberation Sans', 'DejaVu Sans', sans-serif; color: #5A6472;"
     label_css = str(css_string(label)) if label else '""'
@@ -133,18 +133,6 @@ def _place_toc(root: HtmlElement, nav: HtmlElement) -> None:
     anchor.addprevious(nav)
 
 
-def _mark_cover_end(root: HtmlElement) -> None:
-    """The first chapter starts on a new page: the cover (title, facts, contents) is page 1."""
-    first = next(iter(root.iter("h2")), None)
-    if first is None:
-        return
-    block = first
-    parent = first.getparent()
-    while parent is not None and parent.tag == "section":
-        block, parent = parent, parent.getparent()
-    block.set("class", " ".join(sorted(classes(block) | {"pdf-after-cover"})))
-
-
 def print_page(page: str, lang: str | None = None) -> str:
     """The HTML report made ready for paper: the PDF stylesheet after the page's own (so it
     wins where they differ), the page header and footer, the table of contents, open details,
@@ -161,7 +149,12 @@ def print_page(page: str, lang: str | None = None) -> str:
     nav = _toc(root, lang)
     if nav is not None:
         _place_toc(root, nav)
-        _mark_cover_end(root)
+    for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        for child in h:  # "<span>1</span>Summary" reads "1 Summary" in bookmarks and text
+            if not (child.tail or " ")[0].isspace() or (
+                child.tail is None and child.getnext() is not None
+            ):
+                child.tail = " " + (child.tail or "")
     for details in root.iter("details"):
         details.set("open", "open")
     for table in root.iter("table"):

@@ -19,6 +19,8 @@ _SPACED = {"flex", "grid", "inline-flex", "inline-grid"}
 class PrintRules:
     hidden: set[HtmlElement] = field(default_factory=set)
     unmarked: set[HtmlElement] = field(default_factory=set)
+    blocks: set[HtmlElement] = field(default_factory=set)
+    """Elements the styles lay out as blocks (``display: block``, ``flex``, ``grid``)."""
     spaced: set[HtmlElement] = field(default_factory=set)
     """Flex and grid containers: their items stand apart (a gap), so their texts need a space."""
 
@@ -53,7 +55,8 @@ def print_rules(root: HtmlElement) -> PrintRules:
             hide = _says(declarations, ("display",), {"none"})
             plain = _says(declarations, ("list-style", "list-style-type"), {"none"})
             spaced = _says(declarations, ("display",), _SPACED)
-            if not (hide or plain or spaced):
+            block = _says(declarations, ("display",), {"block", "flex", "grid", "list-item"})
+            if not (hide or plain or spaced or block):
                 continue
             for one in selector.split(","):
                 if ":" in one:  # pseudo-classes and pseudo-elements: not a printed element
@@ -67,6 +70,8 @@ def print_rules(root: HtmlElement) -> PrintRules:
                 found = [el for el in matched if isinstance(el, HtmlElement)]
                 if hide:
                     out.hidden.update(found)
+                if block:
+                    out.blocks.update(found)
                 if spaced:
                     out.spaced.update(found)
                 if plain:

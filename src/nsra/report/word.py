@@ -241,7 +241,7 @@ class _Writer:
                     self._svg(child, box, para, style)
                 elif child.get("role") == "img" and child.get("aria-label"):
                     run(f" ({squash(child.get('aria-label', ''))}) ", bold, italic)
-                elif tag in BLOCKS and self.items[-1] and tag not in ("ul", "ol", "table"):
+                elif self._blocky(child) and self.items[-1] and tag not in ("ul", "ol", "table"):
                     # a block inside a list item: the same item, on a new line
                     if para[0] is not None and para[0].text.strip():
                         if self.items[-1] == "card":
@@ -249,11 +249,15 @@ class _Writer:
                         else:
                             para[0].add_run().add_break()
                     self._inline(child, box, para, style, bold, italic)
-                elif tag in BLOCKS and _small_card(child):
+                elif self._blocky(child) and _small_card(child):
                     # a few short lines (a key figure and its label) read as one line
                     self.items.append("card")
                     self._inline(child, box, para, style, bold, italic)
                     self.items.pop()
+                    para[0] = None
+                elif tag not in BLOCKS and child in self.rules.blocks:
+                    para[0] = None  # an inline element the styles show as a block: a new line
+                    self._inline(child, box, para, style, bold, italic)
                     para[0] = None
                 elif tag in BLOCKS:
                     para[0] = None
@@ -265,6 +269,9 @@ class _Writer:
                     i = italic or tag in ("em", "i", "cite")
                     self._inline(child, box, para, style, b, i)
             run(child.tail or "", bold, italic)
+
+    def _blocky(self, el: HtmlElement) -> bool:
+        return el.tag in BLOCKS or el in self.rules.blocks
 
     def _skip(self, el: HtmlElement) -> bool:
         return (
