@@ -97,7 +97,7 @@ def report(
     from nsra.analysis.pipeline import AnalysisOptions
     from nsra.cli.compare import edition
 
-    fmt = format_of(output)
+    fmt = "html" if output.is_dir() else format_of(output)  # a folder: said when writing
     budget_eur = euros(budget)
     loaded = load(file, max_size)
     before = None if previous is None else edition(previous, url, max_size)
@@ -126,7 +126,7 @@ def demo(
     """Build the report of the integrated Dutch example, with its analyses, and say where it is."""
     from nsra.analysis.pipeline import AnalysisOptions
 
-    fmt = format_of(output)
+    fmt = "html" if output.is_dir() else format_of(output)  # a folder: said when writing
 
     res = resources.files("nsra.examples") / "nl-integrated.yaml"
     with resources.as_file(res) as path:
