@@ -54,3 +54,43 @@ def test_demo_writes_the_report_of_the_integrated_example(
     html = target.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert f"<title>{tr(example['title'], 'en')} — " in html
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [(".pdf", b"%PDF-"), (".docx", b"PK\x03\x04")])
+def test_report_format_follows_the_suffix(
+    invoke: Invoke, tmp_path: Path, suffix: str, magic: bytes
+) -> None:
+    source = tmp_path / "small.yaml"
+    source.write_text(NL_BASE, encoding="utf-8")
+    target = tmp_path / f"r{suffix}"
+    done = invoke("report", str(source), "-o", str(target), "--no-analysis", "--lang", "fr")
+    assert done.exit_code == 0, done.output
+    assert target.read_bytes().startswith(magic)
+
+
+def test_unknown_suffix_is_a_plain_error_and_nothing_is_written(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    source = tmp_path / "small.yaml"
+    source.write_text(NL_BASE, encoding="utf-8")
+    done = invoke("report", str(source), "-o", str(tmp_path / "r.odt"), "--no-analysis")
+    assert done.exit_code == 1
+    assert isinstance(done.exception, InputError)
+    assert "r.odt: the report is written as .html, .pdf or .docx" in str(done.exception)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small.yaml"]
+
+
+def test_a_failing_render_leaves_no_file(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nsra.report.pdf
+
+    def broken(page: str, lang: str | None = None) -> bytes:
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(nsra.report.pdf, "render_pdf", broken)
+    source = tmp_path / "small.yaml"
+    source.write_text(NL_BASE, encoding="utf-8")
+    done = invoke("report", str(source), "-o", str(tmp_path / "r.pdf"), "--no-analysis")
+    assert done.exit_code != 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small.yaml"]

@@ -1,5 +1,6 @@
-"""``nsra report`` (the self-contained HTML report of an assessment) and ``nsra demo`` (the report
-of the integrated Dutch example)."""
+"""``nsra report`` (the report of an assessment: a self-contained HTML page, a PDF or a Word
+document, as the output file's suffix says) and ``nsra demo`` (the report of the integrated
+Dutch example)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from nsra.cli.options import DbUrl, LangOpt, MaxSize
 from nsra.cli.strategy import euros, run_strategy
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 from nsra.model.text import DEFAULT_LANG
+from nsra.report.formats import format_of, publish
 from nsra.report.strategy import has_strategy
 
 DEMO_SEED = 1
@@ -29,9 +31,15 @@ STRATEGY_SAMPLES = 1000
 
 def report(
     file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path(
-        "report.html"
-    ),
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="File to write: report.html (a web page), report.pdf (A4, to print or sign "
+            "off) or report.docx (Word, to edit).",
+        ),
+    ] = Path("report.html"),
     lang: LangOpt = DEFAULT_LANG,
     profile: Annotated[str | None, typer.Option("--profile", help="Weight profile.")] = None,
     samples: Annotated[
@@ -82,13 +90,14 @@ def report(
     ] = None,
     max_size: MaxSize = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Write a self-contained HTML report (opens offline), with the analyses unless
-    --no-analysis, the changes since the previous edition with --previous, and the strategy
-    section when the file has measures with effects, international developments or
-    capabilities."""
+    """Write the report: a self-contained HTML page (opens offline), a PDF or a Word document
+    (by the suffix of -o), with the analyses unless --no-analysis, the changes since the
+    previous edition with --previous, and the strategy section when the file has measures with
+    effects, international developments or capabilities."""
     from nsra.analysis.pipeline import AnalysisOptions
     from nsra.cli.compare import edition
 
+    fmt = "html" if output.is_dir() else format_of(output)  # a folder: said when writing
     budget_eur = euros(budget)
     loaded = load(file, max_size)
     before = None if previous is None else edition(previous, url, max_size)
@@ -104,18 +113,20 @@ def report(
     if has_strategy(loaded.assessment):
         plan = run_strategy(file, loaded, results, budget_eur, draws, seed, workers)
     html = nsra.report_html(loaded, results, analyses, lang, previous=before, strategy=plan)
-    write_atomic(output, html)
+    write_atomic(output, publish(html, fmt))
     out.print(f"Report written: {output.resolve()}")
 
 
 def demo(
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path(
-        "out/nsra-demo-report.html"
-    ),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="File to write (.html, .pdf or .docx).")
+    ] = Path("out/nsra-demo-report.html"),
     lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Build the report of the integrated Dutch example, with its analyses, and say where it is."""
     from nsra.analysis.pipeline import AnalysisOptions
+
+    fmt = "html" if output.is_dir() else format_of(output)  # a folder: said when writing
 
     res = resources.files("nsra.examples") / "nl-integrated.yaml"
     with resources.as_file(res) as path:
@@ -124,8 +135,9 @@ def demo(
     analyses = run_analyses(loaded, results, AnalysisOptions(seed=DEMO_SEED), 1, None)
     plan = run_strategy(path, loaded, results, None, STRATEGY_SAMPLES, DEMO_SEED, 1)
     html = nsra.report_html(loaded, results, analyses, lang, strategy=plan)
-    write_atomic(output, html)
+    write_atomic(output, publish(html, fmt))
     n = len(loaded.assessment.scenarios)
     out.print(f"Integrated example: {n} scenarios, method {loaded.method.id}.")
     out.print(f"Report written: {output.resolve()}")
-    out.print("Open it in a browser; it works offline.")
+    if fmt == "html":
+        out.print("Open it in a browser; it works offline.")

@@ -54,3 +54,30 @@ def test_the_openapi_document_lists_the_languages(world: World) -> None:
         (lang,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == "lang"]
         assert lang["in"] == "query" and not lang["required"]
         assert lang["schema"]["enum"] == list(LANGS) and lang["schema"]["default"] == "en"
+
+
+@pytest.mark.parametrize("route", REPORTS)
+@pytest.mark.parametrize(
+    ("fmt", "media", "magic"),
+    [
+        ("pdf", "application/pdf", b"%PDF-"),
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         b"PK\x03\x04"),
+    ],
+)  # fmt: skip
+def test_the_report_as_pdf_and_word(
+    world: World, route: str, fmt: str, media: str, magic: bytes
+) -> None:
+    r = world.call("carol", "GET", route.format(a=world.ids["uk"]),
+                   params={"lang": "nl", "format": fmt})  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == media
+    assert r.content.startswith(magic)
+    assert r.headers["Content-Disposition"].endswith(f'-nl.{fmt}"')
+    assert r.headers["X-Classification"] == UK_LABEL
+
+
+def test_another_report_format_is_422(world: World) -> None:
+    r = world.call("carol", "GET", REPORTS[0].format(a=world.ids["uk"]), params={"format": "odt"})
+    body = is_error(r, 422)
+    assert body["field"] == "query.format"

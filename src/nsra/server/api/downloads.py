@@ -23,6 +23,7 @@ from nsra.i18n import LANGS
 from nsra.io.jsondoc import Json
 from nsra.io.validate import Loaded
 from nsra.model.text import Lang
+from nsra.report.formats import MEDIA_TYPES, ReportFormat
 from nsra.server.api.deps import classified
 from nsra.server.db.exporting import file_text
 
@@ -76,6 +77,16 @@ def report_strategy(
     return analyse_strategy(loaded, results, budget, samples, seed)
 
 
+REPORT_CONTENT: dict[str, dict[str, str]] = {MEDIA_TYPES[f].split(";")[0]: {} for f in MEDIA_TYPES}
+"""The report's media types, for the OpenAPI description of its routes."""
+
+ReportFormatQuery = Annotated[
+    ReportFormat,
+    Query(description="The report as a web page (html), an A4 PDF (pdf) or a Word document "
+          "(docx)."),
+]  # fmt: skip
+
+
 def report_response(
     loaded: Loaded,
     results: Results,
@@ -85,15 +96,25 @@ def report_response(
     classification: str,
     *,
     budget: float | None = None,
-) -> HTMLResponse:
-    """The self-contained HTML report (as ``nsra report``), with the analyses when asked, and
-    the strategy section when the assessment has strategy data (the portfolio with a
-    ``budget``)."""
+    fmt: ReportFormat = "html",
+) -> Response:
+    """The report (as ``nsra report``): the self-contained HTML page, or its PDF or Word
+    document (``fmt``), with the analyses when asked, and the strategy section when the
+    assessment has strategy data (the portfolio with a ``budget``). ``filename`` ends in
+    ``.html``; the suffix follows ``fmt``."""
+    from nsra.report.formats import publish
+
     analyses = None if analysis is None else nsra.analyse(loaded, results, analysis)
     plan = report_strategy(loaded, results, budget, analysis)
-    response = HTMLResponse(nsra.report_html(loaded, results, analyses, lang, strategy=plan))
+    page = nsra.report_html(loaded, results, analyses, lang, strategy=plan)
+    response: Response
+    if fmt == "html":
+        response = HTMLResponse(page)
+    else:
+        response = Response(publish(page, fmt), media_type=MEDIA_TYPES[fmt])
     classified(response, classification)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    name = filename.removesuffix(".html") + f".{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

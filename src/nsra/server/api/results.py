@@ -20,9 +20,11 @@ from nsra.server.api.deps import AssessmentId, CacheDep, UserDep, classified
 from nsra.server.api.downloads import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
+    REPORT_CONTENT,
     REPORT_MAX_BUDGET,
     SAMPLES,
     SEEDS,
+    ReportFormatQuery,
     ReportLang,
     analysis_options,
     report_response,
@@ -53,7 +55,7 @@ def get_results(
 @router.get(
     "/api/assessments/{assessment_id}/report",
     response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}}},
+    responses={200: {"content": REPORT_CONTENT}},
 )
 def get_report(
     assessment_id: AssessmentId,
@@ -64,6 +66,7 @@ def get_report(
     analysis: Annotated[bool, Query(description="Include the Monte Carlo analyses.")] = False,
     samples: Annotated[int, Query(ge=SAMPLES[0], le=SAMPLES[1])] = DEFAULT_SAMPLES,
     seed: Annotated[int, Query(ge=SEEDS[0], le=SEEDS[1])] = DEFAULT_SEED,
+    format: ReportFormatQuery = "html",
     budget: Annotated[
         float | None,
         Query(
@@ -73,8 +76,9 @@ def get_report(
             "to the strategy section.",
         ),
     ] = None,
-) -> HTMLResponse:
-    """The self-contained HTML report (as ``nsra report``), to save and open offline; its
+) -> Response:
+    """The self-contained HTML report (as ``nsra report``), to save and open offline (or with
+    ``format=pdf`` or ``format=docx`` the PDF or Word document); its
     classification is in its banners and in the ``X-Classification`` header. It has the
     strategy section when the assessment has measures with effects, international developments
     or capabilities."""
@@ -89,6 +93,7 @@ def get_report(
         f"nsra-assessment-{assessment_id}-{lang}.html",
         row.classification,
         budget=budget,
+        fmt=format,
     )
 
 

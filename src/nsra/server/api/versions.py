@@ -37,7 +37,9 @@ from nsra.server.api.deps import (
     write_answer,
 )
 from nsra.server.api.downloads import (
+    REPORT_CONTENT,
     Format,
+    ReportFormatQuery,
     ReportLang,
     analysis_options,
     file_response,
@@ -198,7 +200,7 @@ def reproduce(
 @router.get(
     BASE + "/{number}/report",
     response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}}},
+    responses={200: {"content": REPORT_CONTENT}},
     summary="The HTML report of a version",
 )
 def version_report(
@@ -209,7 +211,8 @@ def version_report(
     lang: ReportLang = DEFAULT_LANG,
     analysis: Annotated[bool, Query(description="Include the Monte Carlo analyses.")] = False,
     samples: Annotated[int, Query(ge=100, le=20_000)] = 2_000,
-) -> HTMLResponse:
+    format: ReportFormatQuery = "html",
+) -> Response:
     """The self-contained HTML report of the frozen version; the Monte Carlo analyses use the
     version's stored seed."""
     row, _role = assessment_for(s, user, assessment_id)
@@ -223,6 +226,7 @@ def version_report(
         analysis_options(analysis, samples, version.seed),
         f"nsra-assessment-{assessment_id}-v{number}-{lang}.html",
         version.classification,
+        fmt=format,
     )
 
 
