@@ -184,9 +184,18 @@ def test_smaa_heat_map_is_the_rank_acceptability(path: Path) -> None:
 
 
 def _per_year(x: float, lang: str) -> str:
-    """A frequency per year as the cascade table writes it: 2 significant digits below one."""
+    """A frequency per year as the cascade table writes it: 2 significant digits below one;
+    below 0.1 a year "once in N years" (N to two significant digits), and below one in a
+    million years "less than once in a million years" (never 0.0000028)."""
     if x == 0:
         return "0"
+    if x < 0.1:
+        years = 1 / x
+        if years > 1e6:
+            return i18n.t("once_in_million_less", lang)
+        digits = len(str(int(years))) - 2  # round to two significant digits
+        n = int(round(years, -digits)) if digits > 0 else round(years)
+        return common.seen(i18n.t("once_in", lang, n=i18n.number(n, lang)))
     return i18n.plain(x, lang, 2) if x < 1 else i18n.plain(x, lang, 3)
 
 

@@ -14,6 +14,7 @@ codes); the positions come from :func:`nsra.engine.compute.compute`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -159,11 +160,41 @@ def test_axis_starting_at_class_zero() -> None:
 
 def test_positions_outside_the_axes_are_clamped_and_the_marker_kept_in_its_cell() -> None:
     # x = 9 is drawn at the right edge (878); the marker stays inside its cell (the E column,
-    # 736.8..878) by the marker radius and a pixel: at 865, with a leader from 878
+    # 736.8..878) by a diamond's reach, its halo and 2.5 px of air (12 x 1.22 + 1.8 + 2.5 =
+    # 18.94): at 859.06, with a leader from 878
     svg = _parse(risk_diagram([_marker("a", 1, 9.0, 3.0)], X5, Y5))
     (leader,) = _leaders(svg)
-    assert _close(leader, (878.0, 249.0, 865.0, 249.0))
-    assert _close(centre(shapes(_markers(svg)["a"])[1]), (865.0, 249.0))
+    assert _close(leader, (878.0, 249.0, 859.06, 249.0))
+    assert _close(centre(shapes(_markers(svg)["a"])[1]), (859.06, 249.0))
+
+
+def test_no_marker_touches_a_class_line_or_the_serious_zone() -> None:
+    # a marker just under the line between B and C (y = 2.49, 1 px below it at 297) is drawn
+    # 18.94 px under the line, so neither it nor its halo touches the serious zone's outline
+    zone = frozenset((i, j) for i in range(1, 6) for j in range(3, 6))
+    svg = _parse(risk_diagram([_marker("a", 1, 3.0, 2.49)], X5, Y5, serious_cells=zone))
+    x, y = centre(shapes(_markers(svg)["a"])[1])
+    assert _close((x, y), (525.0, 296.0 + 18.94))
+    line = 296.0  # y of the B/C boundary
+    assert y - 12 * 1.22 - 1.8 > line
+
+
+def test_crowded_cell_gives_each_marker_its_own_row_and_column() -> None:
+    # five markers at the same position in one cell: their whiskers run through the markers,
+    # so each gets a distinct row and column at least 7 px from the others (traceable bars)
+    markers = [
+        _marker(k, n + 1, 3.0, 2.9, x_low=2.0, x_high=4.0, y_low=2.6, y_high=3.4)
+        for n, k in enumerate("abcde")
+    ]
+    svg = _parse(risk_diagram(markers, X5, Y5))
+    drawn = {k: centre(shapes(g)[1]) for k, g in _markers(svg).items()}
+    ys = sorted(y for _, y in drawn.values())
+    xs = sorted(x for x, _ in drawn.values())
+    assert all(b - a >= 7 - TOL for a, b in itertools.pairwise(ys))
+    assert all(b - a >= 7 - TOL for a, b in itertools.pairwise(xs))
+    horizontal, vertical = _whiskers(svg)
+    assert sorted(w[2] for w in horizontal) == ys  # one bar per marker, at its row
+    assert sorted(w[0] for w in vertical) == xs
 
 
 def test_overlapping_markers_move_apart_within_their_cell_with_leaders() -> None:
@@ -503,16 +534,19 @@ def test_report_whiskers_show_the_analysts_spread(path: Path) -> None:
     for svg, mp, shown in _panels(common.report(p), p):
         horizontal: list[Whisker] = []
         vertical: list[Whisker] = []
+        drawn = {k: centre(shapes(g)[1]) for k, g in _markers(svg).items()}
         for e in shown:
             if e.rank is None:
                 continue
+            # the bars span the analysts' estimates and run through the marker as drawn
+            at_x, at_y = drawn[e.id]
             left, right = mp.px(e.x_low), mp.px(e.x_high)
             if right - left > 1:
-                horizontal.append((left, right, mp.py(e.y)))
+                horizontal.append((left, right, at_y))
             if not (math.isnan(e.y_low) or math.isnan(e.y_high)):
                 top, bottom = mp.py(e.y_high), mp.py(e.y_low)
                 if bottom - top > 1:
-                    vertical.append((mp.px(e.x), top, bottom))
+                    vertical.append((at_x, top, bottom))
         got_h, got_v = _whiskers(svg)
         _same_multiset(got_h, horizontal)
         _same_multiset(got_v, vertical)

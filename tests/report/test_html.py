@@ -412,7 +412,9 @@ def test_profiles_table_marks_changes() -> None:
     analysis = _analysis(path)
     page = _full_report(path)
     block = page.split('id="profiles"', 1)[1].split("</table>", 1)[0]
-    assert block.count('<th class="c') >= len(analysis["profiles"]["profiles"])
+    assert len(re.findall(r'<th scope="col" class="c', block)) >= len(
+        analysis["profiles"]["profiles"]
+    )
     if analysis["profiles"]["changes_rank"]:
         assert "▲" in block or "▼" in block
 
@@ -463,7 +465,7 @@ def test_dutch_analysis_labels() -> None:
     for word in (
         "Hoe robuust is de rangschikking?",
         "Risicodiagram met onzekerheid",
-        "Rangintervallen",
+        "Hoe ver elk scenario in de rangschikking kan verschuiven",
         "Wat elk risico bepaalt",
         "Dreigingsnetwerk",
         "Cascades: hoe vaak dreigingen elkaar opvolgen",
@@ -536,8 +538,18 @@ def _level_label(method: Method, n: int, lang: str) -> str:
     return tr(method.intensity_levels[n].label, lang) if method.intensity_levels else ""
 
 
-def _columns(table: Element, method: Method, lang: str) -> dict[str, int]:
-    """Column index of every column of the ranking table, found by its heading."""
+def _own_months(method: Method, malicious: bool) -> float:
+    """The period a likelihood scale's probabilities are about: its own for a probability
+    scale, the time basis for a return period."""
+    spec = method.likelihood.scale_for(malicious)
+    if spec.quantity == "probability" and spec.period_months is not None:
+        return spec.period_months
+    return method.likelihood.time_basis_months
+
+
+def _columns(table: Element, method: Method, lang: str, malicious: bool = False) -> dict[str, int]:
+    """Column index of every column of a ranking table (of malicious threats or not), found by
+    its heading."""
     basis = method.likelihood.time_basis_months
     monetised = method.aggregation.kind == "monetised"
     unit = method.aggregation.total_unit
@@ -552,7 +564,9 @@ def _columns(table: Element, method: Method, lang: str) -> dict[str, int]:
     wanted = {
         "rank": t("col_rank", lang),
         "likelihood": t("col_likelihood", lang),
-        "probability": t("col_probability", lang, period=period(basis, lang)),
+        "probability": t(
+            "col_probability", lang, period=period(_own_months(method, malicious), lang)
+        ),
         "impact_class": t("col_impact_class", lang),
         "total": total,
         "risk": risk,
@@ -560,7 +574,7 @@ def _columns(table: Element, method: Method, lang: str) -> dict[str, int]:
         "malicious": t("col_malicious", lang),
     }
     if method.intensity_levels:
-        wanted["level"] = t("col_level", lang)
+        wanted["level"] = t("col_level_shown", lang)
     heads = header_texts(table)
     out = {key: heads.index(text) for key, text in wanted.items()}
     out["scenario"] = next(n for n, h in enumerate(heads) if h.startswith(t("col_scenario", lang)))
@@ -591,16 +605,37 @@ def _check_ranking(page: str, p: str, lang: str, profile: str | None = None) -> 
     a = common.loaded(p)
     m = a.method
     scenarios = a.assessment.scenarios
-    table = tree(page).by_id("ranking").one("table", "ranking")
-    col = _columns(table, m, lang)
-    rows = table_rows(table)
+    tables = tree(page).by_id("ranking").all("table", "ranking")
     # chronic risks have their own section, not a row of the ranking
     want = [
         e
         for e in common.by_rank(common.expected(p, profile))
         if scenarios[e.index].kind != "chronic"
     ]
+    # one table per likelihood scale the method uses (non-malicious first), each in rank order
+    by_table = _by_scale(want, m, scenarios)
+    for table, group in zip(tables, by_table, strict=True):
+        _check_table(table, group, m, scenarios, lang)
+
+
+def _by_scale(items: list[common.Expected], m: Method, scenarios: Any) -> list[list[Any]]:
+    """``items`` in one group, or, when malicious and non-malicious threats use different
+    likelihood scales, non-malicious then malicious (each kept in order)."""
+    scales = {m.likelihood.scale_for(sc.malicious).scale for sc in scenarios}
+    if len(scales) == 1:
+        return [items]
+    split = [[e for e in items if scenarios[e.index].malicious == flag] for flag in (False, True)]
+    return [g for g in split if g]
+
+
+def _check_table(
+    table: Element, want: list[common.Expected], m: Method, scenarios: Any, lang: str
+) -> None:
+    rows = table_rows(table)
     assert len(rows) == len(want)
+    malicious = scenarios[want[0].index].malicious
+    col = _columns(table, m, lang, malicious)
+    basis = m.likelihood.time_basis_months
     for row, e in zip(rows, want, strict=True):
         sc = scenarios[e.index]
         cell = [c.text() for c in row]
@@ -617,7 +652,12 @@ def _check_ranking(page: str, p: str, lang: str, profile: str | None = None) -> 
         lo, hi = common.class_code(e.x_low, lik), common.class_code(e.x_high, lik)
         spread = lo if lo == hi else f"{lo}–{hi}"
         assert cell[col["likelihood"]] == f"{common.class_code(e.x, lik)} ({spread})", e.id
-        assert cell[col["probability"]] == common.prob(e.probability, lang), e.id
+        # the probability over the period of the scenario's own likelihood scale (Poisson)
+        own = _own_months(m, sc.malicious)
+        p_own = (
+            e.probability if math.isnan(e.probability) else 1 - (1 - e.probability) ** (own / basis)
+        )
+        assert cell[col["probability"]] == common.prob(p_own, lang), e.id
         assert cell[col["impact_class"]] == common.class_code(e.y, common.imp_scale(m)), e.id
         assert cell[col["total"]] == common.money(m, e.total, lang), (e.id, "total impact")
         assert cell[col["risk"]] == common.money(m, e.risk, lang), (e.id, "risk")
@@ -649,22 +689,30 @@ def test_summary_counts_and_top_five(path: Path, lang: str) -> None:
     sentence = t(key, lang, n=n_serious, code=code, label=_label(imp, code, lang))
     assert sentence in summary.text()
 
-    top = summary.one("ol", "top").all("li")
+    # the headline lists: one per likelihood scale (non-malicious first), serious risks first,
+    # then by rank; at most five each
+    lists = summary.all("ol", "top")
     ranked = [e for e in common.by_rank(want) if e.rank is not None]
-    assert len(top) == min(5, len(ranked))
-    for li, e in zip(top, ranked, strict=False):
-        sc = scenarios[e.index]
-        assert li.one("span", "rk").text() == str(e.rank)
-        assert li.one("a", "sc").text() == tr(sc.title, lang)
-        assert len(li.all("span", "serious")) == int(e.serious), e.id
-        lik = common.lik_scale(m, sc.malicious)
-        lik_code, imp_code = common.class_code(e.x, lik), common.class_code(e.y, imp)
-        lik_text = f"{_label(lik, lik_code, lang)} ({lik_code})"
-        imp_text = f"{_label(imp, imp_code, lang)} ({imp_code})"
-        line = t("top_line", lang, lik=lik_text, imp=imp_text)
-        if m.intensity_levels:
-            line += "; " + t("at_level", lang, level=_level_label(m, e.level, lang).lower())
-        assert seen(line) in li.one("div", "d").text(), e.id
+    groups = _by_scale(ranked, m, scenarios)
+    assert len(lists) == len(groups)
+    for ol, group in zip(lists, groups, strict=True):
+        top = ol.all("li")
+        chosen = sorted(group, key=lambda e: (not e.serious, e.rank))[:5]
+        assert [li.one("span", "rk").text() for li in top] == [str(e.rank) for e in chosen]
+        for li, e in zip(top, chosen, strict=True):
+            sc = scenarios[e.index]
+            assert li.one("a", "sc").text() == tr(sc.title, lang)
+            assert len(li.all("span", "serious")) == int(e.serious), e.id
+            lik = common.lik_scale(m, sc.malicious)
+            lik_code, imp_code = common.class_code(e.x, lik), common.class_code(e.y, imp)
+            lik_text = f"{_label(lik, lik_code, lang)} ({lik_code})"
+            imp_text = f"{_label(imp, imp_code, lang)} ({imp_code})"
+            line = t("top_line", lang, lik=lik_text, imp=imp_text)
+            if m.intensity_levels:
+                line += "; " + t("at_level", lang, level=_level_label(m, e.level, lang).lower())
+            assert seen(line) in li.one("div", "d").text(), e.id
+    # and the report says what the order means
+    assert seen(t("top_order", lang, code=code)) in summary.text()
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -806,15 +854,27 @@ def test_diagram_key_and_caption(path: Path, lang: str) -> None:
         if m.intensity_levels:
             classes += f", {_level_label(m, e.level, lang).lower()}"
         assert li.one("span", "muted").text() == f"({classes})", e.id
-    serious = [
-        f"{e.rank} {tr(a.assessment.scenarios[e.index].title, lang)}" for e in ranked if e.serious
-    ]
-    code = imp.codes[math.ceil(m.diagram.serious_from) - imp.first_index]
+    # serious by impact (class at least serious_from) and, below it, by the red zone: the
+    # caption never lists a zone risk under "impact class C or higher"
+    floor = math.ceil(m.diagram.serious_from)
+
+    def named(es: list[common.Expected]) -> str:
+        return "; ".join(f"{e.rank} {tr(a.assessment.scenarios[e.index].title, lang)}" for e in es)
+
+    by_impact = [e for e in ranked if e.serious and math.floor(e.y + 0.5) >= floor]
+    by_zone = [e for e in ranked if e.serious and math.floor(e.y + 0.5) < floor]
+    code = imp.codes[floor - imp.first_index]
     caption = section.one("figcaption").text()
-    if serious:
-        assert t("diagram_serious", lang, code=code, list="; ".join(serious)) in caption
+    head = t("diagram_serious", lang, code=code, list="").split(":")[0]
+    if by_impact:
+        assert t("diagram_serious", lang, code=code, list=named(by_impact)) in caption
     else:
-        assert t("diagram_serious", lang, code=code, list="").split(":")[0] not in caption
+        assert head not in caption
+    if by_zone:
+        assert t("diagram_serious_zone", lang, code=code, list=named(by_zone)) in caption
+    for e in by_zone:  # the impact list does not name them
+        title = tr(a.assessment.scenarios[e.index].title, lang)
+        assert f"{e.rank} {title}" not in caption.split(head, 1)[-1].split(".")[0]
 
 
 def test_a_label_not_yet_translated_reads_in_english(monkeypatch: pytest.MonkeyPatch) -> None:

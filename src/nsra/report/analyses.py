@@ -38,6 +38,7 @@ from nsra.report.charts import (
     strip_key,
 )
 from nsra.report.diagram import Box
+from nsra.report.frequency import RARE, once_in, per_year
 from nsra.report.view import RankingRow, View, ranked_order, ref
 
 SMAA_FLOOR = 0.05  # rank acceptability below which a cell shows no number
@@ -132,7 +133,7 @@ def _uncertainty(v: View, rows: list[RankingRow], u: UncertaintySection) -> dict
     else:
         top_text = v.t("rank_top_firm", k=top_firm)
     text = v.t(
-        "rank_intervals_counts",
+        "rank_counts_plain",
         firm=counts["firm"],
         moderate=counts["moderate"],
         uncertain=counts["uncertain"],
@@ -289,8 +290,12 @@ def _smaa(v: View, rows: list[RankingRow], sm: SmaaSection) -> dict[str, Any]:
     leaders = [
         f"{x['ref']} ({i18n.percent(x['first'], v.lang)})" for x in firsts[:3] if x["first"] >= 0.05
     ]
+    varies = weights_vary(sm["weights"])
     return {
         "n": n,
+        "varies_weights": varies,
+        "settled_text": v.t("smaa_settled_weights" if varies else "smaa_settled_estimates"),
+        "conf_note": v.t("smaa_conf_note_plain" if varies else "smaa_conf_note_estimates"),
         "ranks": list(range(1, n + 1)),
         "rows": out_rows,
         "samples": i18n.number(float(sm["samples"]), v.lang),
@@ -300,6 +305,12 @@ def _smaa(v: View, rows: list[RankingRow], sm: SmaaSection) -> dict[str, Any]:
         "small": n > 24,
         "cell_width": f"{min(6.0, 56.0 / max(n, 1)):.2f}",
     }
+
+
+def weights_vary(weights: str) -> bool:
+    """Whether the SMAA draws vary the criteria's weights (uniform, or within stated
+    preferences); not when they are fixed or the method has none (it sums euros)."""
+    return bool(weights) and not weights.startswith(("fixed", "none"))
 
 
 def _smaa_weights_text(v: View, weights: str) -> str:
@@ -336,10 +347,14 @@ def _sensitivity(v: View, rows: list[RankingRow], sd: SensitivitySection) -> dic
             )
         if said.driver in drivers:
             drivers[said.driver] += 1
+        total = sum(min(st, 1.0) for _, st in said.shown)
         cards.append(
             {
                 **r,
                 "bars": bars,
+                "sum_note": (
+                    v.t("sens_card_sum", total=i18n.percent(total, v.lang)) if total > 1.005 else ""
+                ),
                 "output": v.t(f"sens_what_{said.output}"),
                 "summary": said.position,
                 "rank_text": said.rank,
@@ -368,6 +383,7 @@ def _sensitivity(v: View, rows: list[RankingRow], sd: SensitivitySection) -> dic
         advice = ""
     return {
         "cards": cards,
+        "sum_text": v.t("sens_sum") if any(c["sum_note"] for c in cards) else "",
         "drivers_text": drivers_text,
         "advice": advice,
         "monetised": v.monetised,
@@ -493,22 +509,16 @@ def _network(v: View, rows: list[RankingRow], net: NetworkSection) -> dict[str, 
 
 # -- cascade simulation ------------------------------------------------------------------------
 def _per_year(v: View, x: float | None) -> str:
-    if x is None:
-        return "–"
-    if x == 0:
-        return "0"
-    return i18n.plain(x, v.lang, 2) if x < 1 else i18n.plain(x, v.lang, 3)
+    """A yearly frequency for people (see :func:`nsra.report.frequency.per_year`)."""
+    return per_year(x, v.lang)
 
 
 def _once_in(v: View, x: float | None) -> str:
-    if x is None or x <= 0:
+    """ "once in N years" under a frequency written as a number; empty when the frequency is
+    already written that way, or is one or more a year."""
+    if x is None or x <= 0 or x < RARE or 1 / x < 1.5:
         return ""
-    years = 1 / x
-    if years < 1.5:
-        return ""
-    if years >= 100:
-        years = round(years, 1 - math.floor(math.log10(years)))
-    return v.t("once_in", n=i18n.number(round(years), v.lang))
+    return once_in(x, v.lang)
 
 
 def _involved(e: CascadeRisk, causes_any: set[str]) -> bool:
@@ -524,18 +534,20 @@ def _involved(e: CascadeRisk, causes_any: set[str]) -> bool:
 
 def _cascades(v: View, rows: list[RankingRow], c: CascadesSection) -> dict[str, Any]:
     years = _f(c["years"]) or 0.0
+    linked = {x for cz in v.a.cascades for x in (cz.cause, cz.effect)}
     titles = {r["id"]: r for r in rows}
     by_id = {e["id"]: e for e in c["risks"]}
     causes_any = {x["cause"] for e in by_id.values() for x in e["triggered_by"]}
     groups: list[dict[str, Any]] = []
     chains = []
-    outside = []
+    outside: list[str] = []
+    quiet: list[str] = []
     for r in ranked_order(rows):
         e = by_id.get(r["id"])
         if e is None:
             continue
         if not _involved(e, causes_any):
-            outside.append(ref(r))
+            (quiet if r["id"] in linked else outside).append(ref(r))
             continue
         causes = []
         for cause in e["triggered_by"][:3]:
@@ -599,7 +611,16 @@ def _cascades(v: View, rows: list[RankingRow], c: CascadesSection) -> dict[str, 
     unit = "EUR" if v.monetised else (v.doc["method"]["impact_unit"] or v.t("unit_score"))
     return {
         "unit": unit,
-        "outside_text": v.t("cas_outside", list="; ".join(outside)) if outside else "",
+        "outside_text": " ".join(
+            x
+            for x in (
+                v.t("cas_outside", list="; ".join(outside)) if outside else "",
+                v.t("cas_quiet", years=i18n.number(years, v.lang), list="; ".join(quiet))
+                if quiet
+                else "",
+            )
+            if x
+        ),
         "groups": groups,
         "has_levels": any(lv["level"] for g in groups for lv in g["levels"]),
         "years": i18n.number(years, v.lang),

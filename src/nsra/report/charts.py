@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from nsra.i18n import t
+from nsra.report.contrast import AA, LIGHT, contrast, text_on
 from nsra.report.diagram import DOMAIN_COLOURS, DOMAINS, FONT, _a, _f, _halo, shape
 
 # robustness of a rank: firm, moderate, uncertain
@@ -94,24 +95,31 @@ def rank_strip(
 
 
 def strip_key(lang: str) -> str:
-    """The key of the rank strips: central rank, median, 90% interval."""
+    """The key of the rank strips: central rank, median, 90% interval. Each mark is a small
+    picture followed by its words as text, so that the key wraps on a narrow screen."""
     grey = "#5A6472"
-    first, second = t("strip_central", lang), t("strip_interval", lang)
-    x = 18 + 6.3 * len(first) + 22
-    width = x + 42 + 6.3 * len(second) + 8
-    parts = [
-        f'<svg class="strip-key" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} 20" '
-        f'width="{_f(width)}" height="20" font-family={_a(FONT)} font-size="11.5" '
-        'fill="#1B2430" aria-hidden="true">',
-        '<circle cx="8" cy="10" r="4.2" fill="#1B2430" stroke="#FFFFFF" stroke-width="1.3"/>',
-        f'<text x="18" y="14">{escape(first)}</text>',
-        f'<rect x="{_f(x)}" y="5.5" width="34" height="9" rx="4.5" fill="{grey}" '
+
+    def item(width: float, body: str, words: str) -> str:
+        return (
+            f'<span class="strip-key-item"><svg class="strip-key" '
+            f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} 20" '
+            f'width="{_f(width)}" height="20" aria-hidden="true">{body}</svg> '
+            f"{escape(words)}</span>"
+        )
+
+    one = item(
+        12,
+        '<circle cx="7" cy="10" r="4.2" fill="#1B2430" stroke="#FFFFFF" stroke-width="1.3"/>',
+        t("strip_central", lang),
+    )
+    two = item(
+        36,
+        f'<rect x="1" y="5.5" width="34" height="9" rx="4.5" fill="{grey}" '
         f'fill-opacity="0.28" stroke="{grey}" stroke-width="1.2"/>'
-        f'<path d="M{_f(x + 20)} 3.5V16.5" stroke="{grey}" stroke-width="1.6"/>',
-        f'<text x="{_f(x + 42)}" y="14">{escape(second)}</text>',
-        "</svg>",
-    ]
-    return "".join(parts)
+        f'<path d="M21 3.5V16.5" stroke="{grey}" stroke-width="1.6"/>',
+        t("strip_interval", lang),
+    )
+    return f"{one} {two}"
 
 
 # -- the threat network -----------------------------------------------------------------------
@@ -213,13 +221,16 @@ def _layout(
             np.add.at(force, src, -pull)
             np.add.at(force, dst, pull)
         if len(pairs):
-            force += _edge_push(pos, src, dst, lo, hi) * (4.0 + 12.0 * it / iterations)
+            weight = 4.0 + 12.0 * it / iterations
+            force += _edge_push(pos, src, dst, lo, hi) * weight
+            # a link through a label reads as badly as one through a node
+            force += _edge_push(pos, src, dst, lo, hi, labels=True) * weight
         temperature = 40.0 * (1 - it / iterations) + 0.5
         length = np.maximum(np.hypot(force[:, 0], force[:, 1]), 1e-9)
         pos += force / length[:, None] * np.minimum(length, temperature)[:, None]
         pos[:, 0] = np.clip(pos[:, 0], lo, hi)
-        pos[:, 1] = np.clip(pos[:, 1], top + NODE_R + 4, bottom - NODE_R - 44)
-    _separate(pos, lo, hi, top + NODE_R + 4, bottom - NODE_R - 44)
+        pos[:, 1] = np.clip(pos[:, 1], top + NODE_R + 4, bottom - NODE_R - 60)
+    _separate(pos, lo, hi, top + NODE_R + 4, bottom - NODE_R - 60)
     return {node.id: (float(pos[i, 0]), float(pos[i, 1])) for i, node in enumerate(nodes)}
 
 
@@ -230,6 +241,7 @@ def _edge_push(
     lo: np.ndarray,
     hi: np.ndarray,
     reach: float = 36.0,
+    labels: bool = False,
 ) -> np.ndarray:
     """Per node, a push away from the links it is not part of that pass close by.
 
@@ -237,6 +249,8 @@ def _edge_push(
     the edge of its band is pushed across the link, towards the middle of its band.
     """
     a, b = pos[src], pos[dst]  # (E, 2)
+    if labels:
+        pos = _label_centres(pos)
     ab = b - a
     length2 = np.maximum((ab * ab).sum(axis=1), 1.0)
     rel = pos[None, :, :] - a[:, None, :]  # (E, N, 2)
@@ -263,7 +277,7 @@ def _edge_push(
 
 def _separate(pos: np.ndarray, lo: np.ndarray, hi: np.ndarray, y0: float, y1: float) -> None:
     """Push apart nodes whose labels would overlap (in place, deterministic)."""
-    min_dx, min_dy = LABEL_W + 6, 2 * NODE_R + 46
+    min_dx, min_dy = LABEL_W + 6, 2 * NODE_R + 62
     n = pos.shape[0]
     for _ in range(200):
         moved = False
@@ -294,11 +308,21 @@ def _separate(pos: np.ndarray, lo: np.ndarray, hi: np.ndarray, y0: float, y1: fl
 
 
 def _label_lines(text: str, width: float = LABEL_W, font: float = 10.0) -> list[str]:
+    """A node's label wrapped to the label width; never cut off (a long title takes more
+    lines, and the layout leaves room for four)."""
     chars = max(8, int(width / (font * 0.52)))
-    lines = textwrap.wrap(text, chars) or [""]
-    if len(lines) > 3:
-        lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), chars, placeholder="…")]
-    return lines
+    return textwrap.wrap(text, chars, break_long_words=False) or [""]
+
+
+LABEL_GAP = 14.0
+"""From the edge of a node to the first line of its label."""
+LINE_H = 12.0
+
+
+def _label_centres(pos: np.ndarray) -> np.ndarray:
+    """Where the labels under the nodes are (about two lines below the node)."""
+    out: np.ndarray = pos + np.array([0.0, NODE_R + LABEL_GAP + LINE_H / 2])
+    return out
 
 
 def _edge_path(
@@ -344,7 +368,7 @@ def network_diagram(
     per_band = [sum(1 for n in linked if _band(n.domain) == b) for b in range(3)]
     header = 40.0
     top = header + 14
-    plot_h = max(300.0, 84.0 * math.ceil(max([*per_band, 1]) / 1.6) + 40)
+    plot_h = max(340.0, 104.0 * math.ceil(max([*per_band, 1]) / 1.6) + 60)
     bottom = top + plot_h
     # threats without links: a strip under the bands, in rows of three per band
     alone_rows = max(
@@ -352,7 +376,7 @@ def network_diagram(
         default=0,
     )
     strip_top = bottom + 10
-    strip_h = (30 + alone_rows * 72) if alone else 0
+    strip_h = (30 + alone_rows * 88) if alone else 0
     legend_y = strip_top + strip_h + 22
     height = legend_y + 62
     pos = _layout(linked, edges, top, bottom)
@@ -362,7 +386,7 @@ def network_diagram(
         for k, node in enumerate(members):
             col, row = k % 2, k // 2
             x = x0 + (x1 - x0) * (0.27 + 0.46 * col)
-            pos[node.id] = (x, strip_top + 46 + row * 72)
+            pos[node.id] = (x, strip_top + 46 + row * 88)
 
     out = [
         f'<svg class="network" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {NET_W} '
@@ -407,6 +431,7 @@ def network_diagram(
         (e for e in edges if e.source in pos and e.target in pos),
         key=lambda e: (e.kind == "cascade", e.weight if e.kind == "cascade" else 0.0),
     )
+    hubs = {n.id for n in nodes if n.hub}
     out.append('<g class="links" fill="none">')
     for e in order:
         start, stop = pos[e.source], pos[e.target]
@@ -422,7 +447,8 @@ def network_diagram(
             dash = ' stroke-dasharray="6 4"'
             bend = 0.24 if both_kinds else 0.1
         head_len = 6.5 + 1.3 * w
-        path, end, direction = _edge_path(start, stop, bend, NODE_R + 3 + head_len)
+        edge = NODE_R + (9.1 if e.target in hubs else 1.5)  # the hub ring, or the marker
+        path, end, direction = _edge_path(start, stop, bend, edge + 1.5 + head_len)
         out.append(
             f'<g class="link {e.kind}{" crossing" if e.crossing else ""}" '
             f"data-source={_a(e.source)} data-target={_a(e.target)}>"
@@ -457,14 +483,22 @@ def network_diagram(
             f'fill="{"#FFFFFF" if node.malicious else colour}">{rank}</text>'
         )
         lines = _label_lines(node.label)
-        y0 = y + NODE_R + (20 if node.hub else 14)
+        y0 = y + NODE_R + (LABEL_GAP + 6 if node.hub else LABEL_GAP)
+        # a light card under the label: links pass under it, never through its words
+        half = max(len(line) for line in lines) * 2.9 + 4
+        parts.append('<g class="label">')
+        parts.append(
+            f'<rect class="label-bg" x="{_f(x - half)}" y="{_f(y0 - 10)}" '
+            f'width="{_f(2 * half)}" height="{_f(LINE_H * len(lines) + 3)}" rx="3" '
+            'fill="#FFFFFF" fill-opacity="0.88"/>'
+        )
         for k, line in enumerate(lines):
             parts.append(
-                f'<text x="{_f(x)}" y="{_f(y0 + 12 * k)}" font-size="10" fill="#1B2430" '
+                f'<text x="{_f(x)}" y="{_f(y0 + LINE_H * k)}" font-size="10" fill="#1B2430" '
                 f'stroke="#FFFFFF" stroke-width="3" stroke-linejoin="round" '
                 f'paint-order="stroke">{escape(line)}</text>'
             )
-        parts.append("</g>")
+        parts.append("</g></g>")
         out.append("".join(parts))
     out.append("</g>")
     out.append(
@@ -530,6 +564,18 @@ def shade(value: float) -> tuple[str, str]:
     """Background and text colour of a heat-map cell for a share in [0, 1]."""
     v = min(max(value, 0.0), 1.0) ** 0.5
     low, high = (0xFF, 0xFF, 0xFF), (0x1F, 0x4E, 0x79)
-    rgb = [round(a + (b - a) * v) for a, b in zip(low, high, strict=True)]
-    background = "#" + "".join(f"{c:02X}" for c in rgb)
-    return background, ("#FFFFFF" if v > 0.55 else "#1B2430")
+
+    def mix(w: float) -> str:
+        rgb = [round(a + (b - a) * w) for a, b in zip(low, high, strict=True)]
+        return "#" + "".join(f"{c:02X}" for c in rgb)
+
+    # mid-tones where neither ink reaches AA contrast take the lightest shade on which white
+    # text does (so darker still means more often)
+    background = mix(v)
+    if contrast(text_on(background), background) < AA:
+        lo, hi = v, 1.0
+        for _ in range(30):
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if contrast(LIGHT, mix(mid)) >= AA else (mid, hi)
+        background = mix(hi)
+    return background, text_on(background)

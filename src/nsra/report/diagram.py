@@ -38,6 +38,14 @@ PLOT_H = 470
 MARGIN_L = 172
 MARGIN_R = 22
 MARKER_R = 12.0
+CELL_MARGIN = MARKER_R * 1.22 + 1.8 + 2.5
+"""How far a marker's centre stays from the edge of its cell: a diamond (the widest shape) with
+its white halo and a little air, so that no marker touches a class line or the serious zone's
+outline and each marker reads as inside one class."""
+LANE = 7.0
+"""Markers in one cell keep at least this many pixels between their rows and between their
+columns: each marker's whiskers run through the marker, so this keeps the spread bars of a
+crowded cell on separate lines that can be traced to their marker."""
 
 
 @dataclass(frozen=True)
@@ -219,7 +227,7 @@ def _spread_place(
     gap = 2 * MARKER_R * 1.22 + 2.0  # diamonds reach furthest
     golden = math.pi * (3 - math.sqrt(5))
     inner = [
-        (x0 + MARKER_R + 1, y0 + MARKER_R + 1, x1 - MARKER_R - 1, y1 - MARKER_R - 1)
+        (x0 + CELL_MARGIN, y0 + CELL_MARGIN, x1 - CELL_MARGIN, y1 - CELL_MARGIN)
         for x0, y0, x1, y1 in boxes
     ]
 
@@ -258,7 +266,37 @@ def _spread_place(
                 moved = True
         if not moved:
             break
+    for axis in (0, 1):
+        _lanes(q, boxes, inner, axis)
     return [(p[0], p[1]) for p in q]
+
+
+def _lanes(
+    q: list[list[float]],
+    boxes: list[tuple[float, float, float, float]],
+    inner: list[tuple[float, float, float, float]],
+    axis: int,
+) -> None:
+    """Give the markers of one cell distinct rows (``axis`` 1) or columns (``axis`` 0), at
+    least :data:`LANE` apart where the cell has room, keeping their order (in place)."""
+    cells: dict[tuple[float, float, float, float], list[int]] = {}
+    for k, box in enumerate(boxes):
+        cells.setdefault(box, []).append(k)
+    for members in cells.values():
+        if len(members) < 2:
+            continue
+        lo, hi = inner[members[0]][axis], inner[members[0]][axis + 2]
+        if hi < lo:
+            continue
+        order = sorted(members, key=lambda k: (q[k][axis], k))
+        step = min(LANE, (hi - lo) / (len(order) - 1))
+        # sweep forward, then back from the far edge: the smallest moves that make room
+        for a, b in itertools.pairwise(order):
+            q[b][axis] = max(q[b][axis], q[a][axis] + step)
+        q[order[-1]][axis] = min(q[order[-1]][axis], hi)
+        for a, b in itertools.pairwise(reversed(order)):
+            q[b][axis] = min(q[b][axis], q[a][axis] - step)
+        q[order[0]][axis] = max(q[order[0]][axis], lo)
 
 
 def risk_diagram(
@@ -271,6 +309,7 @@ def risk_diagram(
     boxes: bool = False,
     moves: Sequence[Move] = (),
     description: tuple[str, str] | None = None,
+    name: str | None = None,
 ) -> str:
     """The SVG of one risk diagram.
 
@@ -280,7 +319,8 @@ def risk_diagram(
     Carlo 5-95% interval of its position) as a translucent rectangle; the marker stays at the
     central value. ``moves``: an arrow per scenario from its marker to where it goes, and a faint
     ring where it came from (see :class:`Move`). ``description``: an id and a text for the
-    SVG's ``<desc>`` (its accessible description).
+    SVG's ``<desc>`` (its accessible description). ``name``: the accessible name, what the
+    picture shows (default: the panel's title, else the impact axis's title).
     """
     top = 40.0 if title else 14.0
     plot_l, plot_t = float(MARGIN_L), top
@@ -305,7 +345,7 @@ def risk_diagram(
     out: list[str] = [
         f'<svg class="risk-diagram" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {WIDTH} {_f(height)}" width="100%" role="img" '
-        f'font-family={_a(FONT)} font-size="12" aria-label={_a(title or y_axis.title)}'
+        f'font-family={_a(FONT)} font-size="12" aria-label={_a(name or title or y_axis.title)}'
         f"{described}>"
     ]
     if description is not None:
@@ -395,7 +435,7 @@ def risk_diagram(
     if boxes:
         out.append(_uncertainty_boxes(placed, px, py))
     else:
-        out.append(_whiskers(placed, true_pts, px, py))
+        out.append(_whiskers(placed, shown, px, py))
     on_top = ""
     if moves:
         under, on_top = _moves(placed, true_pts, moves, px, py)
@@ -470,13 +510,15 @@ def _zone_outline(
 
 def _whiskers(
     placed: Sequence[Marker],
-    true_pts: Sequence[tuple[float, float]],
+    through: Sequence[tuple[float, float]],
     px: Callable[[float], float],
     py: Callable[[float], float],
 ) -> str:
-    """The analysts' spread: whiskers through each central position."""
+    """The analysts' spread: whiskers through each marker as drawn (a marker moved aside in a
+    crowded cell takes its whiskers along, so each bar leads to its marker); the bars span the
+    lowest to the highest estimate."""
     out = ['<g class="whiskers" stroke-width="1.6" stroke-linecap="round">']
-    for s, (tx, ty_) in zip(placed, true_pts, strict=True):
+    for s, (tx, ty_) in zip(placed, through, strict=True):
         colour = DOMAIN_COLOURS.get(s.domain, "#555555")
         x_lo, x_hi, y_lo, y_hi = s.x_low, s.x_high, s.y_low, s.y_high
         if x_lo is not None and x_hi is not None and px(x_hi) - px(x_lo) > 1:

@@ -32,12 +32,14 @@ from nsra.report.annex import annex_section, method_section
 from nsra.report.changes import changes_section, previous_results
 from nsra.report.chronic import chronic_section
 from nsra.report.coherence import coherence_section
+from nsra.report.contrast import text_on
 from nsra.report.diagram import (
     DOMAINS,
     icon,
 )
 from nsra.report.key_messages import key_messages, theme_table
 from nsra.report.panels import diagrams
+from nsra.report.ranking import headline, ranking_groups
 from nsra.report.scenarios import scenario_sections
 from nsra.report.strategy import StrategyDoc, strategy_section
 from nsra.report.view import RankingRow, View
@@ -48,7 +50,6 @@ INTEREST_COLOURS = (
     "#332288", "#CC6677", "#DDCC77", "#117733", "#88CCEE", "#AA4499", "#44AA99", "#999933",
     "#882255", "#6699CC",
 )  # fmt: skip
-_DARK_TEXT = {"#DDCC77", "#88CCEE", "#44AA99", "#999933", "#6699CC"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -132,16 +133,24 @@ def _summary(v: View, rows: list[RankingRow], coh: dict[str, Any]) -> dict[str, 
         if serious > 1
         else ("summary_serious_one" if serious == 1 else "summary_serious_none")
     )
-    top = []
-    for row in rows[:5]:
-        if row["rank"] is None:
-            continue
-        lik = f"{row['lik_label']} ({row['lik_class']})" if row["lik_label"] else row["lik_class"]
-        imp = f"{row['imp_label']} ({row['imp_class']})" if row["imp_label"] else row["imp_class"]
-        line = v.t("top_line", lik=lik, imp=imp)
-        if row["level"]:
-            line += "; " + v.t("at_level", level=row["level"].lower())
-        top.append({**row, "line": line})
+    top_groups: list[dict[str, Any]] = []
+    for g in headline(v, rows):
+        top: list[dict[str, Any]] = []
+        for row in g["rows"]:
+            lik, imp = row["lik_class"], row["imp_class"]
+            if row["lik_label"]:
+                lik = f"{row['lik_label']} ({lik})"
+            if row["imp_label"]:
+                imp = f"{row['imp_label']} ({imp})"
+            line = v.t("top_line", lik=lik, imp=imp)
+            if row["level"]:
+                line += "; " + v.t("at_level", level=row["level"].lower())
+            top.append({**row, "line": line})
+        title = v.t("top_risks") if len(top) == 5 else v.t("top_risks_n")
+        top_groups.append(
+            {"title": f"{title}: {g['title'].lower()}" if g["split"] else title, "rows": top}
+        )
+    top = [r for tg in top_groups for r in tg["rows"]]
     gaps = coh["gaps"]
     if not coh["has_measures"]:
         gap_text = v.t("gaps_no_measures")
@@ -168,7 +177,8 @@ def _summary(v: View, rows: list[RankingRow], coh: dict[str, Any]) -> dict[str, 
         "zone_text": v.t("summary_zone") if v.m.diagram.serious_sum_from is not None else "",
         "levels_text": v.t("summary_levels") if v.m.intensity_levels else "",
         "top": top,
-        "top_title": v.t("top_risks") if len(top) == 5 else v.t("top_risks_n"),
+        "top_groups": top_groups,
+        "top_order": v.t("top_order", code=code),
         "gap_text": gap_text,
         "gaps": gaps,
         "unranked": [r for r in rows if r["rank"] is None],
@@ -218,6 +228,26 @@ def _rows(v: View) -> list[RankingRow]:
     return rows
 
 
+def total_note(v: View) -> str:
+    """What the total impact of a scored method is, in plain words, from the method's own
+    class scores and kind of aggregation (empty for a method that sums euros)."""
+    agg = v.m.aggregation
+    if v.monetised or not agg.scores:
+        return ""
+    scale = v.m.scale(v.m.diagram.impact_classes)
+    pairs = []
+    for c in scale.classes:
+        index = scale.index_of(c.code)
+        if index is not None and index < len(agg.scores):
+            pairs.append(f"{c.code} = {i18n.plain(agg.scores[index], v.lang)}")
+    profile = v.m.profile(v.doc["method"]["profile"])
+    return v.t(
+        f"total_note_{agg.kind}",
+        scores=", ".join(pairs),
+        profile=tr(profile.label, v.lang) if profile else v.t("profile_none"),
+    )
+
+
 # -- impact per interest ----------------------------------------------------------------------
 def _interest_bars(v: View) -> dict[str, Any]:
     interests = [
@@ -225,9 +255,7 @@ def _interest_bars(v: View) -> dict[str, Any]:
             "id": i.id,
             "label": tr(i.label, v.lang),
             "colour": INTEREST_COLOURS[n % len(INTEREST_COLOURS)],
-            "text": "#1B2430"
-            if INTEREST_COLOURS[n % len(INTEREST_COLOURS)] in _DARK_TEXT
-            else "#FFFFFF",
+            "text": text_on(INTEREST_COLOURS[n % len(INTEREST_COLOURS)]),
         }
         for n, i in enumerate(v.m.interests)
     ]
@@ -316,6 +344,7 @@ def report_context(
             if doc["method"]["impact_unit"] else v.t("col_total_score")
         )
     )  # fmt: skip
+    cols_note = total_note(v)
     return {
         "lang": lang,
         "L": i18n.labels(lang),
@@ -329,8 +358,11 @@ def report_context(
         "diagram": diagrams(v, acute),
         "interests": interests,
         "rows": acute,
+        "ranking": ranking_groups(v, acute),
         "has_levels": bool(v.m.intensity_levels),
         "cols": {
+            "total_note": cols_note,
+            "period": v.period(bare=True),
             "probability": v.t("col_probability", period=v.period()),
             "total": total_header,
             "risk": (

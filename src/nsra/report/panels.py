@@ -152,13 +152,28 @@ def diagrams(
     split = len(groups) > 1
     for scale_id, malicious, group in groups:
         title, x_axis, zone = _panel_axes(v, scale_id, malicious, group, y_axis, split)
+        name = v.t(
+            "diagram_name_boxes" if boxes is not None else "diagram_name",
+            what=title or v.t("diagram_all"),
+            x=x_axis.title,
+            y=y_axis.title,
+            n=len(group),
+        )
         panels.append(
             {
                 "svg": Markup(
                     risk_diagram(
-                        group, x_axis, y_axis, v.lang, title, zone, boxes=boxes is not None
+                        group,
+                        x_axis,
+                        y_axis,
+                        v.lang,
+                        title,
+                        zone,
+                        boxes=boxes is not None,
+                        name=name,
                     )
                 ),
+                "name": name,
                 "title": title,
                 "malicious": malicious,
             }
@@ -169,7 +184,7 @@ def diagrams(
         panels.sort(key=lambda p: bool(p["malicious"]))
     ranked = [r for r in rows if r["rank"] is not None]
     code, _ = v.serious_class()
-    serious = [f"{r['rank']} {r['title']}" for r in ranked if r["serious"]]
+    by_impact, by_zone = serious_by_reason(v, ranked)
     widths = []
     for mk in markers:
         w = 0.0
@@ -187,13 +202,34 @@ def diagrams(
         "split_note": v.t("diagram_panels") if split else "",
         "legend": ranked,
         "serious_text": (
-            v.t("diagram_serious", code=code, list="; ".join(serious)) if serious else ""
+            v.t("diagram_serious", code=code, list="; ".join(by_impact)) if by_impact else ""
+        ),
+        "serious_zone_text": (
+            v.t("diagram_serious_zone", code=code, list="; ".join(by_zone)) if by_zone else ""
         ),
         "uncertain_text": (
             v.t("diagram_uncertain", list="; ".join(uncertain)) if uncertain else ""
         ),
         "empty": not ranked,
     }
+
+
+def serious_by_reason(v: View, ranked: Sequence[RankingRow]) -> tuple[list[str], list[str]]:
+    """The serious risks ("3 Title") by why they are serious: their impact class reaches the
+    method's ``serious_from``, or (below it) likelihood and impact together put them in the
+    red zone (``serious_sum_from``). The rule is the engine's; only the reason is read here."""
+    floor = math.ceil(v.m.diagram.serious_from)
+    scale = v.m.scale(v.m.diagram.impact_classes)
+    by_impact: list[str] = []
+    by_zone: list[str] = []
+    for r in ranked:
+        if not r["serious"]:
+            continue
+        index = scale.index_of(r["imp_class"])
+        (by_impact if index is not None and index >= floor else by_zone).append(
+            f"{r['rank']} {r['title']}"
+        )
+    return by_impact, by_zone
 
 
 def _class_span(axis: Axis, low: float, high: float) -> str:

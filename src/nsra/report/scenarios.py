@@ -4,6 +4,7 @@ level, each analyst's estimates with their rationales next to the consensus, its
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,7 +16,11 @@ from nsra.report.view import RankingRow, View
 
 
 def _given(
-    v: View, spec: Any, unit: str, value_text: Callable[[float], str] | None = None
+    v: View,
+    spec: Any,
+    unit: str,
+    value_text: Callable[[float], str] | None = None,
+    scale: str | None = None,
 ) -> tuple[str, str | None]:
     """What an analyst wrote, for people, and its rationale."""
     if spec is None:
@@ -41,7 +46,7 @@ def _given(
             else:
                 text = i18n.plain(value, v.lang) + (f" {unit}" if unit else "")
         elif "scale" in spec:
-            text = v.t("scale_position", value=i18n.plain(float(spec["scale"]), v.lang))
+            text = _position(v, float(spec["scale"]), scale)
         else:
             text = "?"
         return text, tr(rationale, v.lang) if rationale else None
@@ -90,10 +95,12 @@ def _block(v: View, sc: Scenario, entry_block: LevelBlock, level: str | None) ->
     sp = spread["likelihood"]
     cells = []
     for n, e in enumerate(estimates):
-        text, why = _given(v, e.likelihood, lik_unit, lik_value)
+        text, why = _given(v, e.likelihood, lik_unit, lik_value, lik_spec.scale)
         cells.append(text + (" *" if why else ""))
         collect(lik_name, why, per_analyst[n])
-    ctext, cwhy = _given(v, consensus.likelihood if consensus else None, lik_unit, lik_value)
+    ctext, cwhy = _given(
+        v, consensus.likelihood if consensus else None, lik_unit, lik_value, lik_spec.scale
+    )
     if cwhy:
         cons_notes.append({"what": lik_name, "text": cwhy})
     rows.append(
@@ -121,11 +128,11 @@ def _block(v: View, sc: Scenario, entry_block: LevelBlock, level: str | None) ->
         name = tr(c.label, v.lang)
         cells = []
         for n, e in enumerate(estimates):
-            text, why = _given(v, e.impact.get(c.id), unit)
+            text, why = _given(v, e.impact.get(c.id), unit, scale=c.scale)
             cells.append(text + (" *" if why else ""))
             collect(f"{c.id} {name}", why, per_analyst[n])
         spec = consensus.impact.get(c.id) if consensus else None
-        ctext, cwhy = _given(v, spec, unit)
+        ctext, cwhy = _given(v, spec, unit, scale=c.scale)
         if cwhy:
             cons_notes.append({"what": f"{c.id} {name}", "text": cwhy})
         rows.append(
@@ -171,10 +178,20 @@ def _block(v: View, sc: Scenario, entry_block: LevelBlock, level: str | None) ->
     }
 
 
+def _position(v: View, x: float, scale: str | None) -> str:
+    """A position on a continuous class scale in plain words: the class it lies in, with the
+    position in brackets ("class 2 (1.6)"); class k spans k - 0.5 to k + 0.5."""
+    value = i18n.plain(x, v.lang)
+    if scale is None:
+        return v.t("scale_position", value=value)
+    code = v.m.scale(scale).code_of(math.floor(x + 0.5))
+    return v.t("scale_position_class", cls=code, value=value)
+
+
 def _cascade_prob(v: View, spec: Any) -> str:
     if v.m.cascades is None:
         return ""
-    text, _ = _given(v, spec, "")
+    text, _ = _given(v, spec, "", scale=v.m.cascades.scale)
     code = (
         spec
         if isinstance(spec, str)
@@ -195,14 +212,10 @@ def _cascades(v: View, sc: Scenario) -> dict[str, list[dict[str, Any]]]:
         if sc.id not in (cz.cause, cz.effect):
             continue
         other = cz.effect if cz.cause == sc.id else cz.cause
+        grid = None
         if cz.levels:
-            parts = []
-            for a_id, row in cz.levels.items():
-                for b_id, spec in row.items():
-                    parts.append(
-                        f"{v.level_label(a_id)} → {v.level_label(b_id)}: {_cascade_prob(v, spec)}"
-                    )
-            prob = "; ".join(parts)
+            grid = _cascade_grid(v, cz.levels)
+            prob = ""
         else:
             prob = _cascade_prob(v, cz.probability)
         entry = v.entries.get(other)
@@ -213,10 +226,26 @@ def _cascades(v: View, sc: Scenario) -> dict[str, list[dict[str, Any]]]:
                 "rank": entry["rank"] if entry else None,
                 "anchor": f"sc-{other}",
                 "prob": prob,
+                "grid": grid,
                 "rationale": tr(cz.rationale, v.lang),
             }
         )
     return out
+
+
+def _cascade_grid(v: View, levels: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """A cascade between intensity levels as a table: a row per level of the cause, a column
+    per level of the effect, the conditional probability in each cell ("–": not given, 0)."""
+    ids = [lv.id for lv in v.m.intensity_levels]
+    ids += [x for row in levels.values() for x in row if x not in ids]
+    ids += [x for x in levels if x not in ids]
+    columns = [{"label": v.level_label(b), "colour": v.level_colour(b)} for b in ids]
+    rows = []
+    for a in ids:
+        given = levels.get(a, {})
+        cells = [_cascade_prob(v, given[b]) if b in given else "–" for b in ids]
+        rows.append({"label": v.level_label(a), "colour": v.level_colour(a), "cells": cells})
+    return {"columns": columns, "rows": rows}
 
 
 def _levels_table(v: View, e: ScenarioResult) -> list[dict[str, Any]]:
