@@ -118,8 +118,11 @@ class Builder:
             row.refs.setdefault(c.key, ref)
 
     def _both(self, row: RowIn, c: Column, ref: str) -> None:
+        if c.key in row.failed:
+            return  # said once per text
         row.failed.add(c.key)
         self.where.failed.add(ref)
+        self.where.failed.add(row.refs.setdefault(c.key, ref))
         self.problem(
             ref,
             c.key,

@@ -20,6 +20,7 @@ from nsra.io.validate import Loaded
 from nsra.model.assessment import Assessment
 from nsra.model.method import Method
 
+_SPEC_FIELDS = ("class", "value", "scale")
 MethodFor = Callable[[str], Method]
 """A method by the reference the workbook gives (a shipped id, or a file)."""
 
@@ -36,7 +37,10 @@ class Imported:
 def _shown_field(path: Path) -> Path:
     """The part of a field path after its last list index (``impact.Ha``, ``owner``)."""
     last = max((n for n, p in enumerate(path) if isinstance(p, int)), default=-1)
-    return tuple(str(p) for p in path[last + 1 :])
+    shown = tuple(str(p) for p in path[last + 1 :])
+    if len(shown) > 1 and shown[-1] in _SPEC_FIELDS:
+        shown = shown[:-1]  # the cell says which: class, value or scale
+    return shown
 
 
 def _placed(problems: list[Problem], b: Builder, source: str) -> list[Problem]:
