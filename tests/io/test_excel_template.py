@@ -98,7 +98,7 @@ def test_bounds_and_unit_stand_beside_each_input() -> None:
     wb = _open(exported("be-bnra"))
     ws = wb["Estimates"]
     r = find_row(ws, estimate_of="Ha")
-    assert ws.cell(r, column(ws, "unit")).value == "persons"
+    assert ws.cell(r, column(ws, "about")).value == "Fatalities — persons"
     bounds = str(ws.cell(r, column(ws, "classes")).value)
     assert bounds.startswith("0: ")
     assert "1: 1 – 10;" in bounds and "5: 10,000 – …" in bounds

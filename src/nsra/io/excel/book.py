@@ -41,7 +41,6 @@ from nsra.model.text import tr
 _HEAD = Font(bold=True, color="FFFFFF")
 _HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
 _INFO_HEAD_FILL = PatternFill("solid", fgColor="7F7F7F")
-_INFO = Font(italic=True, color="595959")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _INLINE_LIST_MAX = 250  # Excel's limit for a list written into the validation is 255 characters
 INSTRUCTION_LANGS = ("en", "nl")
@@ -136,6 +135,13 @@ def _header_row(ws: Worksheet, titles: list[str], widths: list[int], info: list[
     ws.append(row)
 
 
+def _declare_size(ws: Worksheet, n_rows: int, n_columns: int) -> None:
+    """Say the sheet's size in the file (openpyxl's writer asks ``calculate_dimension``), so
+    that a reader need not read the whole sheet once more to learn it."""
+    size = f"A1:{get_column_letter(max(n_columns, 1))}{max(n_rows, 1)}"
+    setattr(ws, "calculate_dimension", lambda: size)  # noqa: B010
+
+
 def _text_cell(ws: Worksheet, value: Any) -> Any:
     """A cell for ``value``; a text starting with ``=`` stays a text, never a formula."""
     if isinstance(value, str) and value.startswith("="):
@@ -159,15 +165,17 @@ class _Validations:
     """The drop-down lists of one sheet, gathered while its rows are written."""
 
     def __init__(self) -> None:
-        self.lists: dict[tuple[str, bool], dict[str, list[tuple[int, int]]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        self.lists: dict[tuple[str, bool], list[str]] = defaultdict(list)
 
     def add(self, formula: str, letter: str, first: int, last: int, strict: bool = True) -> None:
-        self.lists[(formula, strict)][letter].append((first, last))
+        self.add_range(formula, f"{letter}{first}:{letter}{last}", strict)
+
+    def add_range(self, formula: str, ref: str, strict: bool = True) -> None:
+        self.lists[(formula, strict)].append(ref)
 
     def write(self, ws: Worksheet) -> None:
-        for (formula, strict), by_letter in self.lists.items():
+        for (formula, strict), ranges in self.lists.items():
+            # one sqref string: adding ranges one by one is quadratic in openpyxl
             dv = DataValidation(
                 type="list",
                 formula1=formula,
@@ -176,10 +184,8 @@ class _Validations:
                 errorStyle="stop" if strict else "warning",
                 errorTitle="nsra",
                 error=t("xl_not_in_list", "en") + " / " + t("xl_not_in_list", "nl"),
+                sqref=" ".join(ranges),
             )
-            for letter, runs in by_letter.items():
-                for first, last in runs:
-                    dv.add(f"{letter}{first}:{letter}{last}")
             ws.data_validations.append(dv)
 
 
@@ -233,6 +239,7 @@ class _Writer:
     def table(self, wb: Workbook, s: Sheet, rows: list[Row]) -> None:
         ws = wb.create_sheet(s.name)
         hs = headers(s, self.langs)
+        _declare_size(ws, len(rows) + 1, len(hs))
         _header_row(
             ws,
             [h.title for h in hs],
@@ -255,11 +262,7 @@ class _Writer:
                         v = v.get(h.lang) if isinstance(v, dict) else None
                 values.append(_text_cell(ws, cells.written(h.column, v)))
             for n in info_cols:
-                v = row.get(hs[n].column.key)
-                if v is not None:
-                    c = WriteOnlyCell(ws, value=v)
-                    c.font = _INFO
-                    values[n] = c
+                values[n] = row.get(hs[n].column.key)
             if row.get(SCALE):
                 by_scale[row[SCALE]].append(r_index)
             ws.append(values)
@@ -269,10 +272,10 @@ class _Writer:
             found = self._column_list(s, h)
             if found is not None:
                 v.add(found[0], get_column_letter(n + 1), 2, last + self.spare, found[1])
+        span = f"{class_cols[0]}{{}}:{class_cols[-1]}{{}}" if class_cols else ""
         for scale_id, row_numbers in by_scale.items():
-            for first, end in _runs(row_numbers):
-                for letter in class_cols:
-                    v.add(self.lists.blocks[scale_id], letter, first, end)
+            for first, end in _runs(row_numbers):  # class and up to class: one range
+                v.add_range(self.lists.blocks[scale_id], span.format(first, end))
         if self.spare and class_cols:
             for letter in class_cols:
                 v.add(self.lists.blocks["(any)"], letter, last + 1, last + self.spare)
@@ -352,7 +355,7 @@ def write_book(
 
 
 def info_for(method: Method, rows: dict[str, list[Row]]) -> None:
-    """Fill in the ``about``, ``unit`` and ``classes`` cells beside each estimate (English
+    """Fill in the ``about`` (with the unit) and ``classes`` cells beside each estimate (English
     labels) from the method: what the row estimates, its unit and its class bounds."""
     texts: dict[tuple[str, str], Row] = {}
     for name in (ESTIMATES.name, "Consensus", "Cascades"):
@@ -368,9 +371,7 @@ def info_for(method: Method, rows: dict[str, list[Row]]) -> None:
                     about = tr(scale.label) if scale.label else item
                 else:
                     about = tr(method.criterion(item).label)
-                texts[key] = {
-                    "about": about,
-                    "unit": tr(scale.unit) if scale.unit else None,
-                    "classes": classes_text(scale),
-                }
+                if scale.unit:
+                    about = f"{about} — {tr(scale.unit)}"
+                texts[key] = {"about": about, "classes": classes_text(scale)}
             row.update(texts[key])

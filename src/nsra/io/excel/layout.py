@@ -104,8 +104,7 @@ def _spec_columns(group_rationale: str) -> tuple[Column, ...]:
 
 
 _INFO = (
-    Column("about", "info", 28),
-    Column("unit", "info", 18),
+    Column("about", "info", 36),  # what the row estimates, and its unit
     Column("classes", "info", 60),
 )
 

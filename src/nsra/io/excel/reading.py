@@ -126,6 +126,20 @@ def _formula_problems(data: bytes, sheets: list[str], grids: dict[str, Grid]) ->
     return problems
 
 
+_MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384  # Excel's own limits
+
+
+def _rows(ws: Any) -> list[tuple[Any, ...]]:
+    """A sheet's rows, each as wide as its header row. Both bounds are given so that openpyxl
+    does not read the whole sheet once more to find its size (a workbook written by a program
+    often does not say it)."""
+    head = next(ws.iter_rows(max_row=1, max_col=_MAX_COLUMNS, values_only=True), ())
+    width = max((n + 1 for n, v in enumerate(head) if v is not None), default=0)
+    if width == 0:
+        return []
+    return list(ws.iter_rows(max_row=_MAX_ROWS, max_col=width, values_only=True))
+
+
 def read_grids(data: bytes, source: str, limits: Limits | None = None) -> dict[str, Grid]:
     """The cells of every sheet of the layout the workbook has; InputError when the workbook
     is refused (size, macros, zip bomb, merged cells, formulas without saved results)."""
@@ -154,10 +168,7 @@ def read_grids(data: bytes, source: str, limits: Limits | None = None) -> dict[s
         for s in SHEETS:
             if s.name not in names:
                 continue
-            ws = wb[s.name]
-            grids[s.name] = Grid(
-                s.name, list(ws.iter_rows(values_only=True)), hidden.get(s.name, [])
-            )
+            grids[s.name] = Grid(s.name, _rows(wb[s.name]), hidden.get(s.name, []))
     finally:
         wb.close()
     if with_formulas:
