@@ -130,6 +130,23 @@ class Builder:
             f"language in '{c.key} (en)', '{c.key} (nl)', ..., not in both",
         )
 
+    def _known(
+        self, s: Sheet, header: Any, what: str, ref: str
+    ) -> tuple[Column | None, str | None]:
+        """The column a header names and its language; None (with a note) when not read."""
+        key, lang = split_header(str(header).strip())
+        try:
+            c = s.column(key.lower())
+        except KeyError:
+            c = None
+        if c is not None and (lang is None or c.multilingual):
+            return c, lang
+        why = f": '{c.key}' is one text for every language" if c is not None else ""
+        self.notes.append(
+            Problem(f"the {what} '{header}' is not read{why}", severity="warning", file=ref)
+        )
+        return None, None
+
     def table(self, s: Sheet) -> list[RowIn]:
         """The data rows of a table sheet (none when the workbook lacks it)."""
         grid = self.grids.get(s.name)
@@ -141,25 +158,9 @@ class Builder:
         for n, h in enumerate(head):
             if h is None or (isinstance(h, str) and not h.strip()):
                 continue
-            key, lang = split_header(str(h).strip())
             ref = grid.ref(1, n)
-            try:
-                c = s.column(key.lower())
-            except KeyError:
-                self.notes.append(
-                    Problem(f"the column '{h}' is not read", severity="warning", file=ref)
-                )
-                continue
-            if c.kind == "info":
-                continue
-            if lang is not None and not c.multilingual:
-                self.notes.append(
-                    Problem(
-                        f"the column '{h}' is not read: '{c.key}' is one text for every language",
-                        severity="warning",
-                        file=ref,
-                    )
-                )
+            c, lang = self._known(s, h, "column", ref)
+            if c is None or c.kind == "info":
                 continue
             if (c.key, lang) in seen:
                 self.problem(
@@ -200,19 +201,9 @@ class Builder:
         for number, values in enumerate(grid.rows[1:], start=2):
             if not values or values[0] is None or not str(values[0]).strip():
                 continue
-            key, lang = split_header(str(values[0]).strip())
             ref = grid.ref(number, 1)
-            try:
-                c = s.column(key.lower())
-            except KeyError:
-                self.notes.append(
-                    Problem(f"the field '{values[0]}' is not read", severity="warning", file=ref)
-                )
-                continue
-            if lang is not None and not c.multilingual:
-                self.notes.append(
-                    Problem(f"the field '{values[0]}' is not read", severity="warning", file=ref)
-                )
+            c, lang = self._known(s, values[0], "field", ref)
+            if c is None:
                 continue
             value = values[1] if len(values) > 1 else None
             if value is not None:
