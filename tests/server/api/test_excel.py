@@ -24,9 +24,9 @@ def _download(w: Callers, who: str) -> bytes:
     )
     assert r.headers["X-Classification"] == UK_LABEL
     about = openpyxl.load_workbook(io.BytesIO(r.content), read_only=True)["About"]
-    assert [
-        row[1] for row in about.iter_rows(values_only=True) if row[0] == "classification"
-    ] == [UK_LABEL]
+    assert [row[1] for row in about.iter_rows(values_only=True) if row[0] == "classification"] == [
+        UK_LABEL
+    ]
     return bytes(r.content)
 
 
