@@ -9,6 +9,7 @@ The command is a thin edge: each command parses its options, calls the library (
 - :mod:`.strategy`: ``nsra strategy``;
 - :mod:`.report`: ``nsra report``, ``nsra demo``;
 - :mod:`.compare`: ``nsra compare`` (changes since the previous edition);
+- :mod:`.excel`: ``nsra excel template``, ``nsra excel export``, ``nsra excel import``;
 - :mod:`.server`: ``nsra serve``, ``nsra users``;
 - :mod:`.database`: ``nsra db``, ``nsra audit``, ``nsra backup``, ``nsra restore``;
 - shared: :mod:`.console` (output, problems, exit codes), :mod:`.options`, :mod:`.files`.
@@ -22,7 +23,17 @@ from typing import Annotated
 
 import typer
 
-from nsra.cli import analyses, assessment, compare, database, methods, report, server, strategy
+from nsra.cli import (
+    analyses,
+    assessment,
+    compare,
+    database,
+    excel,
+    methods,
+    report,
+    server,
+    strategy,
+)
 from nsra.cli.console import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS, err, out, show_problems
 from nsra.io.problems import InputError
 from nsra.version import __version__
@@ -50,6 +61,7 @@ app.command()(server.serve)
 app.command()(database.backup)
 app.command()(database.restore)
 app.add_typer(methods.methods_app, name="methods")
+app.add_typer(excel.excel_app, name="excel")
 app.add_typer(database.db_app, name="db")
 app.add_typer(server.users_app, name="users")
 app.add_typer(database.audit_app, name="audit")

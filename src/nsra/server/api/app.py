@@ -38,6 +38,7 @@ from nsra.server.api import (
     content,
     errors,
     estimates,
+    excel,
     members,
     methods,
     results,
@@ -54,6 +55,7 @@ __all__ = ["create_app"]
 ROUTERS = (
     methods.router,
     assessments.router,
+    excel.router,
     results.router,
     members.router,
     estimates.router,

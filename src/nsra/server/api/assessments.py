@@ -41,7 +41,7 @@ from nsra.server.db.models import AssessmentRow
 router = APIRouter()
 
 
-def _summary(row: AssessmentRow, role: str) -> Json:
+def summary(row: AssessmentRow, role: str) -> Json:
     return {
         "id": row.id,
         "title": row.title,
@@ -89,7 +89,7 @@ def list_assessments(s: SessionDep, user: UserDep, response: Response) -> list[J
     """The assessments the user is a member of (an administrator sees all)."""
     pairs = member_assessments(s, user)
     classified(response, *(a.classification for a, _ in pairs))
-    return [_summary(a, role) for a, role in pairs]
+    return [summary(a, role) for a, role in pairs]
 
 
 @router.post("/api/assessments", status_code=201)
@@ -99,7 +99,7 @@ def create_assessment(
     """Check an assessment file (as JSON) and store it; the creator becomes coordinator."""
     row = store_upload(engine_of(request), user, json.dumps(data), "upload.json", data, "upload")
     classified(response, row.classification)
-    return _summary(row, "coordinator")
+    return summary(row, "coordinator")
 
 
 def store_upload(
@@ -143,7 +143,7 @@ def get_assessment(
     row, role = assessment_for(s, user, assessment_id)
     view = View(s, user, row, role)
     classified(response, row.classification)
-    return {**_summary(row, role), "assessment": view.data(s), **view.note()}
+    return {**summary(row, role), "assessment": view.data(s), **view.note()}
 
 
 @router.get("/api/assessments/{assessment_id}/scenarios")

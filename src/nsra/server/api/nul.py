@@ -23,6 +23,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nsra.server.api.errors import error_body
 
+BINARY_UPLOADS = frozenset({"/api/assessments/import.xlsx", "/assessments/new"})
+"""Where a file is uploaded as bytes (an Excel workbook): its body may hold NUL bytes. What is
+read from it cannot: XML (the workbook's cells) and YAML refuse NUL characters, and the name
+of an uploaded file is cleaned of them."""
 MESSAGE = "the request contains a NUL character (\\u0000): ids, names and text may not contain it"
 SURROGATE = (
     "the request contains half of a character (a lone surrogate such as \\ud800): text must be "
@@ -70,10 +74,13 @@ class RefuseNul:
             k == b"content-type" and v.lower().startswith(b"application/x-www-form-urlencoded")
             for k, v in scope.get("headers", [])
         )
-        if b"\x00" in body or b"\\u0000" in body.lower() or (form and b"%00" in body):
+        binary = scope["path"] in BINARY_UPLOADS  # a workbook is a zip: NUL bytes are its own
+        if not binary and (
+            b"\x00" in body or b"\\u0000" in body.lower() or (form and b"%00" in body)
+        ):
             await self._refuse(scope, receive, send)
             return
-        if not form and has_lone_surrogate(body):
+        if not form and not binary and has_lone_surrogate(body):
             await self._refuse(scope, receive, send, SURROGATE)
             return
 

@@ -14,6 +14,7 @@ from nsra.io.problems import InputError
 from nsra.server.api.assessments import store_upload
 from nsra.server.api.auth import multipart_form
 from nsra.server.api.errors import ApiError
+from nsra.server.api.excel import import_upload
 from nsra.server.api.transaction import SessionDep, engine_of
 from nsra.server.db.access import SessionRow
 from nsra.server.web.home import to_sign_in
@@ -60,7 +61,16 @@ def create_from_file(request: Request, s: SessionDep) -> Response:
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _form(request, row, [i18n.t("web_create_no_file", lang)])
     raw = anyio.from_thread.run(upload.read)
-    name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = upload.filename.replace("\\", "/").replace("\x00", "").rsplit("/", 1)[-1][:200]
+    if name.lower().endswith((".xlsx", ".xlsm")) or raw[:2] == b"PK":
+        try:
+            created_id = import_upload(raw, name, row.user, request)["id"]
+        except InputError as exc:
+            errors = [p for p in exc.problems if p.severity == "error"] or exc.problems
+            return _form(request, row, [str(p) for p in errors][:50])
+        except ApiError as exc:
+            return _form(request, row, [exc.message])
+        return RedirectResponse(f"/a/{created_id}", status_code=303, headers=NO_STORE)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -65,6 +65,7 @@ def _page(
         typed=typed or {"label": "", "note": "", "seed": str(DEFAULT_SEED)},
         live_report=f"/api/assessments/{h.id}/report?lang={h.lang}",
         live_file=f"/api/assessments/{h.id}/export?format=yaml",
+        live_excel=f"/api/assessments/{h.id}/export.xlsx",
     )
 
 
