@@ -169,3 +169,11 @@ def test_themes_table_groups_by_theme_with_its_colour() -> None:
         ("Demografie", 1, 0, 1, None),
     ]
     assert [g["top"]["rank"] if g["top"] else None for g in themes] == [1, 2, 3, None]
+
+
+def test_the_theme_of_most_serious_risks_is_named_only_when_it_is_most() -> None:
+    both_terror = HAND.replace("    theme: water\n", "    theme: terror\n")
+    texts = {m["key"]: m["text"] for m in _context("en", both_terror)["key_messages"]}
+    assert texts["themes"] == "Serious risks by theme: most belong to Terrorism (2 of 2)."
+    # one serious risk per theme: no theme holds most of them
+    assert "themes" not in {m["key"] for m in _context("en")["key_messages"]}

@@ -140,7 +140,8 @@ def _serious(v: View, serious: list[RankingRow]) -> str:
 
 
 def _themes(v: View, serious: list[RankingRow], ranked: list[RankingRow]) -> str:
-    """The theme (or themes) that most serious risks belong to, when there are several."""
+    """The theme (or themes, tied) that most serious risks belong to: said only when that is
+    more than half of them, and at least two."""
     if len(serious) < 2 or len({r["theme"] for r in ranked}) < 2:
         return ""
     counts = Counter(r["theme"] or "" for r in serious)
@@ -148,6 +149,8 @@ def _themes(v: View, serious: list[RankingRow], ranked: list[RankingRow]) -> str
     if most < 2:
         return ""
     top = [theme for theme, n in counts.items() if n == most]
+    if most * len(top) * 2 <= len(serious):
+        return ""
     return v.t("km_themes", themes=i18n.listing(top, v.lang), k=most * len(top), n=len(serious))
 
 

@@ -68,8 +68,11 @@ CURRENCIES = frozenset({"EUR", "€", "USD", "$", "GBP", "£"})
 
 
 def short_unit(unit: str) -> str:
-    """A unit without its explanation: "person-days (people x days)" -> "person-days"."""
-    return unit.split(" (")[0].strip()
+    """A unit without its explanation: "person-days (people x days)" -> "person-days", "km² of
+    nature damaged for a year" -> "km²" (a unit of more than three words keeps its first)."""
+    unit = unit.split(" (")[0].strip()
+    words = unit.split()
+    return words[0] if len(words) > 3 else unit
 
 
 def with_unit(label: str, unit: str) -> str:

@@ -127,7 +127,7 @@ A = "/api/assessments/{assessment_id}"
 EST = A + "/scenarios/{scenario}/estimates/{analyst}/{slot}"
 SCENARIO = {
     "title": {"en": "Perm"},
-    "theme": "t",
+    "theme": "terrorism",
     "domain": "internal",
     "malicious": False,
     "owner": "jenv",
@@ -309,7 +309,7 @@ def _upload() -> dict[str, Any]:
             {
                 "id": "s1",
                 "title": {"en": "S1"},
-                "theme": "t",
+                "theme": "terrorism",
                 "domain": "internal",
                 "malicious": False,
                 "owner": "co",

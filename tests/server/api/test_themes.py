@@ -18,7 +18,9 @@ def api(make_world: MakeWorld) -> Api:
 def test_the_themes_catalogue(api: Api) -> None:
     url = f"/api/assessments/{api.nl}/themes"
     got = api.ok("vera", "GET", url)
-    file_themes = [t.model_dump(exclude_none=True) for t in read_assessment(NL).assessment.themes]
+    file_themes = [
+        t.model_dump(exclude_none=True) for t in read_assessment(str(NL)).assessment.themes
+    ]
     assert got["item"] == file_themes and api.data()["themes"] == file_themes
     version = got["version"]
     renamed = [dict(t) for t in file_themes]

@@ -56,7 +56,10 @@ def test_saving_stores_the_estimate_as_a_file_writes_it_with_its_rationale(
     r = demo.post(PAGE, data=data, follow_redirects=False)
     assert r.status_code == 303 and "saved=1" in r.headers["location"], r.text
     after = stored(demo)
-    assert after["estimate"] == {"class": "B..C", "rationale": "New intelligence."}
+    # the rationale is edited in the page's language (English); its Dutch text is kept
+    old = before["estimate"]["rationale"]
+    assert set(old) == {"en", "nl"}
+    assert after["estimate"] == {"class": "B..C", "rationale": {**old, "en": "New intelligence."}}
     assert after["version"] == before["version"] + 1
     with Session(demo.app.state.engine) as s:  # type: ignore[attr-defined]
         last = audit.entries(s, 1, scenario=SCENARIO)[-1]
@@ -76,9 +79,13 @@ def test_a_value_in_the_unit_is_stored_as_a_value(demo: TestClient) -> None:
     key, criterion = _slot_of(html, "Fatalities")
     data[f"{key}-class"], data[f"{key}-value"] = "", "1234,5"  # a Dutch decimal comma
     data[f"{key}-rationale"] = "counted"
+    old = stored(demo, criterion)["estimate"]["rationale"]
     r = demo.post(PAGE, data=data, follow_redirects=False)
     assert r.status_code == 303, text(r.text)
-    assert stored(demo, criterion)["estimate"] == {"value": 1234.5, "rationale": "counted"}
+    assert stored(demo, criterion)["estimate"] == {
+        "value": 1234.5,
+        "rationale": {**old, "en": "counted"},
+    }
     shown = Form(demo.get(PAGE).text).values
     assert shown[f"{key}-value"] == "1234.5" and shown.get(f"{key}-class", "") == ""
 
@@ -342,7 +349,9 @@ def test_rounds_and_consensus_on_the_pages(demo: TestClient) -> None:
         demo, "demo-coordinator", "GET", f"/api/assessments/1/scenarios/{SCENARIO}/consensus"
     )
     consensus = item.json()["consensus"][0]["item"]
-    assert consensus["likelihood"] == "C" and consensus["rationale"] == "Agreed in the meeting."
+    old = before.json()["consensus"][0]["item"]["rationale"]
+    assert consensus["likelihood"] == "C"
+    assert consensus["rationale"] == {**old, "en": "Agreed in the meeting."}
 
 
 def test_a_coordinator_who_is_no_analyst_starts_at_the_first_analyst(demo: TestClient) -> None:

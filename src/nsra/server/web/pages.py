@@ -124,12 +124,12 @@ def estimate_rationale(spec: Any, lang: str = DEFAULT_LANG) -> str:
 
 def edited_text(old: Any, new: str, lang: str) -> Any:
     """A text of the file after a page in ``lang`` edited it: a text per language keeps its
-    other languages and takes ``new`` in ``lang`` (an empty ``new`` removes that language); a
-    plain text (which has no language) is replaced by ``new``. None when nothing is left."""
+    other languages and takes ``new`` in ``lang``; a plain text (which has no language) is
+    replaced by ``new``. An emptied field removes the text (None): its other languages were
+    translations of what was removed."""
     new = new.strip()
+    if not new:
+        return None
     if isinstance(old, dict):
-        out = {k: v for k, v in old.items() if k != lang}
-        if new:
-            out[lang] = new
-        return out or None
-    return new or None
+        return {**{k: v for k, v in old.items() if k != lang}, lang: new}
+    return new
