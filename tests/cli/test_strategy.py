@@ -13,6 +13,7 @@ import pytest
 
 from nsra.analysis.strategy.run import strategy_analysis
 from nsra.engine.compute import compute
+from nsra.io.jsondoc import num
 from nsra.io.strategy_doc import STRATEGY_FORMAT, strategy_document, what_if_document
 from nsra.io.validate import read_assessment
 from tests.analysis.strategy.cases import HEAD, scenario
@@ -60,7 +61,8 @@ def test_the_document_carries_the_analysis_exactly() -> None:
     for i, m in enumerate(doc["measures"]):
         assert m["alone"] == sa.values.alone[i] and m["marginal"] == sa.values.marginal[i]
     for s, sc in enumerate(doc["scenarios"]):
-        assert sc["target"]["risk"] == sa.states.target.risk[s]
+        # a chronic risk has no risk value: null in the document
+        assert sc["target"]["risk"] == num(sa.states.target.risk[s])
         assert sc["inherent"]["rank"] == sa.states.inherent.rank[s]
     assert doc["totals"]["current"] == pytest.approx(float(np.nansum(results.risk)))
     assert doc["uncertainty"] is None and doc["portfolio"] is None
