@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_core import generate  # noqa: E402
+from bench_core import generate
 
 
 def _child(path: str, fmt: str, profile: bool) -> None:
