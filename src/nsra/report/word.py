@@ -68,8 +68,11 @@ class _Box:
     """Where blocks go: the document body or a table cell (whose first, empty paragraph is
     used before adding more)."""
 
-    def __init__(self, target: DocxDocument | _Cell, table_style: str | None = None) -> None:
+    def __init__(
+        self, target: DocxDocument | _Cell, ids: dict[str, str], table_style: str | None = None
+    ) -> None:
         self.target = target
+        self.ids = ids
         self.fresh = isinstance(target, _Cell)
         self.style = table_style
 
@@ -78,11 +81,12 @@ class _Box:
         if self.fresh and isinstance(self.target, _Cell):
             self.fresh = False
             p: Paragraph = self.target.paragraphs[0]
-            if style:
-                p.style = style
-            return p
-        made: Paragraph = self.target.add_paragraph(style=style)
-        return made
+        else:
+            p = self.target.add_paragraph()
+        if style:
+            # the style's id set directly: python-docx looks a name up through every style
+            p._p.style = self.ids[style]
+        return p
 
     def table(self, rows: int, cols: int) -> Table:
         self.fresh = False
@@ -403,7 +407,7 @@ class _Writer:
         table = box.table(len(rows), max(ncols, 1))
         table.style = "Table Grid"
         for r0, c0, r1, c1 in spans:
-            table.cell(r0, c0).merge(table.cell(r1, c1))
+            table.rows[r0].cells[c0].merge(table.rows[r1].cells[c1])  # not table.cell: O(table)
         for r, row in enumerate(table.rows):
             cells = row.cells
             if r < n_head:
@@ -412,7 +416,7 @@ class _Writer:
                 src = grid.get((r, c))
                 if src is None:
                     continue
-                inner = _Box(cells[c], "Table Text")
+                inner = _Box(cells[c], box.ids, "Table Text")
                 if r < n_head:
                     _shade(cells[c], "E9EDF2")
                 self.items.append("")
@@ -423,7 +427,8 @@ class _Writer:
         doc = self.doc
         self._setup(doc)
         body = self.root.find("body")
-        self.flow(body if body is not None else self.root, _Box(doc))
+        ids = {st.name: st.style_id for st in doc.styles if st.name}
+        self.flow(body if body is not None else self.root, _Box(doc, ids))
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
