@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Protocol
+from typing import cast
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -21,6 +21,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
 from docx.shared import Inches, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -58,12 +60,6 @@ _SVG_CASE = {
 _SVG_NAMES = re.compile(r"(?<=[\s<])(" + "|".join(_SVG_CASE) + r")(?=[\s=>/])")
 
 
-class _Container(Protocol):
-    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph: ...
-
-    def add_table(self, rows: int, cols: int) -> Table: ...
-
-
 class _Box:
     """Where blocks go: the document body or a table cell (whose first, empty paragraph is
     used before adding more)."""
@@ -75,12 +71,20 @@ class _Box:
         self.ids = ids
         self.fresh = isinstance(target, _Cell)
         self.style = table_style
+        # the body's own section properties: new blocks go just before them (python-docx
+        # looks for them through the whole body at every paragraph, quadratic in its length)
+        self.end = None if isinstance(target, _Cell) else target.element.body.sectPr
+        self.width = None if isinstance(target, _Cell) else target._block_width
 
     def paragraph(self, style: str | None = None) -> Paragraph:
         style = style or self.style
         if self.fresh and isinstance(self.target, _Cell):
             self.fresh = False
             p: Paragraph = self.target.paragraphs[0]
+        elif self.end is not None and isinstance(self.target, DocxDocument):
+            new = cast(CT_P, OxmlElement("w:p"))
+            self.end.addprevious(new)
+            p = Paragraph(new, self.target._body)
         else:
             p = self.target.add_paragraph()
         if style:
@@ -90,6 +94,14 @@ class _Box:
 
     def table(self, rows: int, cols: int) -> Table:
         self.fresh = False
+        if (
+            self.end is not None
+            and self.width is not None
+            and isinstance(self.target, DocxDocument)
+        ):
+            tbl = CT_Tbl.new_tbl(rows, cols, self.width)
+            self.end.addprevious(tbl)
+            return Table(tbl, self.target._body)
         made: Table = self.target.add_table(rows, cols)
         return made
 
