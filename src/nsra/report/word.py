@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Protocol
+from typing import cast
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -21,6 +21,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
 from docx.shared import Inches, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -58,34 +60,48 @@ _SVG_CASE = {
 _SVG_NAMES = re.compile(r"(?<=[\s<])(" + "|".join(_SVG_CASE) + r")(?=[\s=>/])")
 
 
-class _Container(Protocol):
-    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph: ...
-
-    def add_table(self, rows: int, cols: int) -> Table: ...
-
-
 class _Box:
     """Where blocks go: the document body or a table cell (whose first, empty paragraph is
     used before adding more)."""
 
-    def __init__(self, target: DocxDocument | _Cell, table_style: str | None = None) -> None:
+    def __init__(
+        self, target: DocxDocument | _Cell, ids: dict[str, str], table_style: str | None = None
+    ) -> None:
         self.target = target
+        self.ids = ids
         self.fresh = isinstance(target, _Cell)
         self.style = table_style
+        # the body's own section properties: new blocks go just before them (python-docx
+        # looks for them through the whole body at every paragraph, quadratic in its length)
+        self.end = None if isinstance(target, _Cell) else target.element.body.sectPr
+        self.width = None if isinstance(target, _Cell) else target._block_width
 
     def paragraph(self, style: str | None = None) -> Paragraph:
         style = style or self.style
         if self.fresh and isinstance(self.target, _Cell):
             self.fresh = False
             p: Paragraph = self.target.paragraphs[0]
-            if style:
-                p.style = style
-            return p
-        made: Paragraph = self.target.add_paragraph(style=style)
-        return made
+        elif self.end is not None and isinstance(self.target, DocxDocument):
+            new = cast(CT_P, OxmlElement("w:p"))
+            self.end.addprevious(new)
+            p = Paragraph(new, self.target._body)
+        else:
+            p = self.target.add_paragraph()
+        if style:
+            # the style's id set directly: python-docx looks a name up through every style
+            p._p.style = self.ids[style]
+        return p
 
     def table(self, rows: int, cols: int) -> Table:
         self.fresh = False
+        if (
+            self.end is not None
+            and self.width is not None
+            and isinstance(self.target, DocxDocument)
+        ):
+            tbl = CT_Tbl.new_tbl(rows, cols, self.width)
+            self.end.addprevious(tbl)
+            return Table(tbl, self.target._body)
         made: Table = self.target.add_table(rows, cols)
         return made
 
@@ -403,7 +419,7 @@ class _Writer:
         table = box.table(len(rows), max(ncols, 1))
         table.style = "Table Grid"
         for r0, c0, r1, c1 in spans:
-            table.cell(r0, c0).merge(table.cell(r1, c1))
+            table.rows[r0].cells[c0].merge(table.rows[r1].cells[c1])  # not table.cell: O(table)
         for r, row in enumerate(table.rows):
             cells = row.cells
             if r < n_head:
@@ -412,7 +428,7 @@ class _Writer:
                 src = grid.get((r, c))
                 if src is None:
                     continue
-                inner = _Box(cells[c], "Table Text")
+                inner = _Box(cells[c], box.ids, "Table Text")
                 if r < n_head:
                     _shade(cells[c], "E9EDF2")
                 self.items.append("")
@@ -423,7 +439,8 @@ class _Writer:
         doc = self.doc
         self._setup(doc)
         body = self.root.find("body")
-        self.flow(body if body is not None else self.root, _Box(doc))
+        ids = {st.name: st.style_id for st in doc.styles if st.name}
+        self.flow(body if body is not None else self.root, _Box(doc, ids))
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
