@@ -61,4 +61,9 @@ def label_of(page: str) -> str:
 
 
 def chapter_titles(page: str) -> list[str]:
-    return [text_of(h) for h in parse(page).iter("h2")]
+    """The chapters (``h2``), not the heading of the page's own contents list."""
+    return [
+        text_of(h)
+        for h in parse(page).iter("h2")
+        if not any(a.tag == "nav" for a in h.iterancestors())
+    ]

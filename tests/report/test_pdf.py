@@ -55,8 +55,9 @@ def test_every_page_carries_the_classification_in_header_and_footer(
         assert head == label, f"page {i}"
         assert label in foot, f"page {i}"
         assert PAGE_OF[lang].format(i=i, n=n) in foot, f"page {i}: {foot}"
-    for i, text in enumerate(body(pdf), start=1):  # never again as a band inside the page
-        assert label not in " ".join(text.split()), f"page {i}"
+    # never again as a band inside the page: only the cover's list of particulars names it
+    for i, text in enumerate(body(pdf), start=1):
+        assert " ".join(text.split()).count(label) <= (1 if i == 1 else 0), f"page {i}"
 
 
 @pytest.mark.parametrize(("path", "lang"), CASES)
@@ -66,8 +67,9 @@ def test_the_contents_list_the_chapters_with_the_pages_they_start_on(
     pdf = pdf_file(path, lang, tmp)
     texts = body(pdf)
     entry = re.compile(r"^\s*(\S.*?)\s*\.{4,}\s*(\d+)\s*$")
-    toc = [(m.group(1), int(m.group(2))) for line in "\n".join(texts[:2]).splitlines()
+    toc = [(m.group(1), int(m.group(2))) for line in "\n".join(texts[:3]).splitlines()
            if (m := entry.match(line))]  # fmt: skip
+    assert toc and toc[-1][1] <= 3, "the contents fit on the pages after the cover"
     titles = chapter_titles(full_report(path, lang))
     assert [t for t, _ in toc] == titles
     assert len(titles) >= 5
@@ -98,7 +100,11 @@ def test_bookmarks_are_the_title_chapters_and_sections(path: str, lang: str, tmp
 
     pdf = pdf_file(path, lang, tmp)
     root = parse(full_report(path, lang))
-    wanted = [text_of(h) for h in root.iter("h1", "h2", "h3")]
+    wanted = [
+        text_of(h)
+        for h in root.iter("h1", "h2", "h3")
+        if not any(a.tag == "nav" for a in h.iterancestors())  # the page's own contents
+    ]
     assert list(_outline(pdf)) == wanted
 
 

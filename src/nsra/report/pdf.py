@@ -90,10 +90,15 @@ def _slug(text: str, taken: set[str]) -> str:
     return slug
 
 
+def _in_nav(el: HtmlElement) -> bool:
+    """Whether ``el`` sits inside a ``nav`` (the HTML page's own contents has a heading)."""
+    return any(a.tag == "nav" for a in el.iterancestors())
+
+
 def _toc(root: HtmlElement, lang: str) -> HtmlElement | None:
     """The table of contents of the chapters (``h2``), each a link whose page number the
     stylesheet fills in (``target-counter``); None for a page without chapters."""
-    chapters = list(root.iter("h2"))
+    chapters = [h for h in root.iter("h2") if not _in_nav(h)]
     if not chapters:
         return None
     taken = {el.get("id") for el in root.iter() if el.get("id")}
