@@ -24,7 +24,11 @@ LEVELLED = [p for p in EXAMPLES if common.loaded(str(p)).method.intensity_levels
 
 
 # -- golden files ------------------------------------------------------------------------------
-@pytest.mark.parametrize(("path", "lang", "target"), golden_sections.files(), ids=lambda x: str(x))
+@pytest.mark.parametrize(
+    ("path", "lang", "target"),
+    golden_sections.files(),
+    ids=[f.name for _, _, f in golden_sections.files()],
+)
 def test_sections_match_their_golden_files(path: str, lang: str, target: Path) -> None:
     assert target.exists(), "run: python -m tests.report.golden_sections"
     assert golden_sections.sections(path, lang) == target.read_text(encoding="utf-8")

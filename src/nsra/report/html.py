@@ -143,7 +143,7 @@ def _summary(v: View, rows: list[RankingRow], coh: dict[str, Any]) -> dict[str, 
             if row["level"]:
                 line += "; " + v.t("at_level", level=row["level"].lower())
             top.append({**row, "line": line})
-        title = v.t("top_risks") if len(top) == 5 else v.t("top_risks_n")
+        title = v.t("top_serious") if len(top) == 5 else v.t("top_serious_n")
         top_groups.append(
             {"title": f"{title}: {g['title'].lower()}" if g["split"] else title, "rows": top}
         )
