@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, Page
 
+from tests.report.browser import smallest_text, sticking_out
 from tests.report.test_strategy import page
 from tests.server.web.browser import RULES
 
@@ -48,14 +49,7 @@ def test_picture_text_is_large_enough_and_labels_stay_in_their_boxes(
     browser: Browser, report_file: Path
 ) -> None:
     tab = _open(browser, report_file, 1280)
-    smallest = tab.evaluate(
-        """() => Math.min(...[...document.querySelectorAll('#strategy svg[role=img] text')]
-             .map(t => {
-               const m = t.getScreenCTM();  // rotated text too: the scale is |(a, b)|
-               return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
-             }))"""
-    )
-    assert smallest >= 11 - 1e-6
+    assert smallest_text(tab, "#strategy svg[role=img] text") >= 11 - 1e-6
     outside = tab.evaluate(
         """() => {
           const out = [];
@@ -76,15 +70,5 @@ def test_picture_text_is_large_enough_and_labels_stay_in_their_boxes(
 
 def test_nothing_overflows_a_phone(browser: Browser, report_file: Path) -> None:
     tab = _open(browser, report_file, 390)
-    wide = tab.evaluate(
-        """() => {
-          const w = document.documentElement.clientWidth, out = [];
-          for (const e of document.querySelectorAll('#strategy *')) {
-            if (e.closest('.st-scroll')) continue;
-            if (e.getBoundingClientRect().right > w + 1) out.push(e.tagName + '.' + e.className);
-          }
-          return out;
-        }"""
-    )
-    assert wide == []
+    assert sticking_out(tab, "#strategy", ".st-scroll") == []
     tab.close()

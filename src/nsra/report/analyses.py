@@ -628,7 +628,8 @@ def _cascades(v: View, rows: list[RankingRow], c: CascadesSection) -> dict[str, 
         "triggered": i18n.number(float(c["triggered_occurrences"]), v.lang),
         "seed": c["seed"],
         "annual": (
-            (v.impact(annual) + ("" if v.monetised else f" ({unit})"))
+            # "€ 24,6 mld." ends a sentence with one full stop, not two
+            (v.impact(annual).rstrip(".") + ("" if v.monetised else f" ({unit})"))
             if annual is not None
             else "–"
         ),

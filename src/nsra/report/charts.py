@@ -311,7 +311,7 @@ def _label_lines(text: str, width: float = LABEL_W, font: float = 10.0) -> list[
     """A node's label wrapped to the label width; never cut off (a long title takes more
     lines, and the layout leaves room for four)."""
     chars = max(8, int(width / (font * 0.52)))
-    return textwrap.wrap(text, chars, break_long_words=False) or [""]
+    return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 LABEL_GAP = 14.0

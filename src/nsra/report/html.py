@@ -146,7 +146,7 @@ def _summary(v: View, rows: list[RankingRow], coh: dict[str, Any]) -> dict[str, 
             if row["level"]:
                 line += "; " + v.t("at_level", level=row["level"].lower())
             top.append({**row, "line": line})
-        title = v.t("top_risks") if len(top) == 5 else v.t("top_risks_n")
+        title = v.t("top_serious") if len(top) == 5 else v.t("top_serious_n")
         top_groups.append(
             {"title": f"{title}: {g['title'].lower()}" if g["split"] else title, "rows": top}
         )
@@ -228,6 +228,19 @@ def _rows(v: View) -> list[RankingRow]:
     return rows
 
 
+def _with_own_probability(
+    sections: list[dict[str, Any]], ranking: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each scenario section with its probability over its own likelihood scale's period, as
+    its ranking table shows it ("7.4% over 3 years")."""
+    own = {r["id"]: (r["probability_own"], g["period"]) for g in ranking for r in g["rows"]}
+    for s in sections:
+        p, period = own.get(s["id"], (s["probability"], ""))
+        s["probability_own"] = p
+        s["own_period"] = period
+    return sections
+
+
 def total_note(v: View) -> str:
     """What the total impact of a scored method is, in plain words, from the method's own
     class scores and kind of aggregation (empty for a method that sums euros)."""
@@ -235,11 +248,11 @@ def total_note(v: View) -> str:
     if v.monetised or not agg.scores:
         return ""
     scale = v.m.scale(v.m.diagram.impact_classes)
-    pairs = []
-    for c in scale.classes:
-        index = scale.index_of(c.code)
-        if index is not None and index < len(agg.scores):
-            pairs.append(f"{c.code} = {i18n.plain(agg.scores[index], v.lang)}")
+    # one score per class, in the order of the classes (the criteria share the total's codes)
+    pairs = [
+        f"{c.code} = {i18n.plain(score, v.lang)}"
+        for c, score in zip(scale.classes, agg.scores, strict=False)
+    ]
     profile = v.m.profile(v.doc["method"]["profile"])
     return v.t(
         f"total_note_{agg.kind}",
@@ -345,6 +358,7 @@ def report_context(
         )
     )  # fmt: skip
     cols_note = total_note(v)
+    ranking = ranking_groups(v, acute)
     return {
         "lang": lang,
         "L": i18n.labels(lang),
@@ -358,7 +372,7 @@ def report_context(
         "diagram": diagrams(v, acute),
         "interests": interests,
         "rows": acute,
-        "ranking": ranking_groups(v, acute),
+        "ranking": ranking,
         "has_levels": bool(v.m.intensity_levels),
         "cols": {
             "total_note": cols_note,
@@ -373,7 +387,7 @@ def report_context(
         },
         "risk_note": v.t("risk_mean_note", how=risk_how) if risk_how else "",
         "level_note": v.t("lv_note", period=v.period()),
-        "scenarios": scenario_sections(v, rows, coh),
+        "scenarios": _with_own_probability(scenario_sections(v, rows, coh), ranking),
         "coherence": coh,
         "analysis": extra,
         "changes": changes,

@@ -79,7 +79,7 @@ def ranking_groups(v: View, rows: list[RankingRow]) -> list[dict[str, Any]]:
     for g in out:
         g["split"] = split
         g["caption"] = (
-            v.t("ranking_group_caption", group=g["title"], period=g["period"])
+            v.t("ranking_group_caption", group=g["title"].lower(), period=g["period"])
             if split
             else v.t("sec_ranking")
         )
