@@ -49,7 +49,7 @@ def test_python_m_nsra_cli_is_the_command() -> None:
     assert commands == [
         *("schema", "validate", "compute", "analyse", "strategy", "report", "compare"),
         *("demo", "serve"),
-        *("backup", "restore", "methods", "db", "users", "audit"),
+        *("backup", "restore", "methods", "excel", "db", "users", "audit"),
     ]
 
 
