@@ -75,6 +75,11 @@ class CascadeRows:
         return int(self.cause.shape[0])
 
 
+PASS_ROOT, PASS_CAUSED_BY_ACTOR, PASS_CAUSED_BY_OTHER = 0, 1, 2
+"""Columns of :attr:`AssessmentInput.passes`, in the order of
+:data:`nsra.model.method.PassCondition`."""
+
+
 @dataclass(frozen=True)
 class AssessmentInput:
     """Everything the engine needs, as arrays: shapes S scenarios, L levels, K criteria."""
@@ -87,6 +92,9 @@ class AssessmentInput:
     consensus: EstimateRows
     cascades: CascadeRows
     actor: BoolArray | None = None  # (S,) actor risks of the cascade simulation; None: none
+    passes: BoolArray | None = None
+    """(S, 3): whether a scenario's event passes effects on as the root of an event graph, when
+    an actor caused it, when another risk caused it (:data:`PASS_ROOT` ...); None: always."""
 
     @property
     def n_slots(self) -> int:
@@ -118,4 +126,5 @@ class AssessmentInput:
                 inverse[c.cause], c.cause_level, inverse[c.effect], c.effect_level, c.probability
             ),
             None if self.actor is None else self.actor[order],
+            None if self.passes is None else self.passes[order],
         )

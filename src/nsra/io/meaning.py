@@ -21,6 +21,7 @@ import numpy as np
 
 from nsra.engine.inputs import (
     AssessmentInput,
+    BoolArray,
     CascadeRows,
     EstimateRows,
     FloatArray,
@@ -191,6 +192,17 @@ class _MeaningCheck:
                 )
             else:
                 ref(other, self.scenarios, "scenario", (*base, "reinforces", j), self.problems)
+        rule = sc.get("cascade_rule")
+        if rule is not None:
+            rules = self.pass_rules
+            if rule not in rules:
+                allowed = ", ".join(rules) or "none (the method defines no pass rules)"
+                self.problems.append(
+                    Problem(
+                        f"unknown cascade rule {rule!r}; allowed: {allowed}",
+                        (*base, "cascade_rule"),
+                    )
+                )
         covered = _Covered()
         self._check_estimates(s, sc, base, lik, covered)
         self._check_consensus(s, sc, base, lik, covered)
@@ -364,4 +376,23 @@ class _MeaningCheck:
             actor=np.array(
                 [isinstance(sc, dict) and sc.get("actor") is True for sc in scenarios], dtype=bool
             ),
+            passes=self._passes(),
         )
+
+    @property
+    def pass_rules(self) -> dict[str, list[str]]:
+        """The method's pass rules: id -> where the scenario passes effects on."""
+        c = self.method.cascades
+        if c is None:
+            return {}
+        return {r.id: list(r.passes_effects_when) for r in c.simulation.pass_rules}
+
+    def _passes(self) -> BoolArray:
+        """(S, 3): as root, caused by an actor, caused by another risk (see PASS_ROOT)."""
+        out = np.ones((len(self.scenarios_data), 3), dtype=bool)
+        rules = self.pass_rules
+        for s, sc in enumerate(self.scenarios_data):
+            rule = sc.get("cascade_rule") if isinstance(sc, dict) else None
+            if isinstance(rule, str) and rule in rules:
+                out[s] = [c in rules[rule] for c in ("root", "caused_by_actor", "caused_by_other")]
+        return out

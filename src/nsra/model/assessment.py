@@ -136,6 +136,12 @@ class Scenario(Strict):
         description="a malicious actor (e.g. a terrorist group) whose events count in the cascade "
         "simulation only when they trigger at least one other threat",
     )
+    cascade_rule: Identifier | None = Field(
+        default=None,
+        description="a pass rule of the method (cascades.simulation.pass_rules): where in an event "
+        "graph this scenario passes effects on (the BNRA's information operations: only as the "
+        "root or when caused by an actor)",
+    )
     owner: Identifier
     description: TextOrStr | None = None
     sources: list[Source] = Field(default_factory=list)

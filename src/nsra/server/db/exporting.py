@@ -108,6 +108,7 @@ def scenario_item(sc: ScenarioRow, judgements: bool = True) -> Json:
     }
     if sc.actor:
         s["actor"] = True
+    _put(s, "cascade_rule", sc.cascade_rule)
     s["owner"] = sc.owner.key
     _put(s, "description", sc.description)
     _put(s, "sources", _sources(sc.sources))

@@ -142,6 +142,7 @@ def fill_scenario(row: ScenarioRow, sc: Scenario, orgs: dict[str, OrganisationRo
     _clear(row, "sources")
     row.title, row.theme, row.domain = sc.title, sc.theme, sc.domain
     row.malicious, row.actor, row.owner = sc.malicious, sc.actor, orgs[sc.owner]
+    row.cascade_rule = sc.cascade_rule
     row.description = sc.description
     row.sources = _sources(sc.sources, ScenarioSourceRow)
     return row

@@ -189,6 +189,7 @@ class ScenarioRow(_InAssessment, Row, Base):
     domain: Mapped[str] = mapped_column(String(16), nullable=False)
     malicious: Mapped[bool] = mapped_column(Boolean, nullable=False)
     actor: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    cascade_rule: Mapped[str | None] = mapped_column(String(64))
     owner_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id"), nullable=False, index=True
     )
