@@ -333,6 +333,25 @@ class ImpactQuantiles(TypedDict):
     p95: F
 
 
+class ForcedImpact(TypedDict):
+    """Total impact of the event graphs forced to start at a risk and level (every cell has
+    figures)."""
+
+    mean: float
+    p5: float
+    p25: float
+    p50: float
+    p75: float
+    p95: float
+    nodes_mean: float
+
+
+class ForcedStartRun(TypedDict):
+    graphs: int  # per risk and level
+    seed: int
+    impact_noise: bool  # the method's rounding and noise of impacts applied
+
+
 class CascadeLevel(TypedDict):
     level: str | None
     root_per_year: float
@@ -342,6 +361,7 @@ class CascadeLevel(TypedDict):
     triggered_difference: F
     triggered_relative_difference: F
     impact_of_events_started_here: ImpactQuantiles
+    impact_forced_start: ForcedImpact
 
 
 class CascadeCause(TypedDict):
@@ -362,6 +382,7 @@ class CascadesSection(TypedDict):
     triggered_occurrences: int
     annual_impact_mean: F
     options: dict[str, Any]
+    forced_start: ForcedStartRun
     risks: list[CascadeRisk]
 
 
@@ -389,8 +410,8 @@ class AnalysisDoc(TypedDict):
     nsra_version: str
     assessment: AnalysisAssessment
     options: AnalysisRunOptions
-    uncertainty: UncertaintySection
-    profiles: ProfilesSection
+    uncertainty: NotRequired[UncertaintySection]  # left out by ``nsra analyse --only``
+    profiles: NotRequired[ProfilesSection]
     smaa: NotRequired[SmaaSection]
     sensitivity: NotRequired[SensitivitySection]
     network: NotRequired[NetworkSection]
