@@ -8,7 +8,7 @@ is converted to a position once, at the edge, by the method's scales.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -95,6 +95,9 @@ class AssessmentInput:
     passes: BoolArray | None = None
     """(S, 3): whether a scenario's event passes effects on as the root of an event graph, when
     an actor caused it, when another risk caused it (:data:`PASS_ROOT` ...); None: always."""
+    horizons: dict[str, tuple[EstimateRows, EstimateRows]] = field(default_factory=dict)
+    """Per horizon id of the method: the likelihood estimates and consensus at that horizon
+    (rows in the likelihood slot)."""
 
     @property
     def n_slots(self) -> int:
@@ -127,4 +130,5 @@ class AssessmentInput:
             ),
             None if self.actor is None else self.actor[order],
             None if self.passes is None else self.passes[order],
+            {h: (rows(e), rows(c)) for h, (e, c) in self.horizons.items()},
         )

@@ -39,6 +39,19 @@ ImpactResult = TypedDict(
 """Impact per criterion, per interest (they add up to ``direct``), direct, indirect (first-order
 cascades) and total, with the class and position on the method's total impact scale."""
 
+
+class HorizonLikelihood(TypedDict):
+    """The likelihood at a horizon year: ``estimated`` false where the present one stands in."""
+
+    year: int
+    estimated: bool
+    position: F
+    probability: F
+    direct_probability: F
+    indirect_probability: F
+    risk: F
+
+
 LikelihoodResult = TypedDict(
     "LikelihoodResult",
     {
@@ -48,10 +61,12 @@ LikelihoodResult = TypedDict(
         "direct_probability": F,
         "indirect_probability": F,
         "time_basis_months": float,
+        "horizons": NotRequired[dict[str, HorizonLikelihood]],
     },
 )
 """Likelihood class and position on the scenario's scale, and probabilities over the time
-basis (``probability`` is the total: direct plus cascades where the method counts them)."""
+basis (``probability`` is the total: direct plus cascades where the method counts them);
+``horizons``: the same at each horizon year of the method (nsra.engine.horizon)."""
 
 
 class DiagramPosition(TypedDict):

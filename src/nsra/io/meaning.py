@@ -122,6 +122,8 @@ class _MeaningCheck:
         self.scenarios_data = items(data, "scenarios")
         self.estimates = _Rows()
         self.consensus = _Rows()
+        self.horizon_ids = [h.id for h in method.likelihood.horizons]
+        self.horizon_rows = {h: (_Rows(), _Rows()) for h in self.horizon_ids}
         self.malicious = np.zeros(len(self.scenarios_data), dtype=bool)
         self.orgs: dict[str, int] = {}
         self.analysts: dict[str, int] = {}
@@ -323,6 +325,7 @@ class _MeaningCheck:
             if pos is not None:
                 rows.add(s, lv, k, analyst, pos, self._exact(entry["likelihood"]))
                 got_lik = True
+        self._read_horizons(entry, s, lv, analyst, lik, path, rows)
         impact = entry.get("impact")
         if isinstance(impact, dict):
             for cid, spec in impact.items():
@@ -341,6 +344,37 @@ class _MeaningCheck:
                     rows.add(s, lv, slot, analyst, pos, self._exact(spec))
                     got_imp = True
         return got_lik, got_imp
+
+    def _read_horizons(
+        self,
+        entry: dict[str, Any],
+        s: int,
+        lv: int,
+        analyst: int,
+        lik: Target | None,
+        path: Path,
+        rows: _Rows,
+    ) -> None:
+        """The likelihood at each horizon (``horizon: {"2050": "4"}``), into that horizon's
+        estimate or consensus rows."""
+        given = entry.get("horizon")
+        if not isinstance(given, dict):
+            return
+        k = len(self.method.criteria)
+        for hid, spec in given.items():
+            where: Path = (*path, "horizon", hid)
+            if hid not in self.horizon_rows:
+                allowed = ", ".join(self.horizon_ids) or "none (the method has no horizons)"
+                self.problems.append(Problem(f"unknown horizon {hid!r}; allowed: {allowed}", where))
+                continue
+            if lik is None or spec is None:
+                continue
+            pos = self._resolve(lik, spec, where)
+            if pos is None:
+                continue
+            est, cons = self.horizon_rows[hid]
+            into = est if rows is self.estimates else cons if rows is self.consensus else _Rows()
+            into.add(s, lv, k, analyst, pos, self._exact(spec))
 
     def _resolve(self, target: Target, spec: Any, path: Path) -> Position | None:
         """The position of one estimate, or None: a problem (and its notes as warnings)."""
@@ -377,6 +411,7 @@ class _MeaningCheck:
                 [isinstance(sc, dict) and sc.get("actor") is True for sc in scenarios], dtype=bool
             ),
             passes=self._passes(),
+            horizons={h: (e.rows(), c.rows()) for h, (e, c) in self.horizon_rows.items()},
         )
 
     @property

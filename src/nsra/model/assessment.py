@@ -106,6 +106,8 @@ class ScenarioEstimate(Strict):
     analyst: Identifier
     level: Identifier | None = None
     likelihood: EstimateSpec | None = None
+    horizon: dict[str, EstimateSpec] = Field(default_factory=dict)
+    """The likelihood at a horizon of the method (``{"2050": "4"}``), on the same scale."""
     impact: dict[str, EstimateSpec] = Field(default_factory=dict)
     rationale: str | None = None
 
@@ -115,6 +117,7 @@ class Consensus(Strict):
 
     level: Identifier | None = None
     likelihood: EstimateSpec | None = None
+    horizon: dict[str, EstimateSpec] = Field(default_factory=dict)
     impact: dict[str, EstimateSpec] = Field(default_factory=dict)
     rationale: str | None = None
     date: IsoDate | None = None

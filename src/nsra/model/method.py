@@ -242,11 +242,21 @@ class LikelihoodScale(Strict):
         return self
 
 
+class Horizon(Strict):
+    """A future year for which estimates may carry a likelihood (the BNRA's climate question:
+    the direct probability in 2050), on the same scales as the present one."""
+
+    id: Identifier
+    year: int = Field(ge=1900, le=2300)
+    label: Text | None = None
+
+
 class Likelihood(Strict):
     """Likelihood scales and the time basis over which probabilities are compared."""
 
     scales: list[LikelihoodScale] = Field(min_length=1)
     time_basis_months: float = Field(gt=0)
+    horizons: list[Horizon] = Field(default_factory=list)
 
     def scale_for(self, malicious: bool) -> LikelihoodScale:
         wanted = "malicious" if malicious else "non_malicious"

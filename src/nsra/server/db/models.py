@@ -262,6 +262,11 @@ class EstimateRow(Row, Base):
     )
 
 
+HORIZON_PREFIX = "horizon:"
+"""The ``criterion`` of an entry that holds the likelihood at a horizon (``horizon:2050``); no
+criterion id can hold a colon."""
+
+
 class _EntryColumns(SpecColumns):
     """One estimate of an estimate or consensus: the likelihood (``criterion`` is NULL) or the
     impact on one criterion."""
