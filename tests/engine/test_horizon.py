@@ -4,6 +4,7 @@ propagated through the cascades, against the first-order formula written out by 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -64,3 +65,19 @@ def test_an_unknown_horizon_is_a_problem() -> None:
     text = (EXAMPLES_DIR / "be-bnra.yaml").read_text(encoding="utf-8")
     bad = replace_once(text, 'horizon: {"2050": "3"}', 'horizon: {"2040": "3"}')
     check_error(bad, "unknown horizon '2040'; allowed: 2050", 'horizon: {"2040"')
+
+
+def test_horizon_likelihoods_of_several_analysts_take_the_median(tmp_path: Path) -> None:
+    text = (EXAMPLES_DIR / "be-bnra.yaml").read_text(encoding="utf-8")
+    two = replace_once(
+        text,
+        '        level: considerable\n        impact: {Ha: "0..1", Hb: "1"}',
+        '        level: considerable\n        horizon: {"2050": "5"}\n'
+        '        impact: {Ha: "0..1", Hb: "1"}',
+    )
+    path = tmp_path / "two.yaml"
+    path.write_text(two, encoding="utf-8")
+    loaded = read_assessment(str(path))
+    h = nsra.compute(loaded).horizons["2050"]
+    flood = [sc.id for sc in loaded.assessment.scenarios].index("river-flooding")
+    assert h.likelihood_position[flood, 0] == pytest.approx((4.4 + 5.0) / 2)
