@@ -78,6 +78,10 @@ YEARS_PER_BLOCK = 1000
 """Simulated years per block. Part of the definition of a seeded result: changing it changes
 numbers (not distributions)."""
 
+DENSE_VISITED_MAX = 64_000_000
+"""Up to this many (event, risk) pairs in one call of :func:`grow`, the visited check is a
+bitmap (64 MB at most); above it, sorted keys."""
+
 QUANTILES = (0.05, 0.5, 0.95)
 """The quantiles of total impact per rooted event in :class:`CascadeStats`."""
 
@@ -450,7 +454,12 @@ def grow(
     f_pass = passes[root_risk, PASS_ROOT]
     f_cond = np.asarray(conditioned, dtype=bool)
     size = np.ones(n_events, dtype=np.int64)
-    visited = np.sort(f_event * n_risks + f_risk)
+    # the visited check: a bitmap of (event, risk) where it fits, else sorted keys
+    dense = n_events * n_risks <= DENSE_VISITED_MAX
+    seen = np.zeros(n_events * n_risks if dense else 0, dtype=bool)
+    visited = np.zeros(0, dtype=np.int64) if dense else np.sort(f_event * n_risks + f_risk)
+    if dense:
+        seen[f_event * n_risks + f_risk] = True
     n_nodes = n_events
     while f_node.size:
         key = f_risk * n_levels + f_level
@@ -459,21 +468,24 @@ def grow(
         total = int(n_links.sum())
         if total == 0:
             break
-        cand = np.repeat(np.arange(f_node.size), n_links)
-        offset = np.arange(total) - np.repeat(np.cumsum(n_links) - n_links, n_links)
-        link = lo[cand] + offset
+        ends = np.cumsum(n_links)
+        link = np.repeat(lo - (ends - n_links), n_links) + np.arange(total)
         p = links.p_any[link]
         hit = rng.random(total) < p
         if np.any(f_cond):
             # conditioned nodes without a hit (and without a certain link) redraw exactly
-            has_hit = np.bincount(cand[hit], minlength=f_node.size) > 0
-            redo = (f_cond & ~has_hit)[cand]
+            cand_all = np.repeat(np.arange(f_node.size), n_links)
+            has_hit = np.bincount(cand_all[hit], minlength=f_node.size) > 0
+            redo = (f_cond & ~has_hit)[cand_all]
             if np.any(redo):
-                hit[redo] = _segment_first_success(p[redo], cand[redo], offset[redo], rng)
-        cand, link = cand[hit], link[hit]
+                offset = link - lo[cand_all]
+                hit[redo] = _segment_first_success(p[redo], cand_all[redo], offset[redo], rng)
+        idx = np.flatnonzero(hit)
+        cand = np.searchsorted(ends, idx, side="right")
+        link = link[idx]
         effect = links.effect[link]
         ekey = f_event[cand] * n_risks + effect
-        fresh = _unvisited(ekey, visited)
+        fresh = ~seen[ekey] if dense else _unvisited(ekey, visited)
         cand, link, effect, ekey = cand[fresh], link[fresh], effect[fresh], ekey[fresh]
         win = _first_of_each(ekey)
         cand, link, effect, ekey = cand[win], link[win], effect[win], ekey[win]
@@ -498,7 +510,10 @@ def grow(
         ev_parts.append(f_event)
         risk_parts.append(f_risk)
         level_parts.append(f_level)
-        visited = np.sort(np.concatenate([visited, ekey]))
+        if dense:
+            seen[ekey] = True
+        else:
+            visited = np.sort(np.concatenate([visited, ekey]))
     return (
         np.concatenate(ev_parts),
         np.concatenate(risk_parts),

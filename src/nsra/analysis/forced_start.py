@@ -24,7 +24,7 @@ import numpy as np
 
 from nsra.analysis.cascade_sim import CascadeCatalogue, grow
 from nsra.analysis.chunks import Plan, Progress, run_blocks
-from nsra.engine.impact_noise import noisy_euros
+from nsra.engine.impact_noise import noisy_at, rounded_position
 from nsra.engine.inputs import FloatArray
 from nsra.model.method import ExponentialFunction, ImpactNoise, Method
 
@@ -97,8 +97,16 @@ def _block(
     if noise is None or catalogue.indicator_impact is None:
         impact = catalogue.direct_impact[node_risk, node_level]
     else:
-        per_indicator = catalogue.indicator_impact[node_risk, node_level]  # (N, K)
-        impact = noisy_euros(per_indicator, noise.function, noise.rule, rng).sum(axis=1)
+        # the rounded positions depend on the estimate only: read them once per cell
+        per_indicator = catalogue.indicator_impact  # (R, L, K)
+        positive = per_indicator > 0
+        rounded = np.zeros(per_indicator.shape)
+        rounded[positive] = rounded_position(
+            per_indicator[positive], noise.function, noise.rule.round_to
+        )
+        where = positive[node_risk, node_level]  # (N, K)
+        at = rounded[node_risk, node_level][where]
+        impact = noisy_at(at, where, noise.function, noise.rule, rng).sum(axis=1)
     total = np.bincount(event, weights=impact, minlength=root.shape[0]).reshape(n_cells, graphs)
     size = np.bincount(event, minlength=root.shape[0]).reshape(n_cells, graphs)
     qs = np.quantile(total, QUANTILES, axis=1)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nsra.analysis.cascade_sim import (
     CascadeCatalogue,
@@ -36,8 +36,6 @@ from nsra.analysis.checked import CheckedAssessment
 from nsra.analysis.forced_start import ForcedStartStats, forced_start, method_noise
 from nsra.analysis.network import ThreatNetwork, threat_network
 from nsra.analysis.profiles import ProfileComparison, compare_profiles
-from nsra.analysis.sensitivity import SensitivityResult, sensitivity
-from nsra.analysis.smaa import SmaaResult, smaa
 from nsra.analysis.smaa_inputs import EffectiveValues, weight_preferences
 from nsra.analysis.uncertainty import (
     DEFAULT_SAMPLES,
@@ -51,6 +49,10 @@ from nsra.engine.evaluate import RiskModel
 from nsra.engine.inputs import IntArray
 from nsra.engine.ranking import rank_order
 from nsra.model.method import Simulation
+
+if TYPE_CHECKING:  # imported where they run: scipy.stats and SALib take seconds to import
+    from nsra.analysis.sensitivity import SensitivityResult
+    from nsra.analysis.smaa import SmaaResult
 
 PAIRWISE_MAX = 60
 """SMAA's pairwise winning indices are computed up to this many scenarios (S x S numbers)."""
@@ -188,6 +190,8 @@ def analyse(
     preferences = weight_preferences(options.weights, model)
     smaa_result = None
     if options.smaa:
+        from nsra.analysis.smaa import smaa
+
         progress("SMAA", 0, 1)
         smaa_result = smaa(
             EffectiveValues(model, sampler),
@@ -201,6 +205,8 @@ def analyse(
     sens = None
     scope: list[int] = []
     if options.sensitivity:
+        from nsra.analysis.sensitivity import sensitivity
+
         progress("Sensitivity", 0, 1)
         scope = ranked_first(results.rank, options.sensitivity_top)
         sens = sensitivity(

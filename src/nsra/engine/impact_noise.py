@@ -11,6 +11,7 @@ application reads it); rounding is half up (``floor(x / step + 0.5) * step``, Ja
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from nsra.engine.scales import FloatArray, exponential_value
 from nsra.model.method import ExponentialFunction, ImpactNoise
@@ -37,12 +38,23 @@ def noisy_euros(
     euros: FloatArray, f: ExponentialFunction, noise: ImpactNoise, rng: np.random.Generator
 ) -> FloatArray:
     """Every positive amount of ``euros`` (any shape) with the rounding and noise of ``noise``;
-    0 stays 0. Draws one normal number per element, zeros included (a fixed draw count)."""
+    0 stays 0 (no draw for it)."""
     q = np.asarray(euros, dtype=float)
-    z = rng.standard_normal(q.shape)
-    s = np.maximum(
-        rounded_position(np.where(q > 0, q, 1.0), f, noise.round_to) + noise.sd * z, noise.floor
-    )
-    value = exponential_value(s, f.factor, f.base, f.threshold, f.threshold_value)
-    out: FloatArray = np.where(q > 0, value, 0.0)
+    positive = q > 0
+    positions = rounded_position(q[positive], f, noise.round_to)
+    return noisy_at(positions, positive, f, noise, rng)
+
+
+def noisy_at(
+    positions: FloatArray,
+    where: NDArray[np.bool_],
+    f: ExponentialFunction,
+    noise: ImpactNoise,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Euros shaped like ``where``: 0 where false; where true, the rounded ``positions`` (one
+    per true element, in order) plus noise, floored, back to euros."""
+    s = np.maximum(positions + noise.sd * rng.standard_normal(positions.shape), noise.floor)
+    out = np.zeros(where.shape)
+    out[where] = exponential_value(s, f.factor, f.base, f.threshold, f.threshold_value)
     return out
