@@ -34,6 +34,7 @@ from nsra.report.diagram import (
     DOMAINS,
     icon,
 )
+from nsra.report.horizon import horizon_sections
 from nsra.report.panels import diagrams
 from nsra.report.scenarios import scenario_sections
 from nsra.report.strategy import StrategyDoc, strategy_section
@@ -317,6 +318,7 @@ def report_context(
         "head": _header(v),
         "summary": _summary(v, rows, coh),
         "diagram": diagrams(v, rows),
+        "horizons": horizon_sections(v, rows),
         "interests": _interest_bars(v),
         "rows": rows,
         "has_levels": bool(v.m.intensity_levels),
