@@ -32,7 +32,9 @@ Two samplers give the same distribution of event graphs:
   visited check). The cost grows with the number of events, not with days x risks.
 * :func:`sample_events_reference`: the model as written, day by day, risk by risk, event by
   event, in plain Python. Slow (its cost is days x risks: about 3.6 microseconds a simulated
-  day for 120 risks, 13 s for 10,000 years where the fast sampler takes 0.035 s): it exists to
+  day for 120 risks, 13 s for 10,000 years where the fast sampler takes 0.035 s on the sparse
+  catalogue of benchmarks/bench_cascades.py, about 11 events a year; on the dense catalogue of
+  benchmarks/bench_bnra.py, 142 events a year, the fast sampler takes 1.7 s): it exists to
   check the fast sampler against, in the tests and the benchmark.
 
 Both produce :class:`EventGraphs`; :func:`tally` reduces those to counts and impacts and
