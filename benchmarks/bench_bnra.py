@@ -30,12 +30,12 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
+from benchmarks.bench_cascades import best
 from benchmarks.bench_cascades import generate as sparse_catalogue
 
 from nsra.analysis import cascade_sim as cs
@@ -160,15 +160,6 @@ def calibrated(seed: int, folder: Path) -> Path:
     return path
 
 
-def best(runs: int, fn: Any) -> tuple[float, Any]:
-    times, out = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--years", type=int, default=10_000)
@@ -198,17 +189,7 @@ def main() -> None:
                         "daily_probability": cat.daily_probability.tolist(),
                         "actor": cat.actor.tolist(),
                         "indicator_impact": (cat.indicator_impact or np.zeros(0)).tolist(),
-                        "cascades": [
-                            list(x)
-                            for x in zip(
-                                c.cause.tolist(),
-                                c.cause_level.tolist(),
-                                c.effect.tolist(),
-                                c.effect_level.tolist(),
-                                c.probability.tolist(),
-                                strict=True,
-                            )
-                        ],
+                        "cascades": [list(row) for row in c.tuples()],
                     }
                 ),
                 encoding="utf-8",

@@ -42,14 +42,7 @@ def test_the_horizon_propagates_through_the_cascades_at_first_order() -> None:
     h = r.horizons["2050"]
     c = loaded.inputs.cascades
     indirect = np.zeros_like(h.direct_probability)
-    for cause, a, effect, b, cp in zip(
-        c.cause.tolist(),
-        c.cause_level.tolist(),
-        c.effect.tolist(),
-        c.effect_level.tolist(),
-        c.probability.tolist(),
-        strict=True,
-    ):
+    for cause, a, effect, b, cp in c.tuples():
         p = h.direct_probability[cause, a]
         indirect[effect, b] += 0.0 if math.isnan(p) else p * cp
     assert np.allclose(h.indirect_probability, indirect, rtol=1e-12, atol=0)

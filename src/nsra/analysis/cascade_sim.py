@@ -568,15 +568,7 @@ def sample_events_reference(
     p_any = [1.0 - math.prod(1.0 - float(x) for x in p[r]) for r in range(n_risks)]
     root_cum = [_cumulative([float(x) for x in p[r]]) for r in range(n_risks)]
     cps: dict[tuple[int, int, int], list[float]] = {}
-    c = catalogue.cascades
-    for cause, a, effect, b, cp in zip(
-        c.cause.tolist(),
-        c.cause_level.tolist(),
-        c.effect.tolist(),
-        c.effect_level.tolist(),
-        c.probability.tolist(),
-        strict=True,
-    ):
+    for cause, a, effect, b, cp in catalogue.cascades.tuples():
         if cp > 0.0:
             cps.setdefault((cause, a, effect), [0.0] * n_levels)[b] = cp
     effects: dict[tuple[int, int], list[tuple[int, float, list[float]]]] = {}

@@ -74,6 +74,19 @@ class CascadeRows:
     def __len__(self) -> int:
         return int(self.cause.shape[0])
 
+    def tuples(self) -> list[tuple[int, int, int, int, float]]:
+        """The rows as ``(cause, cause level, effect, effect level, probability)``."""
+        return list(
+            zip(
+                self.cause.tolist(),
+                self.cause_level.tolist(),
+                self.effect.tolist(),
+                self.effect_level.tolist(),
+                self.probability.tolist(),
+                strict=True,
+            )
+        )
+
 
 PASS_ROOT, PASS_CAUSED_BY_ACTOR, PASS_CAUSED_BY_OTHER = 0, 1, 2
 """Columns of :attr:`AssessmentInput.passes`, in the order of
