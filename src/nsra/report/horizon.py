@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from nsra.report.diagram import Marker, Move, marker_of
 from nsra.report.panels import move_diagrams
 from nsra.report.view import RankingRow, View
@@ -60,6 +62,11 @@ def horizon_sections(v: View, rows: list[RankingRow]) -> list[dict[str, Any]]:
         desc = v.t("horizon_desc", year=h.year, n=len(moves))
         label = v.t("horizon_arrow", year=h.year)
         panels = move_diagrams(v, markers, moves, malicious, (f"horizon-{h.id}-desc", desc), label)
+        for panel in panels:  # a class of its own: told apart from the report's risk diagram
+            svg = str(panel["svg"]).replace(
+                'class="risk-diagram"', 'class="risk-diagram horizon"', 1
+            )
+            panel["svg"] = Markup(svg)
         moved = {m.id for m in moves}
         flags = {mk.malicious for mk in markers if mk.id in moved}
         panels = [p for p in panels if p["malicious"] in flags or len(panels) == 1]
