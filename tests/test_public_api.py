@@ -82,6 +82,7 @@ def test_typed_results_are_arrays_in_the_assessments_order() -> None:
     ranked = sorted(range(n), key=lambda i: -results.risk[i])
     assert results.rank[ranked[0]] == 1
     analyses = nsra.analyse(assessment, results, replace(SMALL, seed=3))
+    assert analyses.uncertainty is not None
     assert analyses.options.seed == 3 and analyses.uncertainty.seed == 3
     assert analyses.uncertainty.intervals.rank.shape == (3, n)
     assert analyses.smaa is not None and analyses.smaa.options.seed == 3

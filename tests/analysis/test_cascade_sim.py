@@ -413,9 +413,14 @@ def test_daily_probability_compounds_back_to_the_time_basis() -> None:
     loaded = read_assessment(str(EXAMPLES_DIR / "be-bnra.yaml"))
     results = compute(loaded.inputs, loaded.method)
     cat = example_catalogue()
-    days = results.method.likelihood.time_basis_months / 12 * 365
+    # the BNRA's days: 30.437 a month (12 x 30.437 = 365.244 a year), not 365
+    days = results.method.likelihood.time_basis_months * 30.437
     back = 1 - (1 - cat.daily_probability) ** days
     assert np.allclose(back, np.nan_to_num(results.direct_probability), rtol=1e-9, atol=0)
+    old = 1 - (1 - cat.daily_probability) ** (
+        results.method.likelihood.time_basis_months / 12 * 365
+    )
+    assert not np.allclose(old, np.nan_to_num(results.direct_probability), rtol=1e-5, atol=0)
     assert cat.n_risks == loaded.inputs.n_scenarios and len(cat.cascades) > 0
 
 

@@ -13,7 +13,7 @@ import pytest
 from nsra.cli.analyses import executor
 from nsra.io.problems import InputError
 from tests.cli.conftest import Invoke
-from tests.helpers import NL_BASE
+from tests.helpers import EXAMPLES_DIR, NL_BASE
 
 SMALL = ("--samples", "100", "--years", "20", "--seed", "5")
 
@@ -84,6 +84,8 @@ def test_the_same_seed_gives_the_same_document_on_any_executor(invoke: Invoke, s
         ),
         (("--weights", "bogus"), "unknown --weights 'bogus'"),
         (("--profile", "nope"), "unknown weight profile 'nope'"),
+        (("--only", "cascades,bogus"), "--only: unknown analysis bogus; allowed: uncertainty"),
+        (("--format", "xml"), "unknown format 'xml'; allowed: json, table"),
     ],
 )
 def test_wrong_analysis_options_are_problems(
@@ -101,3 +103,61 @@ def test_sizes_out_of_range_are_wrong_use(
     invoke: Invoke, small: Path, option: tuple[str, str]
 ) -> None:
     assert invoke("analyse", str(small), *option).exit_code == 2
+
+
+def test_only_cascades_runs_the_cascade_analysis_alone(invoke: Invoke) -> None:
+    bnra = str(EXAMPLES_DIR / "be-bnra.yaml")
+    done = invoke("analyse", bnra, "--only", "cascades", "--years", "50", "--graphs", "40")
+    assert done.exit_code == 0, done.output
+    doc = json.loads(done.stdout)
+    assert set(doc) == {"format", "nsra_version", "assessment", "options", "cascades"}
+    cas = doc["cascades"]
+    assert cas["years"] == 50
+    assert cas["forced_start"] == {"graphs": 40, "seed": 1, "impact_noise": True}
+    for risk in cas["risks"]:  # every cell has a figure
+        for lv in risk["levels"]:
+            imp = lv["impact_forced_start"]
+            assert 0 < imp["p5"] <= imp["p50"] <= imp["p95"]
+    plain = invoke(
+        "analyse",
+        bnra,
+        "--only",
+        "cascades",
+        "--years",
+        "50",
+        "--graphs",
+        "40",
+        "--no-impact-noise",
+    )
+    flat = json.loads(plain.stdout)["cascades"]
+    assert flat["forced_start"]["impact_noise"] is False
+    assert (
+        flat["risks"][0]["levels"][0]["impact_forced_start"]["p50"]
+        != (cas["risks"][0]["levels"][0]["impact_forced_start"]["p50"])
+    )
+    both = json.loads(invoke("analyse", bnra, *SMALL, "--only", "network,smaa").stdout)
+    assert {"network", "smaa"} <= set(both) and "uncertainty" not in both
+
+
+def test_format_table_is_a_summary_to_read(invoke: Invoke, small: Path) -> None:
+    done = invoke("analyse", str(small), *SMALL, "--format", "table")
+    assert done.exit_code == 0, done.output
+    text = done.stdout
+    assert not text.lstrip().startswith("{")
+    assert "Ranking and its uncertainty" in text
+    assert "How often each scenario ranks first" in text
+    bnra = str(EXAMPLES_DIR / "be-bnra.yaml")
+    done = invoke(
+        "analyse",
+        bnra,
+        "--only",
+        "cascades",
+        "--years",
+        "30",
+        "--graphs",
+        "20",
+        "--format",
+        "table",
+    )
+    assert "Cascades over 30 simulated years" in done.stdout
+    assert "Pandemic" in done.stdout and "Ranking" not in done.stdout

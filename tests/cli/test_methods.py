@@ -5,6 +5,7 @@ of both file kinds."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,38 @@ def test_methods_show_prints_the_method_text_as_it_is(invoke: Invoke, tmp_path: 
     done = invoke("methods", "show", str(mine))
     assert done.exit_code == 0, done.output
     assert done.stdout.startswith("UK [/x] [bold]risks[/bold] :fire:  (uk-nsra-2023, version 2023)")
+
+
+def test_methods_scale_reads_dp_2_5_as_a_3600_month_return_period(invoke: Invoke) -> None:
+    r = invoke("methods", "scale", "be-bnra-2023", "dp", "2.5", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    (x,) = doc["positions"]
+    assert doc["role"] == "likelihood" and x["class_code"] == "3"
+    assert x["quantity"] == pytest.approx(3600.0, rel=1e-13)
+    assert x["daily_probability"] == pytest.approx(1 - math.exp(-(1 / 30.437) / 3600), rel=1e-12)
+    assert x["lower"] == pytest.approx(36 * 10**2.5) and x["upper"] == pytest.approx(36 * 10**1.5)
+
+
+def test_methods_scale_reads_cp7_and_indicators(invoke: Invoke) -> None:
+    r = invoke("methods", "scale", "be-bnra-2025", "cp7", "1.0", "4.2", "--format", "json")
+    one, other = json.loads(r.output)["positions"]
+    assert one["quantity"] == pytest.approx(0.05005, rel=1e-13)
+    assert other["quantity"] == pytest.approx(0.40 + 0.15 * 0.7, rel=1e-13)
+    assert other["class_code"] == "4" and other["class_label"] == "between 40% and 55%"
+    # an actor's cascade: a probability over 3 years, turned into a daily one
+    daily = 1 - math.exp(math.log1p(-0.05005) / (36 * 30.437))
+    assert one["daily_probability"] == pytest.approx(daily, rel=1e-12)
+    r = invoke("methods", "scale", "be-bnra-2023", "Ha", "2")
+    assert r.exit_code == 0
+    assert table_row(r.output, "2").split(" | ")[:4] == ["2", "2", "11–100", "32.00"]
+    r = invoke("methods", "scale", "be-bnra-2025", "Ha", "2", "--format", "json")
+    (x,) = json.loads(r.output)["positions"]
+    assert x["euros"] == pytest.approx(math.exp(1.92 * 1.5 + 13.2), rel=1e-12)
+    assert x["quantity"] == pytest.approx(x["euros"] * 10 / 50e6, rel=1e-12)
+
+
+def test_methods_scale_unknown_scale(invoke: Invoke) -> None:
+    r = invoke("methods", "scale", "be-bnra-2023", "dp7")
+    assert r.exception is not None
+    assert "has no scale or criterion 'dp7'" in str(r.exception)

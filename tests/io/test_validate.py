@@ -45,7 +45,9 @@ def test_an_assessment_must_be_a_mapping() -> None:
 def test_unknown_method() -> None:
     text = replace_once(NL_BASE, "method: nl-snv", "method: nl-snx")
     p = check_error(
-        text, "unknown method 'nl-snx'; shipped methods: be-bnra-2023, nl-snv", "method:"
+        text,
+        "unknown method 'nl-snx'; shipped methods: be-bnra-2023, be-bnra-2025, nl-snv",
+        "method:",
     )
     assert "uk-nsra-2023" in p.message
 

@@ -126,6 +126,7 @@ def _intervals(page: Element) -> list[list[Element]]:
 def test_rank_intervals_table_is_the_monte_carlo_result(path: Path, lang: str) -> None:
     p = str(path)
     u = common.analyses(p).uncertainty
+    assert u is not None
     lo, mid, hi = (u.quantiles.index(q) for q in (0.05, 0.5, 0.95))
     page = tree(common.full_report(p, lang))
     table = page.one("table", "intervals")

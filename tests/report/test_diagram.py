@@ -565,6 +565,7 @@ def _box_panels(path: str) -> list[tuple[ET.Element, Mapping, list[Expected]]]:
 def _boxes(path: str) -> dict[str, tuple[float, float, float, float]]:
     """The 5-95% interval of each scenario's position, from the Monte Carlo analysis."""
     u = common.analyses(path).uncertainty
+    assert u is not None
     lo, hi = u.quantiles.index(0.05), u.quantiles.index(0.95)
     iv = u.intervals
     a = common.loaded(path)

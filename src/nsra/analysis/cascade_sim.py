@@ -32,7 +32,9 @@ Two samplers give the same distribution of event graphs:
   visited check). The cost grows with the number of events, not with days x risks.
 * :func:`sample_events_reference`: the model as written, day by day, risk by risk, event by
   event, in plain Python. Slow (its cost is days x risks: about 3.6 microseconds a simulated
-  day for 120 risks, 13 s for 10,000 years where the fast sampler takes 0.035 s): it exists to
+  day for 120 risks, 13 s for 10,000 years where the fast sampler takes 0.035 s on the sparse
+  catalogue of benchmarks/bench_cascades.py, about 11 events a year; on the dense catalogue of
+  benchmarks/bench_bnra.py, 142 events a year, the fast sampler takes 1.7 s): it exists to
   check the fast sampler against, in the tests and the benchmark.
 
 Both produce :class:`EventGraphs`; :func:`tally` reduces those to counts and impacts and
@@ -47,23 +49,40 @@ the number of workers.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from nsra.analysis.chunks import Plan, Progress, run_blocks
 from nsra.engine.compute import Results
-from nsra.engine.inputs import AssessmentInput, BoolArray, CascadeRows, FloatArray, IntArray
+from nsra.engine.inputs import (
+    PASS_CAUSED_BY_ACTOR,
+    PASS_CAUSED_BY_OTHER,
+    PASS_ROOT,
+    AssessmentInput,
+    BoolArray,
+    CascadeRows,
+    FloatArray,
+    IntArray,
+)
 from nsra.engine.likelihood import probability_from_rate, rate_from_probability
+from nsra.model.method import Simulation
+
+DropSilent = Literal["root", "every_node"]
 
 YEARS_PER_BLOCK = 1000
 """Simulated years per block. Part of the definition of a seeded result: changing it changes
 numbers (not distributions)."""
+
+DENSE_VISITED_MAX = 64_000_000
+"""Up to this many (event, risk) pairs in one call of :func:`grow`, the visited check is a
+bitmap (64 MB at most); above it, sorted keys."""
 
 QUANTILES = (0.05, 0.5, 0.95)
 """The quantiles of total impact per rooted event in :class:`CascadeStats`."""
@@ -99,6 +118,18 @@ class CascadeCatalogue:
     cascades: CascadeRows
     actor: BoolArray  # (R,)
     days_per_year: int = 365
+    max_nodes: int | None = None
+    """A node's effects are expanded only while its event graph holds at most this many nodes
+    (the BNRA: 100); None: no cap."""
+    passes: BoolArray | None = None
+    """(R, 3): whether risk ``r`` passes effects on as the root of a graph, when an actor caused
+    it, when another risk caused it (columns :data:`PASS_ROOT` ...); None: always."""
+    drop_silent: DropSilent = "every_node"
+    """Actor events that triggered nothing and are left out: ``root`` (the BNRA: only an actor
+    root event; an actor inside a graph always counts) or ``every_node``."""
+    indicator_impact: FloatArray | None = None
+    """(R, L, K) direct impact per indicator (euros), for the impact noise of
+    :func:`forced_start`; None: only ``direct_impact``."""
 
     def __post_init__(self) -> None:
         p, imp, c = self.daily_probability, self.direct_impact, self.cascades
@@ -107,6 +138,13 @@ class CascadeCatalogue:
                 f"shapes do not match: daily_probability {p.shape}, direct_impact {imp.shape}, "
                 f"actor {self.actor.shape}; expected (R, L), (R, L) and (R,)"
             )
+        if self.passes is not None and self.passes.shape != (p.shape[0], 3):
+            raise ValueError(f"passes is shaped {self.passes.shape}; expected (R, 3)")
+        ind = self.indicator_impact
+        if ind is not None and (ind.ndim != 3 or ind.shape[:2] != p.shape):
+            raise ValueError(f"indicator_impact is shaped {ind.shape}; expected (R, L, K)")
+        if self.max_nodes is not None and self.max_nodes < 1:
+            raise ValueError(f"max_nodes must be at least 1, got {self.max_nodes}")
         if not np.all((p >= 0.0) & (p <= 1.0)):
             raise ValueError("daily probabilities must lie in [0, 1] (no NaN)")
         if not np.all(np.isfinite(imp)):
@@ -144,36 +182,76 @@ class CascadeCatalogue:
         cls,
         results: Results,
         inputs: AssessmentInput,
-        days_per_year: int = 365,
+        days_per_year: int | None = None,
         actor: BoolArray | None = None,
+        rules: Simulation | None = None,
     ) -> CascadeCatalogue:
-        """The catalogue of a computed assessment.
+        """The catalogue of a computed assessment under the method's simulation rules
+        (``rules``, default: the method's ``cascades.simulation``, else the BNRA's defaults).
 
         ``results.direct_probability`` is a probability over the method's time basis ``T``;
-        events are Poisson, so the daily probability is ``1 - (1 - p_T) ** (1 / days_in_T)``
-        with ``days_in_T = T_months / 12 * days_per_year``. Levels without a probability or an
-        impact get 0. ``actor`` flags actor risks (default: none; assessments do not record it
-        yet).
+        events are Poisson, so the monthly rate is ``-ln(1 - p_T) / T`` and the daily
+        probability ``1 - exp(-rate / days_per_month)`` (the BNRA: 30.437 days a month). Actor
+        risks get the rules' daily probability at every level, and the conditional probability
+        of a cascade from an actor is read as a probability over ``cascade_period_months``
+        turned into a daily one the same way. Levels without a probability or an impact get 0.
+        ``actor`` flags actor risks (default: the assessment's).
         """
+        if rules is None:
+            c = results.method.cascades
+            rules = c.simulation if c is not None else Simulation()
         p_t = np.nan_to_num(results.direct_probability, nan=0.0)
         if p_t.shape != (inputs.n_scenarios, inputs.n_levels):
             raise ValueError(
                 f"results are shaped {p_t.shape}, the inputs "
                 f"({inputs.n_scenarios}, {inputs.n_levels})"
             )
+        day = 1.0 / rules.days_per_month
         months = results.method.likelihood.time_basis_months
-        rate = rate_from_probability(p_t, months)
-        daily = probability_from_rate(rate, 12.0 / days_per_year)
+        daily = probability_from_rate(rate_from_probability(p_t, months), day)
         if actor is None:
             actor = inputs.actor
         flags = np.zeros(inputs.n_scenarios, dtype=bool) if actor is None else actor
+        flags = np.asarray(flags, dtype=bool)
+        a = rules.actors
+        if a.daily_probability is not None:
+            daily[flags] = a.daily_probability
+        cascades = inputs.cascades
+        if a.cascade_period_months is not None and np.any(flags[cascades.cause]):
+            from_actor = flags[cascades.cause]
+            rate = rate_from_probability(cascades.probability, a.cascade_period_months)
+            p = np.where(from_actor, probability_from_rate(rate, day), cascades.probability)
+            cascades = dataclasses.replace(cascades, probability=p)
         return cls(
             daily_probability=np.clip(daily, 0.0, 1.0),
             direct_impact=np.nan_to_num(results.direct_impact, nan=0.0),
-            cascades=inputs.cascades,
-            actor=np.asarray(flags, dtype=bool),
-            days_per_year=days_per_year,
+            cascades=cascades,
+            actor=flags,
+            days_per_year=rules.days_per_year if days_per_year is None else days_per_year,
+            max_nodes=rules.max_graph_nodes,
+            passes=inputs.passes,
+            drop_silent=a.drop_silent,
+            indicator_impact=np.nan_to_num(results.criterion_values, nan=0.0),
         )
+
+    @property
+    def pass_mask(self) -> BoolArray:
+        """(R, 3) :attr:`passes`, all true where not given."""
+        if self.passes is None:
+            return np.ones((self.n_risks, 3), dtype=bool)
+        return self.passes
+
+    @functools.cached_property
+    def triggers(self) -> FloatArray:
+        """(R, L) probability that a node of risk ``r`` at level ``l`` that may pass effects on
+        triggers at least one of them (before the at-most-once rule)."""
+        links = self.links
+        counts = np.diff(links.start)
+        cause_key = np.repeat(np.arange(self.n_risks * self.n_levels), counts)
+        silent = np.ones(self.n_risks * self.n_levels)
+        np.multiply.at(silent, cause_key, 1.0 - links.p_any)
+        out: FloatArray = (1.0 - silent).reshape(self.n_risks, self.n_levels)
+        return out
 
     @functools.cached_property
     def links(self) -> _Links:
@@ -275,68 +353,174 @@ def _unvisited(key: IntArray, visited: IntArray) -> BoolArray:
     return out
 
 
-def sample_events(catalogue: CascadeCatalogue, years: int, rng: np.random.Generator) -> EventGraphs:
-    """The fast sampler: every event graph of ``years`` simulated years.
+def _root_plan(catalogue: CascadeCatalogue) -> tuple[FloatArray, FloatArray]:
+    """Per risk the daily probability of a *counted* root event and its level distribution.
 
-    Root events: per risk ``Binomial(days, p_any)``, levels multinomial, distinct random days.
-    Growth: one generation of all events at a time. For the frontier (in BFS order within each
-    event) every (node, link) candidate is tried at once; candidates whose effect is already in
-    the event are dropped; among the successful ones the first per (event, effect) in BFS order
-    wins, exactly as the queue of the reference would decide; the winners draw their levels and
-    form the next frontier, in the order of their causes.
+    An actor root event that triggers nothing is never counted (under either ``drop_silent``
+    rule), so for actors only the root events that trigger something are sampled: a level ``l``
+    root with probability ``p_any * w_l * t_l`` a day (``t_l``: the catalogue's ``triggers``),
+    its first generation then drawn on the condition that it triggers at least one effect. The
+    counted events have the same distribution as when every root is drawn and the silent ones
+    are dropped, at a fraction of the cost (an actor occurs every day in the BNRA).
+    """
+    p_any, levels = _root_distribution(catalogue.daily_probability)
+    actor = catalogue.actor
+    if not np.any(actor):
+        return p_any, levels
+    weight = np.where(actor[:, None], levels * catalogue.triggers, levels)
+    total = weight.sum(axis=1)
+    q = np.where(actor, p_any * total, p_any)
+    share = np.where(total[:, None] > 0, weight / np.where(total > 0, total, 1.0)[:, None], levels)
+    return q, share
+
+
+def sample_events(catalogue: CascadeCatalogue, years: int, rng: np.random.Generator) -> EventGraphs:
+    """The fast sampler: every counted event graph of ``years`` simulated years.
+
+    Root events: per risk ``Binomial(days, q)`` (:func:`_root_plan`), levels multinomial,
+    distinct random days; then :func:`grow`.
     """
     n_risks, n_levels = catalogue.n_risks, catalogue.n_levels
     days = years * catalogue.days_per_year
-    p_any, level_p = _root_distribution(catalogue.daily_probability)
-    count = rng.binomial(days, p_any)
+    q, level_p = _root_plan(catalogue)
+    count = rng.binomial(days, q)
     by_level = rng.multinomial(count, level_p)  # (R, L)
     flat = np.arange(n_risks * n_levels, dtype=np.int64)
     root_risk = np.repeat(flat // n_levels, by_level.ravel())
     root_level = np.repeat(flat % n_levels, by_level.ravel())
-    n_events = root_risk.shape[0]
     event_year = _distinct_days(root_risk, count, days, rng) // catalogue.days_per_year
+    nodes = grow(catalogue, root_risk, root_level, catalogue.actor[root_risk], rng)
+    return EventGraphs(days, event_year.astype(np.int64), *nodes)
 
+
+def _segment_first_success(
+    p: FloatArray, segment: IntArray, offset: IntArray, rng: np.random.Generator
+) -> BoolArray:
+    """Independent Bernoulli(``p``) draws in segments (``segment`` non-decreasing, ``offset``
+    the position inside the segment), each segment conditioned on at least one success: the
+    first success ``J`` is drawn from ``P(J = j) = prod_{i<j}(1 - p_i) p_j / (1 - prod(1 - p))``,
+    the draws before it fail and those after it are free. Segments where every ``p`` is 0
+    stay without success. No ``p`` may be 1 (such a segment needs no conditioning)."""
+    lp = np.log1p(-p)
+    csum = np.cumsum(lp)
+    first = offset == 0
+    base = np.repeat((csum - lp)[first], np.bincount(segment)[np.unique(segment)])
+    incl = csum - base
+    seg_ids, seg_index = np.unique(segment, return_inverse=True)
+    total = np.zeros(seg_ids.size)
+    np.add.at(total, seg_index, lp)
+    reach = -np.expm1(total)  # P(at least one success) per segment
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cdf = -np.expm1(incl) / reach[seg_index]
+    u = rng.random(seg_ids.size)
+    below = np.zeros(seg_ids.size, dtype=np.int64)
+    np.add.at(below, seg_index, (cdf <= u[seg_index]).astype(np.int64))
+    j = below[seg_index]
+    free = rng.random(p.size) < p
+    out: BoolArray = np.where(offset < j, False, np.where(offset == j, True, free))
+    out &= (reach > 0)[seg_index]
+    return out
+
+
+def grow(
+    catalogue: CascadeCatalogue,
+    root_risk: IntArray,
+    root_level: IntArray,
+    conditioned: BoolArray,
+    rng: np.random.Generator,
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Grow one event graph from each root (in the order given): ``(node_event, node_risk,
+    node_level, node_parent)``.
+
+    One generation of all events at a time. For the frontier (in BFS order within each event)
+    every (node, link) candidate is tried at once; candidates whose effect is already in the
+    event are dropped; among the successful ones the first per (event, effect) in BFS order
+    wins, exactly as the queue of the reference would decide. The rules:
+
+    * a node passes effects on only where :attr:`~CascadeCatalogue.passes` allows it (as the
+      root, caused by an actor, caused by another risk);
+    * a node is expanded only while its graph holds at most ``max_nodes`` nodes, counted when
+      the node's turn comes in the queue (so a graph may end above the cap by the effects of
+      the last node expanded, as in the BNRA);
+    * ``conditioned`` roots draw their effects on the condition that at least one occurs.
+    """
+    n_risks, n_levels = catalogue.n_risks, catalogue.n_levels
     links = catalogue.links
-    ev_parts = [np.arange(n_events, dtype=np.int64)]
-    risk_parts, level_parts = [root_risk], [root_level]
+    passes = catalogue.pass_mask
+    cap = catalogue.max_nodes
+    n_events = root_risk.shape[0]
+    ev0 = np.arange(n_events, dtype=np.int64)
+    ev_parts, risk_parts, level_parts = [ev0], [root_risk], [root_level]
     parent_parts = [np.full(n_events, -1, dtype=np.int64)]
-    f_node, f_event, f_risk, f_level = ev_parts[0], ev_parts[0], root_risk, root_level
-    visited = np.sort(f_event * n_risks + f_risk)
+    f_node, f_event, f_risk, f_level = ev0, ev0, root_risk, root_level
+    f_pass = passes[root_risk, PASS_ROOT]
+    f_cond = np.asarray(conditioned, dtype=bool)
+    size = np.ones(n_events, dtype=np.int64)
+    # the visited check: a bitmap of (event, risk) where it fits, else sorted keys
+    dense = n_events * n_risks <= DENSE_VISITED_MAX
+    seen = np.zeros(n_events * n_risks if dense else 0, dtype=bool)
+    visited = np.zeros(0, dtype=np.int64) if dense else np.sort(f_event * n_risks + f_risk)
+    if dense:
+        seen[f_event * n_risks + f_risk] = True
     n_nodes = n_events
     while f_node.size:
         key = f_risk * n_levels + f_level
-        lo, n_links = links.start[key], links.start[key + 1] - links.start[key]
+        lo = links.start[key]
+        n_links = np.where(f_pass, links.start[key + 1] - lo, 0)
         total = int(n_links.sum())
         if total == 0:
             break
-        cand = np.repeat(np.arange(f_node.size), n_links)
-        offset = np.arange(total) - np.repeat(np.cumsum(n_links) - n_links, n_links)
-        link = lo[cand] + offset
-        hit = rng.random(total) < links.p_any[link]
-        cand, link = cand[hit], link[hit]
+        ends = np.cumsum(n_links)
+        link = np.repeat(lo - (ends - n_links), n_links) + np.arange(total)
+        p = links.p_any[link]
+        hit = rng.random(total) < p
+        if np.any(f_cond):
+            # conditioned nodes without a hit (and without a certain link) redraw exactly
+            cand_all = np.repeat(np.arange(f_node.size), n_links)
+            has_hit = np.bincount(cand_all[hit], minlength=f_node.size) > 0
+            redo = (f_cond & ~has_hit)[cand_all]
+            if np.any(redo):
+                offset = link - lo[cand_all]
+                hit[redo] = _segment_first_success(p[redo], cand_all[redo], offset[redo], rng)
+        idx = np.flatnonzero(hit)
+        cand = np.searchsorted(ends, idx, side="right")
+        link = link[idx]
         effect = links.effect[link]
         ekey = f_event[cand] * n_risks + effect
-        fresh = _unvisited(ekey, visited)
+        fresh = ~seen[ekey] if dense else _unvisited(ekey, visited)
         cand, link, effect, ekey = cand[fresh], link[fresh], effect[fresh], ekey[fresh]
         win = _first_of_each(ekey)
         cand, link, effect, ekey = cand[win], link[win], effect[win], ekey[win]
-        u = rng.random(win.size)
+        if cap is not None:
+            # the graph's size when each frontier node's turn comes (frontier in event order)
+            children = np.bincount(cand, minlength=f_node.size)
+            before = np.cumsum(children) - children
+            first_of_event = np.searchsorted(f_event, f_event, side="left")
+            open_ = size[f_event] + before - before[first_of_event] <= cap
+            keep = open_[cand]
+            cand, link, effect, ekey = cand[keep], link[keep], effect[keep], ekey[keep]
+        u = rng.random(cand.size)
         level = (u[:, None] >= links.cum[link, : n_levels - 1]).sum(axis=1).astype(np.int64)
         parent_parts.append(f_node[cand])
-        f_node = np.arange(n_nodes, n_nodes + win.size, dtype=np.int64)
-        n_nodes += win.size
+        caused = np.where(catalogue.actor[f_risk[cand]], PASS_CAUSED_BY_ACTOR, PASS_CAUSED_BY_OTHER)
+        f_node = np.arange(n_nodes, n_nodes + cand.size, dtype=np.int64)
+        n_nodes += cand.size
         f_event, f_risk, f_level = f_event[cand], effect, level
+        f_pass = passes[effect, caused]
+        f_cond = np.zeros(cand.size, dtype=bool)
+        size += np.bincount(f_event, minlength=n_events)
         ev_parts.append(f_event)
         risk_parts.append(f_risk)
         level_parts.append(f_level)
-        visited = np.sort(np.concatenate([visited, ekey]))
-    return EventGraphs(
-        days=days,
-        event_year=event_year.astype(np.int64),
-        node_event=np.concatenate(ev_parts),
-        node_risk=np.concatenate(risk_parts),
-        node_level=np.concatenate(level_parts),
-        node_parent=np.concatenate(parent_parts),
+        if dense:
+            seen[ekey] = True
+        else:
+            visited = np.sort(np.concatenate([visited, ekey]))
+    return (
+        np.concatenate(ev_parts),
+        np.concatenate(risk_parts),
+        np.concatenate(level_parts),
+        np.concatenate(parent_parts),
     )
 
 
@@ -369,26 +553,22 @@ def sample_events_reference(
     Day by day, risk by risk: a root event with ``p_any``, its level in proportion to the level
     probabilities; then the event grows with a first-in-first-out queue and a set of the risks
     already in it, trying the effects of each node (ascending risk) with
-    ``1 - prod(1 - cp)`` and drawing their level in proportion to ``cp``. It reads the cascade
+    ``1 - prod(1 - cp)`` and drawing their level in proportion to ``cp``; a node passes nothing
+    on once the graph holds more than ``max_nodes`` nodes or where its pass rule forbids it.
+    Every root is kept, silent actor roots too (:func:`tally` drops them). It reads the cascade
     rows directly, not the compiled table of :func:`sample_events`.
 
     SLOW: its cost is days x risks plus events (about 3.6 microseconds a simulated day for 120
     risks, hundreds of times the fast sampler). For tests and benchmarks, not for analyses.
     """
     n_risks, n_levels = catalogue.n_risks, catalogue.n_levels
+    cap = catalogue.max_nodes
+    passes = catalogue.pass_mask.tolist()
     p = catalogue.daily_probability
     p_any = [1.0 - math.prod(1.0 - float(x) for x in p[r]) for r in range(n_risks)]
     root_cum = [_cumulative([float(x) for x in p[r]]) for r in range(n_risks)]
     cps: dict[tuple[int, int, int], list[float]] = {}
-    c = catalogue.cascades
-    for cause, a, effect, b, cp in zip(
-        c.cause.tolist(),
-        c.cause_level.tolist(),
-        c.effect.tolist(),
-        c.effect_level.tolist(),
-        c.probability.tolist(),
-        strict=True,
-    ):
+    for cause, a, effect, b, cp in catalogue.cascades.tuples():
         if cp > 0.0:
             cps.setdefault((cause, a, effect), [0.0] * n_levels)[b] = cp
     effects: dict[tuple[int, int], list[tuple[int, float, list[float]]]] = {}
@@ -416,6 +596,12 @@ def sample_events_reference(
             queue = deque([len(risk) - 1])
             while queue:
                 node = queue.popleft()
+                if cap is not None and len(in_graph) > cap:
+                    continue
+                up = parent[node]
+                where = 0 if up < 0 else (1 if catalogue.actor[risk[up]] else 2)
+                if not passes[risk[node]][where]:
+                    continue
                 for effect, p_link, cum in effects.get((risk[node], level[node]), ()):
                     if effect in in_graph or float(rng.random()) >= p_link:
                         continue
@@ -450,13 +636,16 @@ class Tally:
 
 
 def tally(catalogue: CascadeCatalogue, graphs: EventGraphs) -> Tally:
-    """Counts and impacts of sampled event graphs (the actor rule applied here)."""
+    """Counts and impacts of sampled event graphs (the actor rule, ``drop_silent``, applied
+    here: the fast sampler draws no silent actor root, the reference does)."""
     n_risks, n_levels = catalogue.n_risks, catalogue.n_levels
     n_nodes = graphs.node_risk.shape[0]
     parent = graphs.node_parent
     triggered = parent >= 0
     has_effect = np.bincount(parent[triggered], minlength=n_nodes) > 0
-    counted = ~catalogue.actor[graphs.node_risk] | has_effect
+    silent_actor = catalogue.actor[graphs.node_risk] & ~has_effect
+    dropped = silent_actor & ~triggered if catalogue.drop_silent == "root" else silent_actor
+    counted = ~dropped
     cell = graphs.node_risk * n_levels + graphs.node_level
     size = n_risks * n_levels
 
@@ -688,29 +877,33 @@ def first_order(catalogue: CascadeCatalogue) -> FirstOrder:
       model's one-step probability ``(1 - prod_b'(1 - cp_b')) * cp_b / sum_b' cp_b'`` (equal to
       ``cp_b`` where the cause level triggers one effect level, and to first order in small
       ``cp``);
-    * actor risks: a root or triggered occurrence counts only with the probability that it
-      triggers at least one of its effects.
+    * actor risks: a root occurrence counts only with the probability that it triggers at
+      least one of its effects (a triggered one too under ``drop_silent: every_node``); an actor
+      certain every day has one root a day, its level drawn in proportion.
 
     Chains (an effect triggering further risks) and the at-most-once rule are second order:
     they are left out, so the simulation agrees within Monte Carlo error when cascades are rare.
     """
     n_risks, n_levels = catalogue.n_risks, catalogue.n_levels
     p = catalogue.daily_probability
+    days = catalogue.days_per_year
+    p_any, share = _root_distribution(p)
     with np.errstate(divide="ignore"):
-        rate = -np.log1p(-p) * catalogue.days_per_year
+        rate = -np.log1p(-p) * days
+    # a risk certain every day (a BNRA actor): one root a day, its level in proportion to p
+    rate = np.where(p_any[:, None] < 1.0, rate, days * share)
     links = catalogue.links
     counts = np.diff(links.start)
     cause_key = np.repeat(np.arange(n_risks * n_levels), counts)
-    # P(a node (r, a) triggers at least one of its effects)
-    silent = np.ones(n_risks * n_levels)
-    np.multiply.at(silent, cause_key, 1.0 - links.p_any)
-    acts = np.where(catalogue.actor[:, None], (1.0 - silent).reshape(n_risks, n_levels), 1.0)
+    acts = np.where(catalogue.actor[:, None], catalogue.triggers, 1.0)
     step = np.diff(np.concatenate([np.zeros((counts.sum(), 1)), links.cum], axis=1), axis=1)
     step = step * links.p_any[:, None]  # (n_links, L): P(effect at level b | cause at a)
     triggered = np.zeros((n_risks, n_levels))
     cause_rate = rate.reshape(-1)[cause_key]
     np.add.at(triggered, links.effect, cause_rate[:, None] * step)
-    return FirstOrder(root_frequency=rate * acts, triggered_frequency=triggered * acts)
+    if catalogue.drop_silent == "every_node":
+        triggered = triggered * acts
+    return FirstOrder(root_frequency=rate * acts, triggered_frequency=triggered)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nsra.analysis.cascade_sim import (
     CascadeCatalogue,
@@ -33,10 +33,9 @@ from nsra.analysis.cascade_sim import (
     simulate,
 )
 from nsra.analysis.checked import CheckedAssessment
+from nsra.analysis.forced_start import ForcedStartStats, forced_start, method_noise
 from nsra.analysis.network import ThreatNetwork, threat_network
 from nsra.analysis.profiles import ProfileComparison, compare_profiles
-from nsra.analysis.sensitivity import SensitivityResult, sensitivity
-from nsra.analysis.smaa import SmaaResult, smaa
 from nsra.analysis.smaa_inputs import EffectiveValues, weight_preferences
 from nsra.analysis.uncertainty import (
     DEFAULT_SAMPLES,
@@ -49,6 +48,11 @@ from nsra.engine.compute import Results
 from nsra.engine.evaluate import RiskModel
 from nsra.engine.inputs import IntArray
 from nsra.engine.ranking import rank_order
+from nsra.model.method import Simulation
+
+if TYPE_CHECKING:  # imported where they run: scipy.stats and SALib take seconds to import
+    from nsra.analysis.sensitivity import SensitivityResult
+    from nsra.analysis.smaa import SmaaResult
 
 PAIRWISE_MAX = 60
 """SMAA's pairwise winning indices are computed up to this many scenarios (S x S numbers)."""
@@ -72,6 +76,11 @@ class AnalysisOptions:
     smaa: bool = True
     weights: str = "uniform"
     sensitivity_top: int = 50  # Sobol indices for this many of the highest ranked scenarios
+    uncertainty: bool = True  # Monte Carlo intervals and the weight profiles
+    network: bool = True
+    cascades: bool = True
+    forced_start_graphs: int | None = None  # per risk and level; None: the method's number
+    impact_noise: bool = True  # the method's impact noise in forced-start statistics, if any
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ class CascadeAnalysis:
     stats: CascadeStats
     first_order: FirstOrder
     comparison: FirstOrderComparison
+    forced: ForcedStartStats  # impact statistics of graphs forced to start at each cell
 
 
 @dataclass(frozen=True)
@@ -89,8 +99,8 @@ class Analyses:
 
     options: AnalysisOptions
     profile: str | None  # the weight profile of the results analysed
-    uncertainty: UncertaintyResult
-    profiles: ProfileComparison
+    uncertainty: UncertaintyResult | None
+    profiles: ProfileComparison | None
     smaa: SmaaResult | None
     weights_varied: bool  # False: the method's weights are fixed (monetised), SMAA varies values
     sensitivity: SensitivityResult | None
@@ -105,6 +115,39 @@ Stage = Callable[[str, int, int], None]
 
 def _quiet(stage: str, done: int, total: int) -> None:
     return None
+
+
+def cascade_analysis(
+    source: CheckedAssessment,
+    results: Results,
+    options: AnalysisOptions,
+    executor: Any = None,
+    progress: Stage = _quiet,
+) -> CascadeAnalysis:
+    """The year simulation, its first-order comparison, and the forced-start impact statistics
+    (``options.forced_start_graphs`` graphs per cell, default the method's)."""
+    method = source.method
+    catalogue = CascadeCatalogue.from_results(results, source.inputs)
+    stats = simulate(
+        catalogue,
+        options.years,
+        options.seed,
+        executor,
+        progress=lambda d, t: progress("Cascade simulation (years)", d, t),
+    )
+    analytic = first_order(catalogue)
+    sim = method.cascades.simulation if method.cascades else Simulation()
+    graphs = options.forced_start_graphs or sim.forced_start_graphs
+    noise = method_noise(method) if options.impact_noise else None
+    forced = forced_start(
+        catalogue,
+        graphs,
+        options.seed,
+        noise,
+        executor,
+        progress=lambda d, t: progress("Cascade impact (forced-start graphs)", d, t),
+    )
+    return CascadeAnalysis(stats, analytic, compare_first_order(stats, analytic), forced)
 
 
 def ranked_first(rank: IntArray, count: int) -> list[int]:
@@ -130,21 +173,25 @@ def analyse(
     seed = options.seed
     model = RiskModel.of(source.method, source.inputs, results.profile_id)
     sampler = position_sampler(source.inputs, source.method, results.cells, options.distribution)
-    uncertainty = propagate(
-        model,
-        sampler,
-        results.level,
-        results.rank,
-        samples=options.samples,
-        seed=seed,
-        executor=executor,
-        progress=lambda d, t: progress("Monte Carlo", d, t),
-    )
-    progress("Weight profiles", 0, 1)
-    profiles = compare_profiles(source.inputs, source.method, results.cells)
+    uncertainty = profiles = None
+    if options.uncertainty:
+        uncertainty = propagate(
+            model,
+            sampler,
+            results.level,
+            results.rank,
+            samples=options.samples,
+            seed=seed,
+            executor=executor,
+            progress=lambda d, t: progress("Monte Carlo", d, t),
+        )
+        progress("Weight profiles", 0, 1)
+        profiles = compare_profiles(source.inputs, source.method, results.cells)
     preferences = weight_preferences(options.weights, model)
     smaa_result = None
     if options.smaa:
+        from nsra.analysis.smaa import smaa
+
         progress("SMAA", 0, 1)
         smaa_result = smaa(
             EffectiveValues(model, sampler),
@@ -158,6 +205,8 @@ def analyse(
     sens = None
     scope: list[int] = []
     if options.sensitivity:
+        from nsra.analysis.sensitivity import sensitivity
+
         progress("Sensitivity", 0, 1)
         scope = ranked_first(results.rank, options.sensitivity_top)
         sens = sensitivity(
@@ -171,16 +220,12 @@ def analyse(
         )
     network = None
     has_links = any(sc.reinforces for sc in source.assessment.scenarios)
-    if len(source.inputs.cascades) or has_links:
+    if options.network and (len(source.inputs.cascades) or has_links):
         progress("Threat network", 0, 1)
         network = threat_network(source, results, seed=seed)
     cascades = None
-    if len(source.inputs.cascades):
-        progress("Cascade simulation", 0, 1)
-        catalogue = CascadeCatalogue.from_results(results, source.inputs)
-        stats = simulate(catalogue, options.years, seed, executor)
-        analytic = first_order(catalogue)
-        cascades = CascadeAnalysis(stats, analytic, compare_first_order(stats, analytic))
+    if options.cascades and len(source.inputs.cascades):
+        cascades = cascade_analysis(source, results, options, executor, progress)
     return Analyses(
         options=options,
         profile=results.profile_id,

@@ -57,10 +57,36 @@ def analyse(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the JSON here.")
     ] = None,
+    only: Annotated[
+        str | None,
+        typer.Option(
+            "--only",
+            help="Run only these analyses, comma separated: " + ", ".join(ONLY) + ".",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="json (everything) or table (a summary to read).")
+    ] = "json",
+    graphs: Annotated[
+        int | None,
+        typer.Option(
+            "--graphs",
+            min=1,
+            help="Cascade event graphs forced to start at each risk and level (default: the "
+            "method's, 1,000 for the BNRA).",
+        ),
+    ] = None,
+    impact_noise: Annotated[
+        bool,
+        typer.Option(
+            "--impact-noise/--no-impact-noise",
+            help="Round and noise impacts in the cascade impact statistics as the method says.",
+        ),
+    ] = True,
     max_size: MaxSize = DEFAULT_MAX_BYTES,
 ) -> None:
     """Uncertainty, weight profiles, sensitivity, cascade simulation and the threat network
-    (JSON output)."""
+    (JSON output, or a readable summary with --format table)."""
     from nsra.analysis.pipeline import AnalysisOptions
     from nsra.analysis.uncertainty import DISTRIBUTIONS
 
@@ -68,6 +94,9 @@ def analyse(
     if chosen is None:
         allowed = ", ".join(DISTRIBUTIONS)
         raise InputError([Problem(f"unknown distribution {distribution!r}; allowed: {allowed}")])
+    if fmt not in ("json", "table"):
+        raise InputError([Problem(f"unknown format {fmt!r}; allowed: json, table")])
+    wanted = parse_only(only)
     loaded = load(file, max_size)
     results = nsra.compute(loaded, profile)
     options = AnalysisOptions(
@@ -76,17 +105,54 @@ def analyse(
         years=years,
         distribution=chosen,
         weights=weights,
+        uncertainty="uncertainty" in wanted,
+        smaa="smaa" in wanted,
+        sensitivity="sensitivity" in wanted,
+        network="network" in wanted,
+        cascades="cascades" in wanted,
+        forced_start_graphs=graphs,
+        impact_noise=impact_noise,
     )
     analyses = run_analyses(loaded, results, options, workers, dask)
     doc = nsra.analysis_document(loaded, results, analyses)
     doc["options"]["workers"] = workers
     doc["options"]["dask"] = dask
+    if fmt == "table":
+        from nsra.cli.analysis_summary import print_summary
+        from nsra.model.text import DEFAULT_LANG, tr
+
+        titles = {sc.id: tr(sc.title, DEFAULT_LANG) for sc in loaded.assessment.scenarios}
+        print_summary(doc, titles)
+        if output is None:
+            return
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if output is not None:
         write_atomic(output, text)
         err.print(f"Written: {output}")
     else:
         sys.stdout.write(text)
+
+
+ONLY = ("uncertainty", "smaa", "sensitivity", "network", "cascades")
+"""The analyses ``--only`` can pick (uncertainty includes the weight profiles)."""
+
+
+def parse_only(only: str | None) -> set[str]:
+    """The analyses to run: all, or those named in ``--only``."""
+    if only is None:
+        return set(ONLY)
+    names = {n.strip() for n in only.split(",") if n.strip()}
+    unknown = sorted(names - set(ONLY))
+    if unknown or not names:
+        raise InputError(
+            [
+                Problem(
+                    f"--only: unknown analysis {', '.join(unknown) or '(none given)'}; "
+                    f"allowed: {', '.join(ONLY)}"
+                )
+            ]
+        )
+    return names
 
 
 def run_analyses(

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -56,6 +58,79 @@ def methods_show(
     from nsra.io.methods import load_method
 
     print_method(load_method(method), lang)
+
+
+@methods_app.command("scale")
+def methods_scale(
+    method: Annotated[str, typer.Argument(help="A shipped method id or a method file.")],
+    scale: Annotated[str, typer.Argument(help="A scale id (dp, cp, m, ti) or a criterion (Ha).")],
+    positions: Annotated[
+        list[float] | None,
+        typer.Argument(help="Positions on the scale (default: every class's centre).", min=0),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    lang: LangOpt = DEFAULT_LANG,
+) -> None:
+    """What positions on a scale mean: class, quantity in the scale's unit and, for likelihood,
+    the daily probability the cascade simulation uses (e.g. nsra methods scale be-bnra-2023 dp
+    2.5)."""
+    from nsra.engine.scale_reading import find_scale, read_scale
+    from nsra.io.methods import load_method
+
+    if fmt not in ("table", "json"):
+        raise InputError([Problem(f"unknown format {fmt!r}; allowed: table, json")])
+    m = load_method(method)
+    try:
+        find_scale(m, scale)
+    except KeyError:
+        names = ", ".join([s.id for s in m.scales] + [c.id for c in m.criteria])
+        raise InputError(
+            [Problem(f"method {m.id} has no scale or criterion {scale!r}; allowed: {names}")]
+        ) from None
+    r = read_scale(m, scale, positions or None, lang)
+    if fmt == "json":
+        doc = {
+            "method": r.method,
+            "scale": r.scale,
+            "role": r.role,
+            "unit": r.unit,
+            "quantity": r.what,
+            "positions": [dataclasses.asdict(x) for x in r.readings],
+        }
+        out.print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{r.method}: scale {r.scale} ({r.role.replace('_', ' ')})")
+    cols = ["position", "class", "class label", r.what, "interval (position -+ 0.5)"]
+    has_euros = any(x.euros is not None for x in r.readings) and r.role == "impact"
+    has_daily = any(x.daily_probability is not None for x in r.readings)
+    if has_euros:
+        cols.append("EUR")
+    if has_daily:
+        cols.append("daily probability" + (" (from an actor)" if r.role == "cascade" else ""))
+    for c in cols:
+        table.add_column(c)
+    for x in r.readings:
+        row = [
+            f"{x.position:g}",
+            x.class_code,
+            x.class_label or "",
+            "" if x.quantity is None else _g(x.quantity),
+            "" if x.lower is None or x.upper is None else f"{_g(x.lower)} – {_g(x.upper)}",
+        ]
+        if has_euros:
+            row.append("" if x.euros is None else _g(x.euros))
+        if has_daily:
+            row.append("" if x.daily_probability is None else f"{x.daily_probability:.6g}")
+        table.add_row(*row)
+    out.print(table)
+
+
+def _g(x: float) -> str:
+    """A quantity readably: 4 significant digits, thousands separated."""
+    if x != 0 and (abs(x) >= 1e15 or abs(x) < 1e-4):
+        return f"{x:.4g}"
+    digits = max(0, 3 - math.floor(math.log10(abs(x)))) if x else 0
+    return f"{x:,.{digits}f}"
 
 
 def _bounds(kernel: ScaleKernel, index: int) -> str:

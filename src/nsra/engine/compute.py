@@ -8,13 +8,14 @@ classes of every position, and says which risks are serious.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from nsra.engine.aggregate import Cells, aggregate
 from nsra.engine.classes import ClassIndices, result_classes, serious
 from nsra.engine.evaluate import RiskModel
+from nsra.engine.horizon import HorizonResult, horizon_results
 from nsra.engine.inputs import AssessmentInput, BoolArray, FloatArray, IntArray
 from nsra.engine.ranking import competition_rank
 from nsra.model.method import Method
@@ -47,6 +48,8 @@ class Results:
     likelihood_high: FloatArray  # (S, L)
     classes: ClassIndices  # class of every central, lowest and highest position
     serious: BoolArray  # (S,) serious risk at the level shown (nsra.engine.classes.serious)
+    horizons: dict[str, HorizonResult] = field(default_factory=dict)
+    """Likelihood and risk at each horizon year of the method (nsra.engine.horizon)."""
 
     @property
     def shown(self) -> tuple[IntArray, IntArray]:
@@ -117,4 +120,5 @@ def compute(inputs: AssessmentInput, method: Method, profile: str | None = None)
             diagram.serious_from,
             diagram.serious_sum_from,
         ),
+        horizons=horizon_results(inputs, method, model, cells.central),
     )

@@ -8,7 +8,7 @@ is converted to a position once, at the edge, by the method's scales.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -74,6 +74,24 @@ class CascadeRows:
     def __len__(self) -> int:
         return int(self.cause.shape[0])
 
+    def tuples(self) -> list[tuple[int, int, int, int, float]]:
+        """The rows as ``(cause, cause level, effect, effect level, probability)``."""
+        return list(
+            zip(
+                self.cause.tolist(),
+                self.cause_level.tolist(),
+                self.effect.tolist(),
+                self.effect_level.tolist(),
+                self.probability.tolist(),
+                strict=True,
+            )
+        )
+
+
+PASS_ROOT, PASS_CAUSED_BY_ACTOR, PASS_CAUSED_BY_OTHER = 0, 1, 2
+"""Columns of :attr:`AssessmentInput.passes`, in the order of
+:data:`nsra.model.method.PassCondition`."""
+
 
 @dataclass(frozen=True)
 class AssessmentInput:
@@ -87,6 +105,12 @@ class AssessmentInput:
     consensus: EstimateRows
     cascades: CascadeRows
     actor: BoolArray | None = None  # (S,) actor risks of the cascade simulation; None: none
+    passes: BoolArray | None = None
+    """(S, 3): whether a scenario's event passes effects on as the root of an event graph, when
+    an actor caused it, when another risk caused it (:data:`PASS_ROOT` ...); None: always."""
+    horizons: dict[str, tuple[EstimateRows, EstimateRows]] = field(default_factory=dict)
+    """Per horizon id of the method: the likelihood estimates and consensus at that horizon
+    (rows in the likelihood slot)."""
 
     @property
     def n_slots(self) -> int:
@@ -118,4 +142,6 @@ class AssessmentInput:
                 inverse[c.cause], c.cause_level, inverse[c.effect], c.effect_level, c.probability
             ),
             None if self.actor is None else self.actor[order],
+            None if self.passes is None else self.passes[order],
+            {h: (rows(e), rows(c)) for h, (e, c) in self.horizons.items()},
         )

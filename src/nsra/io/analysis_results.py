@@ -99,6 +99,7 @@ def cascades_section(loaded: Loaded, cascades: CascadeAnalysis) -> CascadesSecti
     """Simulated yearly frequencies, attribution and impact per risk and level, and how far the
     first-order estimate is from the simulation."""
     stats, analytic, comparison = cascades.stats, cascades.first_order, cascades.comparison
+    forced = cascades.forced
     ids = [sc.id for sc in loaded.assessment.scenarios]
     levels = [lv.id for lv in loaded.method.intensity_levels] or [""]
     root, trig = stats.root_frequency, stats.triggered_frequency
@@ -119,6 +120,15 @@ def cascades_section(loaded: Loaded, cascades: CascadeAnalysis) -> CascadesSecti
                     "p50": num(stats.impact_p50[r, lv]),
                     "p95": num(stats.impact_p95[r, lv]),
                 },
+                "impact_forced_start": {
+                    "mean": float(forced.impact_mean[r, lv]),
+                    "p5": float(forced.quantile(0.05)[r, lv]),
+                    "p25": float(forced.quantile(0.25)[r, lv]),
+                    "p50": float(forced.quantile(0.5)[r, lv]),
+                    "p75": float(forced.quantile(0.75)[r, lv]),
+                    "p95": float(forced.quantile(0.95)[r, lv]),
+                    "nodes_mean": float(forced.nodes_mean[r, lv]),
+                },
             }
             for lv, lid in enumerate(levels)
         ]
@@ -135,6 +145,11 @@ def cascades_section(loaded: Loaded, cascades: CascadeAnalysis) -> CascadesSecti
         "triggered_occurrences": stats.n_triggered,
         "annual_impact_mean": num(stats.annual_impact_mean),
         "options": stats.options,
+        "forced_start": {
+            "graphs": forced.graphs,
+            "seed": forced.seed,
+            "impact_noise": forced.noise,
+        },
         "risks": risks,
     }
 
@@ -157,9 +172,11 @@ def analysis_document(loaded: Loaded, results: Results, analyses: Analyses) -> A
             "distribution": opts.distribution,
             "profile": analyses.profile,
         },
-        "uncertainty": uncertainty_section(loaded, results, analyses.uncertainty),
-        "profiles": profiles_section(loaded, analyses.profiles),
     }
+    if analyses.uncertainty is not None:
+        doc["uncertainty"] = uncertainty_section(loaded, results, analyses.uncertainty)
+    if analyses.profiles is not None:
+        doc["profiles"] = profiles_section(loaded, analyses.profiles)
     if analyses.smaa is not None:
         doc["smaa"] = smaa_section(a, m, analyses.smaa, opts.weights, analyses.weights_varied)
     if analyses.sensitivity is not None:

@@ -39,6 +39,19 @@ ImpactResult = TypedDict(
 """Impact per criterion, per interest (they add up to ``direct``), direct, indirect (first-order
 cascades) and total, with the class and position on the method's total impact scale."""
 
+
+class HorizonLikelihood(TypedDict):
+    """The likelihood at a horizon year: ``estimated`` false where the present one stands in."""
+
+    year: int
+    estimated: bool
+    position: F
+    probability: F
+    direct_probability: F
+    indirect_probability: F
+    risk: F
+
+
 LikelihoodResult = TypedDict(
     "LikelihoodResult",
     {
@@ -48,10 +61,12 @@ LikelihoodResult = TypedDict(
         "direct_probability": F,
         "indirect_probability": F,
         "time_basis_months": float,
+        "horizons": NotRequired[dict[str, HorizonLikelihood]],
     },
 )
 """Likelihood class and position on the scenario's scale, and probabilities over the time
-basis (``probability`` is the total: direct plus cascades where the method counts them)."""
+basis (``probability`` is the total: direct plus cascades where the method counts them);
+``horizons``: the same at each horizon year of the method (nsra.engine.horizon)."""
 
 
 class DiagramPosition(TypedDict):
@@ -333,6 +348,25 @@ class ImpactQuantiles(TypedDict):
     p95: F
 
 
+class ForcedImpact(TypedDict):
+    """Total impact of the event graphs forced to start at a risk and level (every cell has
+    figures)."""
+
+    mean: float
+    p5: float
+    p25: float
+    p50: float
+    p75: float
+    p95: float
+    nodes_mean: float
+
+
+class ForcedStartRun(TypedDict):
+    graphs: int  # per risk and level
+    seed: int
+    impact_noise: bool  # the method's rounding and noise of impacts applied
+
+
 class CascadeLevel(TypedDict):
     level: str | None
     root_per_year: float
@@ -342,6 +376,7 @@ class CascadeLevel(TypedDict):
     triggered_difference: F
     triggered_relative_difference: F
     impact_of_events_started_here: ImpactQuantiles
+    impact_forced_start: ForcedImpact
 
 
 class CascadeCause(TypedDict):
@@ -362,6 +397,7 @@ class CascadesSection(TypedDict):
     triggered_occurrences: int
     annual_impact_mean: F
     options: dict[str, Any]
+    forced_start: ForcedStartRun
     risks: list[CascadeRisk]
 
 
@@ -389,8 +425,8 @@ class AnalysisDoc(TypedDict):
     nsra_version: str
     assessment: AnalysisAssessment
     options: AnalysisRunOptions
-    uncertainty: UncertaintySection
-    profiles: ProfilesSection
+    uncertainty: NotRequired[UncertaintySection]  # left out by ``nsra analyse --only``
+    profiles: NotRequired[ProfilesSection]
     smaa: NotRequired[SmaaSection]
     sensitivity: NotRequired[SensitivitySection]
     network: NotRequired[NetworkSection]

@@ -21,6 +21,7 @@ import numpy as np
 
 from nsra.engine.inputs import (
     AssessmentInput,
+    BoolArray,
     CascadeRows,
     EstimateRows,
     FloatArray,
@@ -122,6 +123,8 @@ class _MeaningCheck:
         self.scenarios_data = items(data, "scenarios")
         self.estimates = _Rows()
         self.consensus = _Rows()
+        self.horizon_ids = [h.id for h in method.likelihood.horizons]
+        self.horizon_rows = {h: (_Rows(), _Rows()) for h in self.horizon_ids}
         self.malicious = np.zeros(len(self.scenarios_data), dtype=bool)
         self.orgs: dict[str, int] = {}
         self.analysts: dict[str, int] = {}
@@ -193,6 +196,17 @@ class _MeaningCheck:
                 )
             else:
                 ref(other, self.scenarios, "scenario", (*base, "reinforces", j), self.problems)
+        rule = sc.get("cascade_rule")
+        if rule is not None:
+            rules = self.pass_rules
+            if rule not in rules:
+                allowed = ", ".join(rules) or "none (the method defines no pass rules)"
+                self.problems.append(
+                    Problem(
+                        f"unknown cascade rule {rule!r}; allowed: {allowed}",
+                        (*base, "cascade_rule"),
+                    )
+                )
         covered = _Covered()
         self._check_estimates(s, sc, base, lik, covered)
         self._check_consensus(s, sc, base, lik, covered)
@@ -314,6 +328,7 @@ class _MeaningCheck:
             if pos is not None:
                 rows.add(s, lv, k, analyst, pos, self._exact(entry["likelihood"]))
                 got_lik = True
+        self._read_horizons(entry, s, lv, analyst, lik, path, rows)
         impact = entry.get("impact")
         if isinstance(impact, dict):
             for cid, spec in impact.items():
@@ -332,6 +347,37 @@ class _MeaningCheck:
                     rows.add(s, lv, slot, analyst, pos, self._exact(spec))
                     got_imp = True
         return got_lik, got_imp
+
+    def _read_horizons(
+        self,
+        entry: dict[str, Any],
+        s: int,
+        lv: int,
+        analyst: int,
+        lik: Target | None,
+        path: Path,
+        rows: _Rows,
+    ) -> None:
+        """The likelihood at each horizon (``horizon: {"2050": "4"}``), into that horizon's
+        estimate or consensus rows."""
+        given = entry.get("horizon")
+        if not isinstance(given, dict):
+            return
+        k = len(self.method.criteria)
+        for hid, spec in given.items():
+            where: Path = (*path, "horizon", hid)
+            if hid not in self.horizon_rows:
+                allowed = ", ".join(self.horizon_ids) or "none (the method has no horizons)"
+                self.problems.append(Problem(f"unknown horizon {hid!r}; allowed: {allowed}", where))
+                continue
+            if lik is None or spec is None:
+                continue
+            pos = self._resolve(lik, spec, where)
+            if pos is None:
+                continue
+            est, cons = self.horizon_rows[hid]
+            into = est if rows is self.estimates else cons if rows is self.consensus else _Rows()
+            into.add(s, lv, k, analyst, pos, self._exact(spec))
 
     def _resolve(self, target: Target, spec: Any, path: Path) -> Position | None:
         """The position of one estimate, or None: a problem (and its notes as warnings)."""
@@ -367,4 +413,24 @@ class _MeaningCheck:
             actor=np.array(
                 [isinstance(sc, dict) and sc.get("actor") is True for sc in scenarios], dtype=bool
             ),
+            passes=self._passes(),
+            horizons={h: (e.rows(), c.rows()) for h, (e, c) in self.horizon_rows.items()},
         )
+
+    @property
+    def pass_rules(self) -> dict[str, list[str]]:
+        """The method's pass rules: id -> where the scenario passes effects on."""
+        c = self.method.cascades
+        if c is None:
+            return {}
+        return {r.id: list(r.passes_effects_when) for r in c.simulation.pass_rules}
+
+    def _passes(self) -> BoolArray:
+        """(S, 3): as root, caused by an actor, caused by another risk (see PASS_ROOT)."""
+        out = np.ones((len(self.scenarios_data), 3), dtype=bool)
+        rules = self.pass_rules
+        for s, sc in enumerate(self.scenarios_data):
+            rule = sc.get("cascade_rule") if isinstance(sc, dict) else None
+            if isinstance(rule, str) and rule in rules:
+                out[s] = [c in rules[rule] for c in ("root", "caused_by_actor", "caused_by_other")]
+        return out

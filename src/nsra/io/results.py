@@ -21,6 +21,7 @@ from nsra.engine.inputs import IntArray
 from nsra.engine.ranking import rank_order
 from nsra.io.contract import (
     RESULTS_FORMAT,
+    HorizonLikelihood,
     LevelBlock,
     ResultsDoc,
     ScenarioResult,
@@ -103,11 +104,42 @@ def _document(loaded: Loaded, results: Results, lang: Lang) -> ResultsDoc:
         for x in (cls.likelihood, cls.likelihood_low, cls.likelihood_high)
     )
     basis = m.likelihood.time_basis_months
+    horizons = {
+        hid: (
+            h.year,
+            h.given.tolist(),
+            *(
+                json_numbers(x)
+                for x in (
+                    h.likelihood_position,
+                    h.total_probability,
+                    h.direct_probability,
+                    h.indirect_probability,
+                    h.level_risk,
+                )
+            ),
+        )
+        for hid, h in results.horizons.items()
+    }
+
+    def at_horizons(s: int, lv: int) -> dict[str, HorizonLikelihood]:
+        return {
+            hid: {
+                "year": year,
+                "estimated": bool(given[s][lv]),
+                "position": pos[s][lv],
+                "probability": total[s][lv],
+                "direct_probability": direct[s][lv],
+                "indirect_probability": indirect[s][lv],
+                "risk": risk[s][lv],
+            }
+            for hid, (year, given, pos, total, direct, indirect, risk) in horizons.items()
+        }
 
     def level_block(s: int, lv: int, malicious: bool) -> LevelBlock:
         cen, lo, hi = c_central[s][lv], c_low[s][lv], c_high[s][lv]
         n_an, cons, med = analysts[s][lv], consensus[s][lv], c_median[s][lv]
-        return {
+        block: LevelBlock = {
             "impact": {
                 "criteria": {
                     cid: {"class": c_class[j][s][lv], "position": cen[j], "value": values[s][lv][j]}
@@ -161,6 +193,9 @@ def _document(loaded: Loaded, results: Results, lang: Lang) -> ResultsDoc:
                 },
             },
         }
+        if horizons:
+            block["likelihood"]["horizons"] = at_horizons(s, lv)
+        return block
 
     scenarios = []
     for s, sc in enumerate(a.scenarios):

@@ -111,6 +111,8 @@ class ScenarioEstimate(Strict):
     analyst: Identifier
     level: Identifier | None = None
     likelihood: EstimateSpec | None = None
+    horizon: dict[str, EstimateSpec] = Field(default_factory=dict)
+    """The likelihood at a horizon of the method (``{"2050": "4"}``), on the same scale."""
     impact: dict[str, EstimateSpec] = Field(default_factory=dict)
     rationale: TextOrStr | None = None
 
@@ -120,6 +122,7 @@ class Consensus(Strict):
 
     level: Identifier | None = None
     likelihood: EstimateSpec | None = None
+    horizon: dict[str, EstimateSpec] = Field(default_factory=dict)
     impact: dict[str, EstimateSpec] = Field(default_factory=dict)
     rationale: TextOrStr | None = None
     date: IsoDate | None = None
@@ -164,6 +167,12 @@ class Scenario(Strict):
         default=False,
         description="a malicious actor (e.g. a terrorist group) whose events count in the cascade "
         "simulation only when they trigger at least one other threat",
+    )
+    cascade_rule: Identifier | None = Field(
+        default=None,
+        description="a pass rule of the method (cascades.simulation.pass_rules): where in an event "
+        "graph this scenario passes effects on (the BNRA's information operations: only as the "
+        "root or when caused by an actor)",
     )
     owner: Identifier
     description: TextOrStr | None = None

@@ -242,11 +242,21 @@ class LikelihoodScale(Strict):
         return self
 
 
+class Horizon(Strict):
+    """A future year for which estimates may carry a likelihood (the BNRA's climate question:
+    the direct probability in 2050), on the same scales as the present one."""
+
+    id: Identifier
+    year: int = Field(ge=1900, le=2300)
+    label: Text | None = None
+
+
 class Likelihood(Strict):
     """Likelihood scales and the time basis over which probabilities are compared."""
 
     scales: list[LikelihoodScale] = Field(min_length=1)
     time_basis_months: float = Field(gt=0)
+    horizons: list[Horizon] = Field(default_factory=list)
 
     def scale_for(self, malicious: bool) -> LikelihoodScale:
         wanted = "malicious" if malicious else "non_malicious"
@@ -265,11 +275,73 @@ class IntensityLevel(Strict):
     colour: str | None = None
 
 
+PassCondition = Literal["root", "caused_by_actor", "caused_by_other"]
+"""Where a node of an event graph stands: the root of the graph, triggered by an actor, or
+triggered by any other risk."""
+
+
+class PassRule(Strict):
+    """A rule a scenario may name (``cascade_rule``): in which positions of an event graph its
+    event passes effects on. The BNRA's information operations pass effects on only as the root
+    or when an actor caused them: ``passes_effects_when: [root, caused_by_actor]``."""
+
+    id: Identifier
+    label: Text | None = None
+    passes_effects_when: list[PassCondition] = Field(min_length=0, max_length=3)
+
+
+class ActorRules(Strict):
+    """How the cascade simulation treats actor risks (scenarios with ``actor: true``).
+
+    * ``daily_probability``: an actor occurs as a root event with this probability on every day
+      at every level (the BNRA: 1); None reads the actor's own likelihood like any risk.
+    * ``cascade_period_months``: the conditional probability of a cascade from an actor is a
+      probability over this many months (the BNRA: the motivation, 36 months), turned into a
+      daily probability with ``days_per_month``; None uses it per event like any cascade.
+    * ``drop_silent``: which actor events that trigger nothing are left out: ``root`` (the BNRA:
+      an actor root event that triggered nothing is not counted; an actor inside a graph always
+      counts) or ``every_node`` (any actor node that triggered nothing, with its impact).
+    """
+
+    daily_probability: float | None = Field(default=1.0, ge=0, le=1)
+    cascade_period_months: float | None = Field(default=36.0, gt=0)
+    drop_silent: Literal["root", "every_node"] = "root"
+
+
+class ImpactNoise(Strict):
+    """The BNRA's impact noise in forced-start statistics: for every node and indicator with an
+    impact, the euros become a position on ``scale`` (an exponential scale), rounded to
+    ``round_to`` (half up), plus normal noise of standard deviation ``sd``, floored at ``floor``,
+    and back to euros."""
+
+    scale: Identifier
+    round_to: float = Field(default=0.1, ge=0)
+    sd: float = Field(default=0.255, ge=0)
+    floor: float = 0.0
+
+
+class Simulation(Strict):
+    """The rules of the cascade simulation (:mod:`nsra.analysis.cascade_sim`), as data. The
+    defaults are the BNRA application's (NCCN-CIPRA/cipra-bnra, src/functions/simulation)."""
+
+    days_per_year: int = Field(default=365, ge=1, le=366)
+    days_per_month: float = Field(default=30.437, gt=0)
+    max_graph_nodes: int | None = Field(default=100, ge=1)
+    """A node's effects are expanded only while its event graph holds at most this many nodes
+    (the BNRA: 100); None: no cap."""
+    actors: ActorRules = Field(default_factory=ActorRules)
+    pass_rules: list[PassRule] = Field(default_factory=list)
+    forced_start_graphs: int = Field(default=1000, ge=1, le=1_000_000)
+    """Event graphs forced to start at each risk and level for the impact statistics."""
+    impact_noise: ImpactNoise | None = None
+
+
 class Cascades(Strict):
-    """How conditional probabilities of cascades are expressed."""
+    """How conditional probabilities of cascades are expressed, and the simulation's rules."""
 
     scale: Identifier
     include_in_risk: bool = False
+    simulation: Simulation = Field(default_factory=Simulation)
 
 
 class Diagram(Strict):
@@ -283,6 +355,26 @@ class Diagram(Strict):
     """A serious risk has an impact class of at least ``serious_from``, or likelihood class plus
     impact class of at least ``serious_sum_from`` (the diagram's red zone); the rule is
     :func:`nsra.engine.classes.serious`."""
+
+
+MONETISATION = "monetisation"
+"""In a :class:`ScaleConversion`, the method's monetisation (criterion positions -> euros)
+instead of a scale."""
+
+
+class ScaleConversion(Strict):
+    """How a position of another method (an earlier generation of the same method) becomes a
+    position here: through the quantity both scales read (euros, a return period, a
+    probability), ``to.position(from.value(s))``, rounded half up to ``round_to`` where given
+    (the BNRA application's conversion between its 5-point and 7-point scales). ``from_scale``
+    and ``to_scale`` name a scale, or ``monetisation`` for the criterion scales of a monetised
+    method."""
+
+    id: Identifier
+    from_method: Identifier
+    from_scale: Identifier
+    to_scale: Identifier
+    round_to: float | None = Field(default=None, gt=0)
 
 
 class Method(Strict):
@@ -314,6 +406,7 @@ class Method(Strict):
     cascades: Cascades | None = None
     diagram: Diagram
     continuous: bool = False
+    conversions: list[ScaleConversion] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_references(self, info: ValidationInfo) -> Method:
@@ -356,6 +449,11 @@ class Method(Strict):
             for n, ls in enumerate(self.likelihood.scales)
         ]
         refs.append((("diagram", "impact_classes"), self.diagram.impact_classes))
+        refs += [
+            (("conversions", n, "to_scale"), c.to_scale)
+            for n, c in enumerate(self.conversions)
+            if c.to_scale != MONETISATION
+        ]
         if self.cascades:
             refs.append((("cascades", "scale"), self.cascades.scale))
         for where, ref in refs:
@@ -411,6 +509,20 @@ class Method(Strict):
                     )
                 )
         cascades = self.cascades
+        noise = cascades.simulation.impact_noise if cascades else None
+        if noise is not None:
+            where = ("cascades", "simulation", "impact_noise", "scale")
+            if noise.scale not in scale_ids:
+                problems.append((where, f"unknown scale {noise.scale!r}"))
+            elif not isinstance(self.scale(noise.scale).function, ExponentialFunction):
+                problems.append((where, "the impact noise needs an exponential scale (euros)"))
+        if cascades:
+            seen_rules: set[str] = set()
+            for n, rule in enumerate(cascades.simulation.pass_rules):
+                if rule.id in seen_rules:
+                    where = ("cascades", "simulation", "pass_rules", n, "id")
+                    problems.append((where, f"the id {rule.id!r} is used twice"))
+                seen_rules.add(rule.id)
         if cascades and cascades.scale in scale_ids and self.scale(cascades.scale).function is None:
             problems.append(
                 (("cascades", "scale"), "the cascade scale needs a function (interval)")

@@ -310,6 +310,7 @@ def risk_diagram(
     moves: Sequence[Move] = (),
     description: tuple[str, str] | None = None,
     name: str | None = None,
+    move_label: str | None = None,
 ) -> str:
     """The SVG of one risk diagram.
 
@@ -321,6 +322,8 @@ def risk_diagram(
     ring where it came from (see :class:`Move`). ``description``: an id and a text for the
     SVG's ``<desc>`` (its accessible description). ``name``: the accessible name, what the
     picture shows (default: the panel's title, else the impact axis's title).
+    SVG's ``<desc>`` (its accessible description). ``move_label``: the legend's words for the
+    arrows (default: the strategy's target and inherent risk).
     """
     top = 40.0 if title else 14.0
     plot_l, plot_t = float(MARGIN_L), top
@@ -474,7 +477,7 @@ def risk_diagram(
     out.append(on_top)
 
     # legend
-    legend = _legend(legend_y, lang, bool(zone), any_moved, boxes, bool(moves))
+    legend = _legend(legend_y, lang, bool(zone), any_moved, boxes, bool(moves), move_label)
     out.append(f'<g class="legend" font-size="11.5" fill="#1B2430">{legend}</g>')
     out.append("</svg>")
     return "".join(out)
@@ -630,9 +633,15 @@ def _before(bx: float, by: float, tx: float, ty: float) -> str:
     )
 
 
-def _moves_legend(y: float, lang: str) -> str:
-    """The legend's row of a diagram with moves: the arrow and the faint ring."""
+def _moves_legend(y: float, lang: str, label: str | None = None) -> str:
+    """The legend's row of a diagram with moves: the arrow and the faint ring (or the arrow
+    alone with ``label``)."""
     x = float(MARGIN_L)
+    if label is not None:
+        return (
+            _arrow(x, y, x + 30, y)
+            + f'<text x="{_f(x + 38)}" y="{_f(y + 4)}">{escape(label)}</text>'
+        )
     target = t("rep_strategy_legend_target", lang)
     x2 = x + 38 + 6.4 * len(target) + 22
     return (
@@ -645,7 +654,13 @@ def _moves_legend(y: float, lang: str) -> str:
 
 
 def _legend(
-    y: float, lang: str, zone: bool, moved: bool, boxes: bool = False, moves: bool = False
+    y: float,
+    lang: str,
+    zone: bool,
+    moved: bool,
+    boxes: bool = False,
+    moves: bool = False,
+    move_label: str | None = None,
 ) -> str:
     parts: list[str] = []
     x = float(MARGIN_L)
@@ -703,7 +718,7 @@ def _legend(
         label = t("legend_moved", lang)
         parts.append(f'<text x="{_f(x + 25)}" y="{_f(y2 + 4)}">{escape(label)}</text>')
     if moves:
-        parts.append(_moves_legend(y2 + 24, lang))
+        parts.append(_moves_legend(y2 + 24, lang, move_label))
     return "".join(parts)
 
 

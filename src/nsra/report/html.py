@@ -37,6 +37,7 @@ from nsra.report.diagram import (
     DOMAINS,
     icon,
 )
+from nsra.report.horizon import horizon_sections
 from nsra.report.key_messages import key_messages, theme_table
 from nsra.report.panels import diagrams
 from nsra.report.ranking import headline, ranking_groups
@@ -370,6 +371,7 @@ def report_context(
         "method": method_section(v),
         "annex": annex_section(v),
         "diagram": diagrams(v, acute),
+        "horizons": horizon_sections(v, acute),
         "interests": interests,
         "rows": acute,
         "ranking": ranking,

@@ -97,6 +97,7 @@ def move_diagrams(
     moves: Sequence[Move],
     malicious: Sequence[bool],
     description: tuple[str, str],
+    move_label: str | None = None,
 ) -> list[dict[str, Any]]:
     """Risk diagram panels with an arrow per scenario (see :class:`Move`), drawn as the report's
     risk diagram; the axes cover where the scenarios are, came from and go."""
@@ -122,7 +123,15 @@ def move_diagrams(
         title, x_axis, zone = _panel_axes(v, scale_id, flag, reach, y_axis, split)
         desc = (f"{description[0]}-{n}", description[1])
         svg = risk_diagram(
-            group, x_axis, y_axis, v.lang, title, zone, moves=moves, description=desc
+            group,
+            x_axis,
+            y_axis,
+            v.lang,
+            title,
+            zone,
+            moves=moves,
+            description=desc,
+            move_label=move_label,
         )
         panels.append({"svg": Markup(svg), "title": title, "malicious": flag})
     if split:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from nsra.io.jsondoc import Json
 from nsra.io.problems import InputError, Problem
 from nsra.server.db.models import (
+    HORIZON_PREFIX,
     AnalystRow,
     AssessmentRow,
     CapabilityOwnerRow,
@@ -58,11 +59,16 @@ def _sources(
 def _judgement(row: EstimateRow | ConsensusRow, out: Json) -> Json:
     _put(out, "level", row.level)
     impact: Json = {}
+    horizon: Json = {}
     for entry in row.entries:
         if entry.criterion is None:
             out["likelihood"] = row_spec(entry)
+        elif entry.criterion.startswith(HORIZON_PREFIX):
+            horizon[entry.criterion.removeprefix(HORIZON_PREFIX)] = row_spec(entry)
         else:
             impact[entry.criterion] = row_spec(entry)
+    if horizon:
+        out["horizon"] = horizon
     if impact:
         out["impact"] = impact
     _put(out, "rationale", row.rationale)
@@ -112,6 +118,7 @@ def scenario_item(sc: ScenarioRow, judgements: bool = True) -> Json:
     s["malicious"] = sc.malicious
     if sc.actor:
         s["actor"] = True
+    _put(s, "cascade_rule", sc.cascade_rule)
     s["owner"] = sc.owner.key
     _put(s, "description", sc.description)
     _put(s, "sources", _sources(sc.sources))

@@ -30,6 +30,7 @@ from nsra.model.assessment import (
 from nsra.server.db import audit, workflow
 from nsra.server.db.methods import method_text, register, register_shipped
 from nsra.server.db.models import (
+    HORIZON_PREFIX,
     AnalystRow,
     AssessmentRow,
     CapabilityOwnerRow,
@@ -112,11 +113,14 @@ def as_written(items: Sequence[BaseModel]) -> list[Any] | None:
 
 
 def _entries(item: ScenarioEstimate | Consensus, cls: type[Any]) -> list[Any]:
-    """Likelihood first (criterion NULL), then the impact per criterion, in the file's order."""
+    """Likelihood first (criterion NULL), then the impact per criterion, in the file's order,
+    then the likelihood at each horizon (criterion ``horizon:<id>``, no criterion id can hold a
+    colon)."""
     written: list[tuple[str | None, Any]] = []
     if item.likelihood is not None:
         written.append((None, item.likelihood))
     written += list(item.impact.items())
+    written += [(HORIZON_PREFIX + hid, spec) for hid, spec in item.horizon.items()]
     return [
         cls(position=n, criterion=criterion, **to_spec(spec).columns())
         for n, (criterion, spec) in enumerate(written)
@@ -143,6 +147,7 @@ def fill_scenario(row: ScenarioRow, sc: Scenario, orgs: dict[str, OrganisationRo
     row.title, row.theme, row.domain = sc.title, sc.theme, sc.domain
     row.kind, row.trend, row.horizon = sc.kind, sc.trend, sc.horizon
     row.malicious, row.actor, row.owner = sc.malicious, sc.actor, orgs[sc.owner]
+    row.cascade_rule = sc.cascade_rule
     row.description = sc.description
     row.sources = _sources(sc.sources, ScenarioSourceRow)
     return row

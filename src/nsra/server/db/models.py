@@ -219,6 +219,7 @@ class ScenarioRow(_InAssessment, Row, Base):
     horizon: Mapped[int | None] = mapped_column(Integer)
     malicious: Mapped[bool] = mapped_column(Boolean, nullable=False)
     actor: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    cascade_rule: Mapped[str | None] = mapped_column(String(64))
     owner_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id"), nullable=False, index=True
     )
@@ -293,6 +294,11 @@ class EstimateRow(Row, Base):
     entries: Mapped[list[EstimateEntryRow]] = relationship(
         order_by="EstimateEntryRow.position", cascade="all, delete-orphan"
     )
+
+
+HORIZON_PREFIX = "horizon:"
+"""The ``criterion`` of an entry that holds the likelihood at a horizon (``horizon:2050``); no
+criterion id can hold a colon."""
 
 
 class _EntryColumns(SpecColumns):
