@@ -16,6 +16,7 @@ from nsra.cli.console import out
 from nsra.cli.database import database
 from nsra.cli.options import DbUrl
 from nsra.io.problems import InputError, Problem
+from nsra.server.settings import UPLOAD_ENV, UPLOAD_SIZE, WRITE_ENV, WRITE_SIZE
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -112,6 +113,22 @@ def serve(
             "quick on a small machine.",
         ),
     ] = 8,
+    max_body: Annotated[
+        int,
+        typer.Option(
+            "--max-body",
+            min=1,
+            help="Largest request body of a write, in kB (larger ones get 413 unread).",
+        ),
+    ] = WRITE_SIZE // 1024,
+    max_upload: Annotated[
+        int,
+        typer.Option(
+            "--max-upload",
+            min=1,
+            help="Largest upload (an assessment or workbook to import), in MB.",
+        ),
+    ] = UPLOAD_SIZE // 1024 // 1024,
 ) -> None:
     """Run the web server (pages at /, REST API at /api, docs at /api/docs) on the database,
     upgraded first.
@@ -127,6 +144,8 @@ def serve(
     from nsra.server.db import ENV_VAR, database_url, upgrade
 
     os.environ[THREADS_ENV] = str(threads)  # read by each worker's application at start
+    os.environ[WRITE_ENV] = str(max_body * 1024)
+    os.environ[UPLOAD_ENV] = str(max_upload * 1024 * 1024)
 
     def run(engine: Engine, served: str) -> None:
         if workers == 1:

@@ -44,6 +44,7 @@ from nsra.server.api import (
     versions,
     workflow,
 )
+from nsra.server.api.limits import BodyLimit
 from nsra.server.api.nul import RefuseNul
 from nsra.server.api.views import ResultsCache
 from nsra.version import __version__
@@ -91,6 +92,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.state.engine = engine
     app.state.results_cache = ResultsCache()
     app.add_middleware(RefuseNul)
+    app.add_middleware(BodyLimit, api=app)  # outside: nothing is read past the limit
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -5,11 +5,12 @@ each change is recorded in the audit trail."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nsra.io.jsondoc import Json
+from nsra.server.api import limits
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import AssessmentId, UserDep, classified
 from nsra.server.api.errors import ApiError
@@ -23,7 +24,7 @@ router = APIRouter()
 class NewMember(BaseModel):
     """A user to add to an assessment (by name), with their role in it."""
 
-    user: str
+    user: str = Field(max_length=limits.NAME)
     role: MemberRole
 
 

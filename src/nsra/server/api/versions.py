@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from nsra.io.jsondoc import Json
 from nsra.model.text import DEFAULT_LANG
+from nsra.server.api import limits
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import (
     DB_INT_MAX,
@@ -59,8 +60,8 @@ class NewVersion(BaseModel):
     """What to call the version, why it is published, and the seed of its Monte Carlo
     analyses."""
 
-    label: str | None = Field(None, max_length=200)
-    note: str | None = None
+    label: str | None = Field(None, max_length=limits.LABEL)
+    note: str | None = Field(None, max_length=limits.TEXT)
     seed: int = Field(vs.DEFAULT_SEED, ge=0, le=2**31 - 1)
 
 

@@ -25,6 +25,7 @@ from nsra.io.problems import InputError
 from nsra.io.results import results_document
 from nsra.io.validate import parse_assessment
 from nsra.model.assessment import Analyst, Organisation
+from nsra.server.api import limits
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import (
     DB_INT_MAX,
@@ -50,25 +51,29 @@ BASE = "/api/assessments/{assessment_id}"
 class NewOrganisation(BaseModel):
     """A ministry or other organisation invited to the assessment (as in the file)."""
 
-    id: str
+    id: str = Field(max_length=limits.KEY)
     name: Any
 
 
 class AnalystWrite(BaseModel):
     """An analyst of the assessment (as in the file) and the user who is that analyst."""
 
-    name: str | None = None
-    organisation: str
-    user: str | None = Field(None, description="The server user who is this analyst.")
+    name: str | None = Field(None, max_length=limits.NAME)
+    organisation: str = Field(max_length=limits.KEY)
+    user: str | None = Field(
+        None, max_length=limits.NAME, description="The server user who is this analyst."
+    )
 
 
 class RoundOpen(BaseModel):
-    note: str | None = None
+    note: str | None = Field(None, max_length=limits.TEXT)
 
 
 class Submit(BaseModel):
     analyst: str | None = Field(
-        None, description="The analyst submitting; default: the one linked to you."
+        None,
+        max_length=limits.KEY,
+        description="The analyst submitting; default: the one linked to you.",
     )
 
 
