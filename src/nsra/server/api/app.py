@@ -30,7 +30,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from nsra.io.jsondoc import Json
-from nsra.server import web
+from nsra.server import settings, web
 from nsra.server.api import (
     assessments,
     audit,
@@ -44,6 +44,7 @@ from nsra.server.api import (
     versions,
     workflow,
 )
+from nsra.server.api.hosts import HostCheck
 from nsra.server.api.limits import BodyLimit
 from nsra.server.api.nul import RefuseNul
 from nsra.server.api.views import ResultsCache
@@ -93,6 +94,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.state.results_cache = ResultsCache()
     app.add_middleware(RefuseNul)
     app.add_middleware(BodyLimit, api=app)  # outside: nothing is read past the limit
+    app.add_middleware(HostCheck, hosts=settings.allowed_hosts())  # before anything else
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
