@@ -25,6 +25,18 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "nsra"))
 
 
+@pytest.fixture(autouse=True)
+def _server_settings_restored() -> Iterator[None]:
+    """The ``NSRA_*`` environment as it was before each test: ``nsra serve`` run in the test's
+    process sets the settings its workers read (host names, body sizes, threads)."""
+    before = {k: v for k, v in os.environ.items() if k.startswith("NSRA_")}
+    yield
+    for key in [k for k in os.environ if k.startswith("NSRA_")]:
+        if key not in before:
+            del os.environ[key]
+    os.environ.update(before)
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite database, copied for each test (migrating is the slow part)."""

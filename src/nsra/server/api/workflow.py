@@ -39,7 +39,14 @@ from nsra.server.api.errors import ApiError
 from nsra.server.api.transaction import SessionDep, engine_of, write
 from nsra.server.db import audit
 from nsra.server.db import workflow as wf
-from nsra.server.db.access import MembershipRow, UserRow, membership, user_by_name
+from nsra.server.db.access import (
+    MembershipRow,
+    UserRow,
+    above_ceiling,
+    may_hold,
+    membership,
+    user_by_name,
+)
 from nsra.server.db.exporting import assessment_data
 from nsra.server.db.methods import method_of
 from nsra.server.db.models import AnalystRow, AssessmentRow, OrganisationRow
@@ -196,6 +203,8 @@ def save_analyst(
     if linked is not None:
         target.user_id = linked.id
         if membership(w, linked, row.id) is None and linked.role != "admin":
+            if not may_hold(linked.role, "analyst"):
+                raise ApiError(422, above_ceiling(linked.name, linked.role, "analyst"), "user")
             w.add(MembershipRow(user_id=linked.id, assessment_id=row.id, role="analyst"))
     w.flush()
     new = {**item, "user": body.user}
