@@ -38,6 +38,7 @@ from nsra.server.api import (
     content,
     errors,
     estimates,
+    jobs,
     members,
     methods,
     results,
@@ -64,6 +65,7 @@ ROUTERS = (
     content.router,
     workflow.router,
     versions.router,
+    jobs.router,
 )
 
 
@@ -79,6 +81,9 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     if threads.isdigit() and int(threads) > 0:
         anyio.to_thread.current_default_thread_limiter().total_tokens = int(threads)
     yield
+    pool = getattr(_app.state, "jobs", None)
+    if pool is not None:
+        pool.shutdown()
 
 
 def create_app(engine: Engine) -> FastAPI:

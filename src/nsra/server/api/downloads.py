@@ -1,6 +1,9 @@
 """Downloads: the HTML report and the assessment file, of the live assessment or of a
 published version, each labelled with its classification (in it and in the header).
 
+A report with the Monte Carlo analyses is made as a job (202, then polled): seconds of CPU
+never run in the server's threads (:mod:`nsra.server.api.jobs`).
+
 The report's language (:data:`ReportLang`) is any language code (:data:`nsra.model.text.Lang`)
 that nsra's own words exist in (:data:`nsra.i18n.LANGS`); the texts of the assessment are
 given in that language where the file has it (:func:`nsra.model.text.tr`). Another language is
@@ -24,6 +27,7 @@ from nsra.io.jsondoc import Json
 from nsra.io.validate import Loaded
 from nsra.model.text import Lang
 from nsra.server.api.deps import classified
+from nsra.server.api.jobs import Heavy
 from nsra.server.db.exporting import file_text
 
 if TYPE_CHECKING:
@@ -76,6 +80,20 @@ def report_strategy(
     return analyse_strategy(loaded, results, budget, samples, seed)
 
 
+def report_bytes(
+    loaded: Loaded,
+    results: Results,
+    lang: Lang,
+    analysis: AnalysisOptions | None,
+    budget: float | None,
+) -> bytes:
+    """The report's HTML (UTF-8): what :func:`report_response` sends, made here or in a job's
+    process."""
+    analyses = None if analysis is None else nsra.analyse(loaded, results, analysis)
+    plan = report_strategy(loaded, results, budget, analysis)
+    return nsra.report_html(loaded, results, analyses, lang, strategy=plan).encode("utf-8")
+
+
 def report_response(
     loaded: Loaded,
     results: Results,
@@ -85,13 +103,18 @@ def report_response(
     classification: str,
     *,
     budget: float | None = None,
-) -> HTMLResponse:
+    heavy: Heavy | None = None,
+) -> Response:
     """The self-contained HTML report (as ``nsra report``), with the analyses when asked, and
     the strategy section when the assessment has strategy data (the portfolio with a
-    ``budget``)."""
-    analyses = None if analysis is None else nsra.analyse(loaded, results, analysis)
-    plan = report_strategy(loaded, results, budget, analysis)
-    response = HTMLResponse(nsra.report_html(loaded, results, analyses, lang, strategy=plan))
+    ``budget``). With the analyses and a ``heavy`` job pool, a job is made instead and the
+    answer is its 202 (:mod:`nsra.server.api.jobs`)."""
+    if analysis is not None and heavy is not None:
+        document = ("text/html; charset=utf-8", filename, classification)
+        return heavy.submit(
+            "report", document, report_bytes, loaded, results, lang, analysis, budget
+        )
+    response = HTMLResponse(report_bytes(loaded, results, lang, analysis, budget))
     classified(response, classification)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

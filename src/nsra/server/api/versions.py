@@ -45,6 +45,7 @@ from nsra.server.api.downloads import (
     report_response,
 )
 from nsra.server.api.errors import ApiError
+from nsra.server.api.jobs import JOB_ANSWER, heavy
 from nsra.server.api.transaction import SessionDep
 from nsra.server.api.views import View
 from nsra.server.db import versions as vs
@@ -199,20 +200,21 @@ def reproduce(
 @router.get(
     BASE + "/{number}/report",
     response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}}},
+    responses={200: {"content": {"text/html": {}}}, 202: JOB_ANSWER},
     summary="The HTML report of a version",
 )
 def version_report(
     assessment_id: AssessmentId,
+    request: Request,
     number: Number,
     s: SessionDep,
     user: UserDep,
     lang: ReportLang = DEFAULT_LANG,
     analysis: Annotated[bool, Query(description="Include the Monte Carlo analyses.")] = False,
     samples: Annotated[int, Query(ge=100, le=20_000)] = 2_000,
-) -> HTMLResponse:
+) -> Response:
     """The self-contained HTML report of the frozen version; the Monte Carlo analyses use the
-    version's stored seed."""
+    version's stored seed (made as a job: 202 and the job to poll)."""
     row, _role = assessment_for(s, user, assessment_id)
     version = _version(s, row, number)
     loaded = vs.version_loaded(version)
@@ -224,6 +226,7 @@ def version_report(
         analysis_options(analysis, samples, version.seed),
         f"nsra-assessment-{assessment_id}-v{number}-{lang}.html",
         version.classification,
+        heavy=heavy(request, user, assessment_id),
     )
 
 

@@ -1,4 +1,5 @@
-"""audit entries: the rule their hash was made by (1: the content columns; 2: every column)
+"""audit entries: the rule their hash was made by (1: the content columns; 2: every column);
+heavy requests as jobs
 
 Revision ID: 0010
 Revises: 0007
@@ -19,6 +20,27 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "jobs",
+        sa.Column("user_name", sa.String(length=120), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("assessment_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=8), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("media_type", sa.String(length=120), nullable=False),
+        sa.Column("filename", sa.String(length=300), nullable=False),
+        sa.Column("classification", sa.String(length=120), nullable=False),
+        sa.Column("body", sa.LargeBinary(), nullable=True),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
+    )
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_jobs_user_name"), ["user_name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_jobs_status"), ["status"], unique=False)
     # the entries written so far keep their rule (1), so their chain verifies as before
     with op.batch_alter_table("audit_entries") as batch:
         batch.add_column(
@@ -27,6 +49,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_jobs_status"))
+        batch_op.drop_index(batch_op.f("ix_jobs_user_name"))
+    op.drop_table("jobs")
     # entries of rule 2 no longer verify under an nsra that knows only rule 1
     with op.batch_alter_table("audit_entries") as batch:
         batch.drop_column("hash_version")
