@@ -278,13 +278,12 @@ def new_token(session: Session, user: UserRow) -> str:
 
 
 def user_of_token(session: Session, token: str) -> UserRow | None:
-    """The active user owning ``token``, else None."""
-    row = session.scalars(
-        select(ApiTokenRow).where(ApiTokenRow.digest == token_digest(token))
+    """The active user owning ``token``, else None (one query: every API request asks)."""
+    return session.scalars(
+        select(UserRow)
+        .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+        .where(ApiTokenRow.digest == token_digest(token), UserRow.active.is_(True))
     ).one_or_none()
-    if row is None or not row.user.active:
-        return None
-    return row.user
 
 
 def membership(session: Session, user: UserRow, assessment_id: int) -> MembershipRow | None:
