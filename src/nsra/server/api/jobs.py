@@ -171,14 +171,12 @@ def _unfinished(w: Session, user: str) -> tuple[int, int]:
         select(JobRow).where(JobRow.status.in_(UNFINISHED), JobRow.created_at < stale)
     ):
         row.status, row.error, row.finished_at = "failed", "the server stopped", _now()
-    counts = dict(
-        w.execute(
-            select(JobRow.user_name == user, func.count())
-            .where(JobRow.status.in_(UNFINISHED))
-            .group_by(JobRow.user_name == user)
-        ).all()
-    )
-    return counts.get(True, 0), counts.get(True, 0) + counts.get(False, 0)
+    mine, everyone = w.execute(
+        select(func.count().filter(JobRow.user_name == user), func.count()).where(
+            JobRow.status.in_(UNFINISHED)
+        )
+    ).one()
+    return int(mine), int(everyone)
 
 
 def _forget_old(w: Session) -> None:
