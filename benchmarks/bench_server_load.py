@@ -28,7 +28,16 @@ Per engine:
    the same slot; each loops over its slots: ``GET`` the estimate (learns ``version``), then
    ``PUT`` ``{"estimate": "C" or "D", "version": V, "rationale": ...}`` (alternating, so every
    write changes the row). Warm-up, then the measured window;
-5. the audit trail is verified (``audit.verify``) and its entries counted against the writes.
+5. the audit trail is verified (``audit.verify``) and its entries counted against the writes;
+6. the floors, in the same run: the **read floor** is a bare ASGI app (:func:`bare_app`, no
+   framework, no database) under the same uvicorn settings (same number of workers, access
+   log on, no server header) answering every request with the very bytes of the results body
+   nsra served, driven by the same tool and users; the **write floor** is the database's
+   durable commit rate: one-row ``INSERT`` + ``COMMIT`` transactions in a loop for
+   ``--floor-seconds`` on an engine made by nsra's own ``make_engine`` (so the same
+   ``synchronous`` setting on SQLite, and ``synchronous_commit`` on PostgreSQL: the
+   equivalent of ``pg_test_fsync``'s one-write-per-commit figure). nsra's rates are printed
+   as ratios to these floors.
 
 Why two tools: ``wrk`` gives the most trustworthy read figures (negligible CPU on a 2-core
 machine where the server's 2 workers want both cores), but its Lua hooks cannot pair a ``PUT``
@@ -177,7 +186,7 @@ class Server:
                 with urllib.request.urlopen(request, timeout=2) as response:
                     if response.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset, timed out: not up yet
                 time.sleep(0.1)
         raise TimeoutError(f"no response within {timeout} s")
 
@@ -356,6 +365,73 @@ def run_wrk(
     }
 
 
+# -- the floors ---------------------------------------------------------------------------------
+
+BODY_ENV = "NSRA_BENCH_BODY"
+
+
+def bare_app() -> Any:
+    """A bare ASGI app answering every HTTP request with the bytes of the file named by
+    ``NSRA_BENCH_BODY`` (as JSON): the floor of a read (uvicorn's own cost)."""
+    body = Path(os.environ[BODY_ENV]).read_bytes()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+class BareServer(Server):
+    """:func:`bare_app` under uvicorn with the settings ``nsra serve`` uses."""
+
+    def __init__(self, body: Path, workers: int, log: Path) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._log = log.open("wb")
+        command = [sys.executable, "-m", "uvicorn", "--factory", "bench_server_load:bare_app"]
+        command += ["--app-dir", str(HERE), "--port", str(self.port)]
+        command += ["--workers", str(workers), "--no-server-header", "--no-proxy-headers"]
+        env = {**os.environ, BODY_ENV: str(body)}
+        self.process = subprocess.Popen(
+            command, stdout=self._log, stderr=subprocess.STDOUT, env=env
+        )
+
+
+def commit_rate(url: str, seconds: float) -> float:
+    """Durable one-row transactions per second on an engine as nsra makes it."""
+    from sqlalchemy import text
+
+    from nsra.server.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS bench_commits"))
+            conn.execute(text("CREATE TABLE bench_commits (n INTEGER, note TEXT)"))
+        count, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO bench_commits VALUES (:n, 'x')"), {"n": count})
+            count += 1
+        rate = count / (time.perf_counter() - t0)
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE bench_commits"))
+        return rate
+    finally:
+        engine.dispose()
+
+
+def _get(url: str, token: str) -> bytes:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        data: bytes = response.read()
+        return data
+
+
 # -- the run ------------------------------------------------------------------------------------
 
 
@@ -377,6 +453,7 @@ def bench_engine(name: str, url: str, args: argparse.Namespace, folder: Path) ->
     plan = write_plan(prepared, args.users)
     server = Server(url, args.workers, folder / f"server-{name}.log")
     rows: list[str] = []
+    reads: dict[str, float] = {}
     try:
         server.wait_ready(plan[0]["token"])
         results = f"{server.base}/api/assessments/{prepared.assessment_id}/results"
@@ -392,21 +469,54 @@ def bench_engine(name: str, url: str, args: argparse.Namespace, folder: Path) ->
             run_wrk(wrk, results, plan[0]["token"], args.users, args.warmup, folder)  # warm-up
             r = run_wrk(wrk, results, plan[0]["token"], args.users, args.duration, folder)
             rows.append(_row(name, "read results", "wrk", r, "read"))
+            reads["wrk"] = r["read"]["rps"]
             _samples(r)
         else:
             print("wrk not found (apt-get install -y wrk): reads by the Python client only")
         server.drain(plan[0]["token"])
         r = run_client({**spec, "mode": "read"}, folder)
         rows.append(_row(name, "read results", "httpx", r, "read"))
+        reads["nsra"] = r["read"]["rps"]
         _samples(r)
         server.drain(plan[0]["token"])
         r = run_client({**spec, "mode": "write"}, folder)
         rows.append(_row(name, "PUT estimate", "httpx", r, "put"))
         rows.append(_row(name, "GET estimate", "httpx", r, "get"))
         rows.append(_row(name, "GET+PUT pair", "httpx", r, "pair"))
+        writes = r["put"]["rps"] if r.get("put") else 0.0
         _samples(r)
+        body = folder / "results.json"
+        body.write_bytes(_get(results, plan[0]["token"]))
     finally:
         server.stop()
+    bare = BareServer(body, args.workers, folder / f"bare-{name}.log")
+    try:
+        bare.wait_ready(plan[0]["token"])
+        floors: dict[str, float] = {}
+        bare_results = bare.base + results.removeprefix(server.base)
+        if wrk:
+            run_wrk(wrk, bare_results, "-", args.users, args.warmup, folder)
+            r = run_wrk(wrk, bare_results, "-", args.users, args.duration, folder)
+            rows.append(_row(name, "bare ASGI floor", "wrk", r, "read"))
+            floors["wrk"] = r["read"]["rps"]
+        r = run_client({**spec, "base": bare.base, "mode": "read"}, folder)
+        rows.append(_row(name, "bare ASGI floor", "httpx", r, "read"))
+        floors["httpx"] = r["read"]["rps"]
+        reads["httpx"] = reads.pop("nsra")
+    finally:
+        bare.stop()
+    commits = commit_rate(url, args.floor_seconds)
+    for tool, floor in floors.items():
+        print(
+            f"{name}: reads ({tool}) {reads[tool]:.0f}/s = {reads[tool] / floor:.2f}x the bare "
+            f"ASGI floor ({floor:.0f}/s)",
+            file=sys.stderr,
+        )
+    print(
+        f"{name}: writes {writes:.0f}/s = {writes / commits:.2f}x the commit-rate floor "
+        f"({commits:.0f} commits/s)",
+        file=sys.stderr,
+    )
     engine = make_engine(url)
     try:
         problems = audit.verify(engine)
@@ -437,6 +547,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenarios", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--floor-seconds", type=float, default=5.0)
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
     args = parser.parse_args()
     if "postgresql" in args.engines and args.postgres_url:

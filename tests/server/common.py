@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,17 @@ def is_classified(response: Any, label: str = UK_LABEL) -> None:
     """The classification label in the answer's header and body."""
     assert response.headers["X-Classification"] == label
     assert response.json()["classification"] == label
+
+
+def poll_job(client: TestClient, location: str, headers: Mapping[str, str]) -> Any:
+    """The answer of a job (``nsra.server.api.jobs``) once it is no longer 202 (at most 3
+    minutes: the first job starts the pool's process)."""
+    deadline = time.monotonic() + 180
+    while True:
+        r = client.get(location, headers=dict(headers))
+        if r.status_code != 202 or time.monotonic() > deadline:
+            return r
+        time.sleep(0.2)
 
 
 def free_port() -> int:

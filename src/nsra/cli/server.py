@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,6 +17,14 @@ from nsra.cli.console import out
 from nsra.cli.database import database
 from nsra.cli.options import DbUrl
 from nsra.io.problems import InputError, Problem
+from nsra.server.settings import (
+    HOSTS_ENV,
+    LOOPBACK_HOSTS,
+    UPLOAD_ENV,
+    UPLOAD_SIZE,
+    WRITE_ENV,
+    WRITE_SIZE,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -80,6 +89,42 @@ def port_number(port: int) -> int:
     return port
 
 
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def host_names(host: str, given: str | None) -> tuple[str, ...]:
+    """The host names to answer to: those given, else loopback's and the address listened on
+    (unless that is every address, whose name nobody knows here)."""
+    if given is not None:
+        return tuple(h.strip() for h in given.split(",") if h.strip())
+    extra = () if host in ("0.0.0.0", "::", "") else (host.strip("[]"),)
+    return tuple(dict.fromkeys((*LOOPBACK_HOSTS, *extra)))
+
+
+def uvicorn_options(
+    host: str,
+    port: int,
+    forwarded_allow_ips: str | None,
+    ssl_certfile: Path | None = None,
+    ssl_keyfile: Path | None = None,
+) -> dict[str, Any]:
+    """uvicorn's settings: proxy headers believed only from the proxies named, no ``Server``
+    banner, TLS when a certificate is given."""
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "proxy_headers": bool(forwarded_allow_ips),
+        "forwarded_allow_ips": forwarded_allow_ips or "",
+        "server_header": False,
+    }
+    if ssl_certfile is not None:
+        options.update(
+            ssl_certfile=str(ssl_certfile), ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None
+        )
+    return options
+
+
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[
@@ -112,6 +157,45 @@ def serve(
             "quick on a small machine.",
         ),
     ] = 8,
+    max_body: Annotated[
+        int,
+        typer.Option(
+            "--max-body",
+            min=1,
+            help="Largest request body of a write, in kB (larger ones get 413 unread).",
+        ),
+    ] = WRITE_SIZE // 1024,
+    max_upload: Annotated[
+        int,
+        typer.Option(
+            "--max-upload",
+            min=1,
+            help="Largest upload (an assessment or workbook to import), in MB.",
+        ),
+    ] = UPLOAD_SIZE // 1024 // 1024,
+    allowed_hosts: Annotated[
+        str | None,
+        typer.Option(
+            "--allowed-hosts",
+            help="Host names the server answers to, comma-separated (others get 400); "
+            "default: localhost, 127.0.0.1, ::1 and the --host address. '*' answers any.",
+        ),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Addresses of the reverse proxies whose X-Forwarded-For and "
+            "X-Forwarded-Proto are believed, comma-separated; default: none (the peer's "
+            "address and scheme are used, whoever sends those headers).",
+        ),
+    ] = None,
+    ssl_certfile: Annotated[
+        Path | None, typer.Option("--ssl-certfile", help="Serve https with this certificate.")
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None, typer.Option("--ssl-keyfile", help="The certificate's private key.")
+    ] = None,
 ) -> None:
     """Run the web server (pages at /, REST API at /api, docs at /api/docs) on the database,
     upgraded first.
@@ -127,39 +211,53 @@ def serve(
     from nsra.server.db import ENV_VAR, database_url, upgrade
 
     os.environ[THREADS_ENV] = str(threads)  # read by each worker's application at start
+    os.environ[WRITE_ENV] = str(max_body * 1024)
+    os.environ[UPLOAD_ENV] = str(max_upload * 1024 * 1024)
+    os.environ[HOSTS_ENV] = ",".join(host_names(host, allowed_hosts))
+    options = uvicorn_options(host, port, forwarded_allow_ips, ssl_certfile, ssl_keyfile)
+    scheme = "https" if ssl_certfile else "http"
 
     def run(engine: Engine, served: str) -> None:
         if workers == 1:
-            uvicorn.run(create_app(engine), host=host, port=port)
+            uvicorn.run(create_app(engine), **options)
             return
         os.environ[ENV_VAR] = served  # inherited by the worker processes
-        uvicorn.run(IMPORT_STRING, factory=True, workers=workers, host=host, port=port)
+        uvicorn.run(IMPORT_STRING, factory=True, workers=workers, **options)
 
     if demo:
         if url:
             raise InputError([Problem("--demo makes its own database; leave out --url")])
         from nsra.server.demo import demo_database
 
-        with tempfile.TemporaryDirectory(prefix="nsra-demo-") as folder:
-            info = demo_database(Path(folder))
-            with database(info.url) as engine:
-                address = f"http://{host}:{port}"
-                out.print(f"nsra demo serving {address}/ (database {folder}, deleted at exit)")
-                out.print(
-                    f"Open {address}/ in a browser and sign in as nctv-analyst (an analyst) "
-                    f"or demo-coordinator; every demo user's password: {info.password}"
-                )
-                out.print(f"Demo assessment {info.assessment_id}; users (role: name API token):")
-                for user in info.users:
-                    out.print(f"  {user.role:<12} {user.name:<18} {user.token}")
-                out.print(f"The API: {address}/api/docs. Example:")
-                out.print(
-                    f"  curl -H 'Authorization: Bearer {info.users[0].token}' "
-                    f"{address}/api/assessments"
-                )
-                run(engine, info.url)
+        # uvicorn passes a SIGTERM on to the process once it has stopped serving: without a
+        # handler that raises, the process ends there, before the folder below is removed
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        try:
+            with tempfile.TemporaryDirectory(prefix="nsra-demo-") as folder:
+                info = demo_database(Path(folder))
+                with database(info.url) as engine:
+                    address = f"{scheme}://{host}:{port}"
+                    out.print(f"nsra demo serving {address}/ (database {folder}, deleted at exit)")
+                    out.print(
+                        f"Open {address}/ in a browser and sign in as nctv-analyst (an analyst) "
+                        f"or demo-coordinator; every demo user's password: {info.password}"
+                    )
+                    out.print(
+                        f"Demo assessment {info.assessment_id}; users (role: name API token):"
+                    )
+                    for user in info.users:
+                        out.print(f"  {user.role:<12} {user.name:<18} {user.token}")
+                    out.print(f"The API: {address}/api/docs. Example:")
+                    out.print(
+                        f"  curl -H 'Authorization: Bearer {info.users[0].token}' "
+                        f"{address}/api/assessments"
+                    )
+                    run(engine, info.url)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         return
     with database(url, need_current=False) as engine:
         upgrade(engine)
-        out.print(f"nsra serving http://{host}:{port}/ (the API: http://{host}:{port}/api/docs)")
+        address = f"{scheme}://{host}:{port}"
+        out.print(f"nsra serving {address}/ (the API: {address}/api/docs)")
         run(engine, database_url(url))

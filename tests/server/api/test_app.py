@@ -207,7 +207,7 @@ def test_users_commands_and_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
     served: dict[str, Any] = {}
 
-    def fake_run(application: Any, host: str, port: int) -> None:
+    def fake_run(application: Any, host: str, port: int, **_kw: Any) -> None:
         served.update(app=application, host=host, port=port)
 
     monkeypatch.setattr("uvicorn.run", fake_run)

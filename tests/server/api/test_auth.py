@@ -222,9 +222,22 @@ def test_a_foreign_origin_is_refused(world: World) -> None:
         headers={"Origin": "https://evil.example"},
     )
     is_error(r, 403)
+    # "null" with cross-site or no fetch metadata stays refused
+    for site in ("cross-site", "same-site", "none"):
+        headers = {"X-CSRF-Token": csrf, "Origin": "null", "Sec-Fetch-Site": site}
+        is_error(add_newcomer(w, headers), 403)
     # the server's own origin is fine
     r = add_newcomer(w, {"X-CSRF-Token": csrf, "Origin": "http://testserver"})
     assert r.status_code == 201, r.text
+
+
+def test_our_own_form_posts_under_no_referrer_pass(world: World) -> None:
+    """With ``Referrer-Policy: no-referrer`` a browser sends ``Origin: null`` with our own
+    pages' form posts, and ``Sec-Fetch-Site: same-origin`` (which no page can forge)."""
+    w = world
+    csrf = sign_in(w.client, "carol").json()["csrf_token"]
+    headers = {"X-CSRF-Token": csrf, "Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    assert add_newcomer(w, headers).status_code == 201
 
 
 def test_bearer_tokens_need_no_csrf_token(world: World) -> None:

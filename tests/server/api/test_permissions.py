@@ -289,6 +289,8 @@ STEPS: tuple[Step, ...] = (
     Step("POST", A + "/rounds", coordinate(201), _json({"note": "next"})),
     Step("POST", A + "/members", coordinate(201), _json({"user": "viewer", "role": "viewer"})),
     Step("GET", "/api/session", everyone()),
+    # another's job, or none: 404 for everyone (a job is seen only by who asked for it)
+    Step("GET", "/api/jobs/{job_id}", dict.fromkeys(ROLES, 404), fill={"job_id": "99999"}),
     Step(
         "POST",
         "/api/assessments",

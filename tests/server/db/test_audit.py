@@ -5,12 +5,13 @@ Every test that takes the ``engine`` fixture runs on SQLite and on PostgreSQL, a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, Table, select, text, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -312,8 +313,8 @@ def test_audit_queries_per_scenario_and_per_user(world: World) -> None:
 
 # the columns the hash leaves out on purpose (see nsra.server.db.audit): those every table has,
 # and the hash itself; every other column of an entry must be covered by its hash
-BOOKKEEPING = {*Row.__annotations__, "hash"}
-CONTENT = [c.name for c in audit.AuditEntryRow.__table__.columns if c.name not in BOOKKEEPING]
+ENTRIES = cast(Table, audit.AuditEntryRow.__table__)
+COLUMNS = [c.name for c in ENTRIES.columns if c.name != "hash"]
 
 
 def _five_entries(w: World) -> None:
@@ -329,15 +330,25 @@ def _entry(s: Session, seq: int) -> audit.AuditEntryRow:
     return s.scalars(select(audit.AuditEntryRow).where(audit.AuditEntryRow.seq == seq)).one()
 
 
-def _rehash(row: audit.AuditEntryRow) -> str:
+def _set(s: Session, which: Any, /, by: str = "seq", **values: Any) -> None:
+    """Change columns of an entry as an attacker with SQL would: nothing else changes (no
+    version or update time bumped)."""
+    keep = {} if "updated_at" in values else {"updated_at": ENTRIES.c.updated_at}
+    s.execute(update(ENTRIES).where(ENTRIES.c[by] == which).values(**values, **keep))
+
+
+def _rehash(s: Session, seq: int) -> str:
     """The entry's hash as an attacker computes it: with the code's own hash function (the code
-    is public), over the entry's columns as they are now."""
-    return audit.entry_hash({c: getattr(row, c) for c in CONTENT})
+    is public), over the entry's columns as they are now in the database."""
+    s.expire_all()
+    row = _entry(s, seq)
+    return audit.entry_hash(audit.hashed_fields(row), row.hash_version)
 
 
-def test_the_hash_covers_every_column_of_an_entry_but_the_bookkeeping() -> None:
-    assert set(CONTENT) >= {"seq", "prev_hash", "user_name", "action", "old_value", "new_value"}
-    assert set(CONTENT) == set(audit.HASHED)
+def test_the_hash_covers_every_column_of_an_entry() -> None:
+    assert set(COLUMNS) >= {"seq", "prev_hash", "user_name", "action", "old_value", "new_value"}
+    assert set(COLUMNS) >= {*Row.__annotations__, "hash_version"}  # the bookkeeping too
+    assert set(COLUMNS) == set(audit.HASHED_BY_VERSION[audit.HASH_VERSION])
 
 
 def test_a_forged_middle_entry_with_the_next_link_patched_is_found(world: World) -> None:
@@ -347,10 +358,10 @@ def test_a_forged_middle_entry_with_the_next_link_patched_is_found(world: World)
     _five_entries(w)
     kept = audit.head(w.engine)  # kept outside the database
     with Session(w.engine) as s, s.begin():
-        forged = _entry(s, 4)
-        forged.new_value, forged.user_name, forged.rationale = '"1"', "coordinator", "workshop"
-        forged.hash = _rehash(forged)
-        _entry(s, 5).prev_hash = forged.hash
+        _set(s, 4, new_value='"1"', user_name="coordinator", rationale="workshop")
+        forged = _rehash(s, 4)
+        _set(s, 4, hash=forged)
+        _set(s, 5, prev_hash=forged)
     problems = audit.verify(w.engine)
     assert [(p.seq, "edited" in p.reason) for p in problems] == [(5, True)], problems
     done = CliRunner().invoke(
@@ -361,13 +372,31 @@ def test_a_forged_middle_entry_with_the_next_link_patched_is_found(world: World)
     # going on to the end (entry 5 rehashed, the head patched) leaves the chain consistent in
     # itself; the newest hash kept outside the database then finds the rewrite
     with Session(w.engine) as s, s.begin():
-        last = _entry(s, 5)
-        last.hash = _rehash(last)
+        last = _rehash(s, 5)
+        _set(s, 5, hash=last)
         head = s.get(audit.AuditHeadRow, 1)
         assert head is not None
-        head.hash = last.hash
+        head.hash = last
     problems = audit.verify(w.engine, expect=kept)
     assert [(p.seq, "rewritten" in p.reason) for p in problems] == [(5, True)], problems
+
+
+def test_an_entry_passed_off_under_the_older_rule_is_found(world: World) -> None:
+    """Entry 5's creation time moved and the entry relabelled as hashed by rule 1 (which does
+    not cover the time) and rehashed: its hash is right by that rule, but the rule went down
+    along the chain."""
+    w = world
+    _five_entries(w)
+    with Session(w.engine) as s, s.begin():
+        moved = _entry(s, 5).created_at - dt.timedelta(days=30)
+        _set(s, 5, created_at=moved, updated_at=moved, hash_version=1)
+        digest = _rehash(s, 5)
+        _set(s, 5, hash=digest)
+        head = s.get(audit.AuditHeadRow, 1)
+        assert head is not None
+        head.hash = digest
+    problems = audit.verify(w.engine)
+    assert [(p.seq, "older" in p.reason) for p in problems] == [(5, True)], problems
 
 
 def test_changing_any_column_of_an_entry_alone_breaks_its_hash(world: World) -> None:
@@ -376,22 +405,23 @@ def test_changing_any_column_of_an_entry_alone_breaks_its_hash(world: World) -> 
     w = world
     _five_entries(w)
     uncovered: list[str] = []
-    for column in CONTENT:
+    for column in COLUMNS:
         with Session(w.engine) as s, s.begin():
             row = _entry(s, 4)
-            old = getattr(row, column)
+            old, digest = getattr(row, column), row.hash  # the row found by its hash
             if isinstance(old, int):
                 new: Any = old + 100
+            elif isinstance(old, dt.datetime):
+                new = old + dt.timedelta(microseconds=1)
             elif old is None:
                 new = "forged"
             else:  # the same length (prev_hash, at), another last character
                 new = old[:-1] + ("0" if old[-1] != "0" else "1")
-            setattr(row, column, new)
-            seq = row.seq
-        edited = [p for p in audit.verify(w.engine) if p.seq == seq and "edited" in p.reason]
+            _set(s, digest, by="hash", **{column: new})
+        edited = [p for p in audit.verify(w.engine) if "edited" in p.reason]
         if not edited:
             uncovered.append(column)
         with Session(w.engine) as s, s.begin():
-            setattr(_entry(s, seq), column, old)
+            _set(s, digest, by="hash", **{column: old})
         assert audit.verify(w.engine) == [], column
     assert uncovered == [], "changed alone without breaking the entry's hash"

@@ -28,6 +28,7 @@ from nsra.server.db.models import AnalystRow, EstimateRow
 from tests.helpers import EXAMPLES
 
 Rows = dict[str, list[tuple[object, ...]]]
+ADDED_BY_0010 = {("audit_entries", "hash_version")}
 ADDED_BY_0007 = {
     ("assessments", "measures_basis"),
     *(("measures", c) for c in ("lead_id", "status", "cost", "effects", "side_effects")),
@@ -105,6 +106,8 @@ def _old_database(engine: Engine, tmp_path: Path) -> tuple[Rows, list[dict[str, 
             data = [dict(r._mapping) for r in src.execute(select(*(table.c[n] for n in names)))]
             if table.name == "methods":  # 0003's upgrade registered the shipped methods already
                 dst.execute(table.delete())
+            if table.name == "audit_entries":
+                _hashed_as_before_0010(data)
             if data:
                 dst.execute(table.insert(), data)
     source.dispose()
@@ -117,6 +120,14 @@ def _old_database(engine: Engine, tmp_path: Path) -> tuple[Rows, list[dict[str, 
     return rows, exports
 
 
+def _hashed_as_before_0010(entries: list[dict[str, object]]) -> None:
+    """The entries' chain as nsra wrote it before 0010: hashed by rule 1 (content columns)."""
+    prev = audit.GENESIS
+    for entry in sorted(entries, key=lambda e: int(str(e["seq"]))):
+        entry["prev_hash"] = prev
+        entry["hash"] = prev = audit.entry_hash(entry, 1)
+
+
 def test_a_0003_database_upgrades_without_loss(engine: Engine, tmp_path: Path) -> None:
     before, exports = _old_database(engine, tmp_path)
     upgrade(engine)
@@ -127,7 +138,7 @@ def test_a_0003_database_upgrades_without_loss(engine: Engine, tmp_path: Path) -
     with engine.connect() as conn:
         for name, rows in before.items():
             table = after.tables[name]
-            added = {("analysts", "user_id"), ("users", "language"), *ADDED_BY_0007}
+            added = {("analysts", "user_id"), ("users", "language"), *ADDED_BY_0007, *ADDED_BY_0010}
             added |= ADDED_BY_0008
             added |= ADDED_BY_0009
             old_columns = [c for c in table.columns if (name, c.name) not in added]
@@ -149,6 +160,9 @@ def test_a_0003_database_upgrades_without_loss(engine: Engine, tmp_path: Path) -
     with Session(engine) as s, s.begin():
         audit.record(s, assessment_id=1, action="test", entity_table="t", entity_key="k")
     assert audit.verify(engine) == [] and audit.head(engine)[0] == len(EXAMPLES) + 1
+    with Session(engine) as s:  # the old entries by rule 1, the new one by every column
+        rules = s.scalars(select(audit.AuditEntryRow.hash_version).order_by("seq")).all()
+    assert rules == [1] * len(EXAMPLES) + [audit.HASH_VERSION]
 
 
 def test_the_head_kept_outside_reveals_a_rewritten_or_shortened_trail(tmp_path: Path) -> None:

@@ -75,7 +75,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "nsra.cli", "serve", "--demo", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "nsra.cli",
+                "serve",
+                "--demo",
+                "--port",
+                str(port),
+                "--allowed-hosts",
+                f"{HOST},127.0.0.1",
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
         )

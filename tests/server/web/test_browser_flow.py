@@ -62,7 +62,16 @@ def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = free_port()
     log = (folder / "serve.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "nsra.cli", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "nsra.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--allowed-hosts",
+            f"{HOST},127.0.0.1",
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,

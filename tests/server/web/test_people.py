@@ -254,14 +254,18 @@ def test_a_coordinator_adds_a_member_and_changes_their_role(world: World) -> Non
     assert w.client.get(f"/api/assessments/{w.id}", headers=_bearer(w, "newbie")).json()[
         "role"
     ] == ("viewer")
-    r = w.post(
-        f"/a/{w.id}/members/members", {"user": "newbie", "role": "coordinator", "changing": "1"}
-    )
+    r = w.post(f"/a/{w.id}/members/members", {"user": "newbie", "role": "analyst", "changing": "1"})
     assert r.status_code == 303
     assert w.client.get(f"/api/assessments/{w.id}", headers=_bearer(w, "newbie")).json()[
         "role"
-    ] == ("coordinator")
+    ] == ("analyst")
     assert "The member's role was saved." in words(w.client.get(r.headers["location"]))
+    # newbie is an analyst on the server: not coordinator of an assessment (may_hold)
+    r = w.post(
+        f"/a/{w.id}/members/members", {"user": "newbie", "role": "coordinator", "changing": "1"}
+    )
+    assert r.status_code == 200  # the form again, with the reason
+    assert "an administrator must give them that role" in words(r)
 
 
 def test_changing_an_analyst_prefills_the_form(world: World) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from nsra.analysis.blas import one_blas_thread
 from nsra.analysis.chunks import BLOCK, Plan, block_stream, run_blocks
 from nsra.analysis.smaa.kernels import (
     MetaWeights,
@@ -214,6 +215,7 @@ def _add_array(a: FloatArray, b: FloatArray) -> FloatArray:
     return a
 
 
+@one_blas_thread
 def smaa(
     values: FloatArray | Sampler,
     weights: Sampler,
@@ -245,9 +247,9 @@ def smaa(
 
     ``executor``: None (here), a ``concurrent.futures`` executor or a Dask client; the samplers
     must then be picklable for processes (the classes of this package are). Results are identical
-    whatever the executor. Workers should run BLAS single-threaded (``OPENBLAS_NUM_THREADS=1``):
-    the products per block are small, and BLAS threads on top of the workers oversubscribe the
-    CPUs.
+    whatever the executor. BLAS runs on one thread while this runs (:mod:`nsra.analysis.blas`:
+    the products per block are small); worker processes should run BLAS single-threaded too
+    (``OPENBLAS_NUM_THREADS=1``), or BLAS threads on top of the workers oversubscribe the CPUs.
     """
     if n < 1:
         raise ValueError(f"SMAA needs at least one sample; got n = {n}")

@@ -30,7 +30,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from nsra.io.jsondoc import Json
-from nsra.server import web
+from nsra.server import settings, web
 from nsra.server.api import (
     assessments,
     audit,
@@ -39,12 +39,15 @@ from nsra.server.api import (
     errors,
     estimates,
     excel,
+    jobs,
     members,
     methods,
     results,
     versions,
     workflow,
 )
+from nsra.server.api.hosts import HostCheck
+from nsra.server.api.limits import BodyLimit
 from nsra.server.api.nul import RefuseNul
 from nsra.server.api.views import ResultsCache
 from nsra.version import __version__
@@ -64,6 +67,7 @@ ROUTERS = (
     content.router,
     workflow.router,
     versions.router,
+    jobs.router,
 )
 
 
@@ -79,6 +83,9 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     if threads.isdigit() and int(threads) > 0:
         anyio.to_thread.current_default_thread_limiter().total_tokens = int(threads)
     yield
+    pool = getattr(_app.state, "jobs", None)
+    if pool is not None:
+        pool.shutdown()
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -93,6 +100,8 @@ def create_app(engine: Engine) -> FastAPI:
     app.state.engine = engine
     app.state.results_cache = ResultsCache()
     app.add_middleware(RefuseNul)
+    app.add_middleware(BodyLimit, api=app)  # outside: nothing is read past the limit
+    app.add_middleware(HostCheck, hosts=settings.allowed_hosts())  # before anything else
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

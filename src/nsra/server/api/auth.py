@@ -18,9 +18,10 @@ Decisions (read before changing):
   database keeps only its SHA-256 digest, so a copy of the database opens no session. The
   cookie is ``HttpOnly`` (no script reads it), ``SameSite=Strict`` (never sent by a request
   another site starts), ``Path=/``, ``Secure`` when the request came over https (behind a
-  proxy that ends TLS, run uvicorn with ``--proxy-headers`` so the scheme is right), and has a
-  ``Max-Age`` equal to the session's fixed lifetime of 8 hours (no sliding renewal: after 8
-  hours one signs in again). Expired sessions are refused, and removed at the next sign-in.
+  proxy that ends TLS, name it with ``nsra serve --forwarded-allow-ips`` so that the scheme
+  is right), and has a ``Max-Age`` equal to the session's fixed lifetime of 8 hours (no
+  sliding renewal: after 8 hours one signs in again). Expired sessions are refused, and
+  removed at the next sign-in.
 * CSRF: a request with the cookie whose method is not safe (POST, PUT, PATCH, DELETE) must
   repeat the session's CSRF token, in the ``X-CSRF-Token`` header (JSON clients) or, for an
   ``application/x-www-form-urlencoded`` form post, in the field ``csrf_token``; it is compared
@@ -47,7 +48,8 @@ Decisions (read before changing):
   attacker elsewhere a new allowance. The price: someone can keep a user name locked out by
   failing 5 times every 15 minutes (that user can still use an API token); the client
   address is the direct peer, so behind a reverse proxy all clients share one address unless
-  uvicorn is run with ``--proxy-headers`` and ``--forwarded-allow-ips``.
+  the operator names the proxy with ``nsra serve --forwarded-allow-ips`` (only then are
+  ``X-Forwarded-For`` and ``X-Forwarded-Proto`` believed, and only from those addresses).
 * Reading a form's ``csrf_token`` in :func:`request_user` reads the request body (Starlette
   keeps it, so an endpoint that reads its body afterwards still gets it); this dependency is
   synchronous (run in a worker thread by FastAPI), so it awaits the body through
@@ -156,6 +158,8 @@ def check_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin is None:
         return
+    if origin.strip() == "null" and request.headers.get("sec-fetch-site") == "same-origin":
+        return  # a form post of our own page under Referrer-Policy: no-referrer
     try:
         parts = urlsplit(origin.strip())
         theirs = _origin_key(parts.scheme, parts.hostname, parts.port)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from nsra.io.jsondoc import Json
 from nsra.io.problems import InputError
 from nsra.io.validate import Loaded, parse_assessment
 from nsra.model.text import tr
+from nsra.server.api import limits
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import AssessmentId, UserDep, classified, write_answer
 from nsra.server.api.errors import ApiError
@@ -90,7 +91,7 @@ class ItemWrite(BaseModel):
     (``null`` to create)."""
 
     item: Json
-    rationale: str | None = None
+    rationale: str | None = Field(None, max_length=limits.TEXT)
     version: int | None = None
 
 
@@ -434,7 +435,7 @@ class BasisWrite(BaseModel):
     ``inherent`` (the risk without any measure), why it changes, and the version last read."""
 
     item: Any
-    rationale: str | None = None
+    rationale: str | None = Field(None, max_length=limits.TEXT)
     version: int | None = None
 
 

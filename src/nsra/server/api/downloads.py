@@ -1,6 +1,9 @@
 """Downloads: the HTML report and the assessment file, of the live assessment or of a
 published version, each labelled with its classification (in it and in the header).
 
+A report with the Monte Carlo analyses is made as a job (202, then polled): seconds of CPU
+never run in the server's threads (:mod:`nsra.server.api.jobs`).
+
 The report's language (:data:`ReportLang`) is any language code (:data:`nsra.model.text.Lang`)
 that nsra's own words exist in (:data:`nsra.i18n.LANGS`); the texts of the assessment are
 given in that language where the file has it (:func:`nsra.model.text.tr`). Another language is
@@ -12,7 +15,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import Query, Response
-from fastapi.responses import HTMLResponse
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
@@ -25,6 +27,7 @@ from nsra.io.validate import Loaded
 from nsra.model.text import Lang
 from nsra.report.formats import MEDIA_TYPES, ReportFormat
 from nsra.server.api.deps import classified
+from nsra.server.api.jobs import Heavy
 from nsra.server.db.exporting import file_text
 
 if TYPE_CHECKING:
@@ -87,6 +90,24 @@ ReportFormatQuery = Annotated[
 ]  # fmt: skip
 
 
+def report_bytes(
+    loaded: Loaded,
+    results: Results,
+    lang: Lang,
+    analysis: AnalysisOptions | None,
+    budget: float | None,
+    fmt: ReportFormat = "html",
+) -> bytes:
+    """The report's HTML (UTF-8), or its PDF or Word document (``fmt``): what
+    :func:`report_response` sends, made here or in a job's process."""
+    from nsra.report.formats import publish
+
+    analyses = None if analysis is None else nsra.analyse(loaded, results, analysis)
+    plan = report_strategy(loaded, results, budget, analysis)
+    page = nsra.report_html(loaded, results, analyses, lang, strategy=plan)
+    return page.encode("utf-8") if fmt == "html" else publish(page, fmt)
+
+
 def report_response(
     loaded: Loaded,
     results: Results,
@@ -97,23 +118,22 @@ def report_response(
     *,
     budget: float | None = None,
     fmt: ReportFormat = "html",
+    heavy: Heavy | None = None,
 ) -> Response:
     """The report (as ``nsra report``): the self-contained HTML page, or its PDF or Word
     document (``fmt``), with the analyses when asked, and the strategy section when the
     assessment has strategy data (the portfolio with a ``budget``). ``filename`` ends in
-    ``.html``; the suffix follows ``fmt``."""
-    from nsra.report.formats import publish
-
-    analyses = None if analysis is None else nsra.analyse(loaded, results, analysis)
-    plan = report_strategy(loaded, results, budget, analysis)
-    page = nsra.report_html(loaded, results, analyses, lang, strategy=plan)
-    response: Response
-    if fmt == "html":
-        response = HTMLResponse(page)
-    else:
-        response = Response(publish(page, fmt), media_type=MEDIA_TYPES[fmt])
-    classified(response, classification)
+    ``.html``; the suffix follows ``fmt``. With the analyses and a ``heavy`` job pool, a job
+    is made instead and the answer is its 202 (:mod:`nsra.server.api.jobs`)."""
     name = filename.removesuffix(".html") + f".{fmt}"
+    if analysis is not None and heavy is not None:
+        document = (MEDIA_TYPES[fmt], name, classification)
+        return heavy.submit(
+            "report", document, report_bytes, loaded, results, lang, analysis, budget, fmt
+        )
+    body = report_bytes(loaded, results, lang, analysis, budget, fmt)
+    response: Response = Response(body, media_type=MEDIA_TYPES[fmt])
+    classified(response, classification)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nsra.io.estimates import Target, estimate_problem, targets
 from nsra.io.jsondoc import Json
 from nsra.io.problems import format_path
+from nsra.server.api import limits
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import AssessmentId, UserDep, classified, write_answer
 from nsra.server.api.errors import ApiError
@@ -58,7 +59,7 @@ class EstimateWrite(BaseModel):
     """The new estimate as written in an assessment file, why, and the version last seen."""
 
     estimate: Any
-    rationale: str | None = None
+    rationale: str | None = Field(None, max_length=limits.TEXT)
     version: int | None = None
 
 

@@ -1,21 +1,31 @@
 """Membership: who takes part in an assessment, and with which role (coordinator, analyst,
 viewer). Coordinators of the assessment and administrators add members or change their role;
-each change is recorded in the audit trail."""
+each change is recorded in the audit trail. A role in an assessment is never above the user's
+global role (:func:`nsra.server.db.access.may_hold`): a coordinator cannot make a global viewer
+coordinator of their assessment."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nsra.io.jsondoc import Json
+from nsra.server.api import limits
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import AssessmentId, UserDep, classified
 from nsra.server.api.errors import ApiError
 from nsra.server.api.transaction import engine_of, write
 from nsra.server.db import audit
-from nsra.server.db.access import MemberRole, MembershipRow, UserRow, user_by_name
+from nsra.server.db.access import (
+    MemberRole,
+    MembershipRow,
+    UserRow,
+    above_ceiling,
+    may_hold,
+    user_by_name,
+)
 
 router = APIRouter()
 
@@ -23,7 +33,7 @@ router = APIRouter()
 class NewMember(BaseModel):
     """A user to add to an assessment (by name), with their role in it."""
 
-    user: str
+    user: str = Field(max_length=limits.NAME)
     role: MemberRole
 
 
@@ -35,6 +45,8 @@ def set_member(w: Session, user: UserRow, assessment_id: int, member: NewMember)
     target = user_by_name(w, member.user)
     if target is None or not target.active:
         raise ApiError(422, f"there is no active user named {member.user!r}", "user")
+    if not may_hold(target.role, member.role):
+        raise ApiError(422, above_ceiling(target.name, target.role, member.role), "role")
     existing = w.scalars(
         select(MembershipRow).where(
             MembershipRow.user_id == target.id,

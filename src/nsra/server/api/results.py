@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from nsra.model.text import DEFAULT_LANG
@@ -29,6 +29,7 @@ from nsra.server.api.downloads import (
     analysis_options,
     report_response,
 )
+from nsra.server.api.jobs import JOB_ANSWER, heavy
 from nsra.server.api.transaction import SessionDep
 from nsra.server.api.views import View
 
@@ -55,10 +56,11 @@ def get_results(
 @router.get(
     "/api/assessments/{assessment_id}/report",
     response_class=HTMLResponse,
-    responses={200: {"content": REPORT_CONTENT}},
+    responses={200: {"content": REPORT_CONTENT}, 202: JOB_ANSWER},
 )
 def get_report(
     assessment_id: AssessmentId,
+    request: Request,
     s: SessionDep,
     user: UserDep,
     cache: CacheDep,
@@ -79,9 +81,10 @@ def get_report(
 ) -> Response:
     """The self-contained HTML report (as ``nsra report``), to save and open offline (or with
     ``format=pdf`` or ``format=docx`` the PDF or Word document); its
-    classification is in its banners and in the ``X-Classification`` header. It has the
-    strategy section when the assessment has measures with effects, international developments
-    or capabilities."""
+    classification is in its banners and in the ``X-Classification`` header. With
+    ``analysis=true`` it is made as a job: 202 and the job to poll (``GET /api/jobs/{id}``).
+    It has the strategy section when the assessment has measures with effects, international
+    developments or capabilities."""
     row, role = assessment_for(s, user, assessment_id)
     view = View(s, user, row, role)
     loaded, results, _doc = cache.get(s, view)
@@ -94,6 +97,7 @@ def get_report(
         row.classification,
         budget=budget,
         fmt=format,
+        heavy=heavy(request, user, assessment_id),
     )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from nsra.io.jsondoc import Json
 from nsra.model.text import DEFAULT_LANG
+from nsra.server.api import limits
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import (
     DB_INT_MAX,
@@ -46,6 +47,7 @@ from nsra.server.api.downloads import (
     report_response,
 )
 from nsra.server.api.errors import ApiError
+from nsra.server.api.jobs import JOB_ANSWER, heavy
 from nsra.server.api.transaction import SessionDep
 from nsra.server.api.views import View
 from nsra.server.db import versions as vs
@@ -61,8 +63,8 @@ class NewVersion(BaseModel):
     """What to call the version, why it is published, and the seed of its Monte Carlo
     analyses."""
 
-    label: str | None = Field(None, max_length=200)
-    note: str | None = None
+    label: str | None = Field(None, max_length=limits.LABEL)
+    note: str | None = Field(None, max_length=limits.TEXT)
     seed: int = Field(vs.DEFAULT_SEED, ge=0, le=2**31 - 1)
 
 
@@ -200,11 +202,12 @@ def reproduce(
 @router.get(
     BASE + "/{number}/report",
     response_class=HTMLResponse,
-    responses={200: {"content": REPORT_CONTENT}},
+    responses={200: {"content": REPORT_CONTENT}, 202: JOB_ANSWER},
     summary="The HTML report of a version",
 )
 def version_report(
     assessment_id: AssessmentId,
+    request: Request,
     number: Number,
     s: SessionDep,
     user: UserDep,
@@ -214,7 +217,7 @@ def version_report(
     format: ReportFormatQuery = "html",
 ) -> Response:
     """The self-contained HTML report of the frozen version; the Monte Carlo analyses use the
-    version's stored seed."""
+    version's stored seed (made as a job: 202 and the job to poll)."""
     row, _role = assessment_for(s, user, assessment_id)
     version = _version(s, row, number)
     loaded = vs.version_loaded(version)
@@ -227,6 +230,7 @@ def version_report(
         f"nsra-assessment-{assessment_id}-v{number}-{lang}.html",
         version.classification,
         fmt=format,
+        heavy=heavy(request, user, assessment_id),
     )
 
 

@@ -25,6 +25,7 @@ from nsra.io.problems import InputError
 from nsra.io.results import results_document
 from nsra.io.validate import parse_assessment
 from nsra.model.assessment import Analyst, Organisation
+from nsra.server.api import limits
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import (
     DB_INT_MAX,
@@ -38,7 +39,14 @@ from nsra.server.api.errors import ApiError
 from nsra.server.api.transaction import SessionDep, engine_of, write
 from nsra.server.db import audit
 from nsra.server.db import workflow as wf
-from nsra.server.db.access import MembershipRow, UserRow, membership, user_by_name
+from nsra.server.db.access import (
+    MembershipRow,
+    UserRow,
+    above_ceiling,
+    may_hold,
+    membership,
+    user_by_name,
+)
 from nsra.server.db.exporting import assessment_data
 from nsra.server.db.methods import method_of
 from nsra.server.db.models import AnalystRow, AssessmentRow, OrganisationRow
@@ -50,7 +58,7 @@ BASE = "/api/assessments/{assessment_id}"
 class NewOrganisation(BaseModel):
     """A ministry or other organisation invited to the assessment (as in the file)."""
 
-    id: str
+    id: str = Field(max_length=limits.KEY)
     name: Any
 
 
@@ -58,17 +66,21 @@ class AnalystWrite(BaseModel):
     """An analyst of the assessment (as in the file) and the user who is that analyst."""
 
     name: Any = Field(None, description="A text, or a text per language such as {en: .., nl: ..}")
-    organisation: str
-    user: str | None = Field(None, description="The server user who is this analyst.")
+    organisation: str = Field(max_length=limits.KEY)
+    user: str | None = Field(
+        None, max_length=limits.NAME, description="The server user who is this analyst."
+    )
 
 
 class RoundOpen(BaseModel):
-    note: str | None = None
+    note: str | None = Field(None, max_length=limits.TEXT)
 
 
 class Submit(BaseModel):
     analyst: str | None = Field(
-        None, description="The analyst submitting; default: the one linked to you."
+        None,
+        max_length=limits.KEY,
+        description="The analyst submitting; default: the one linked to you.",
     )
 
 
@@ -191,6 +203,8 @@ def save_analyst(
     if linked is not None:
         target.user_id = linked.id
         if membership(w, linked, row.id) is None and linked.role != "admin":
+            if not may_hold(linked.role, "analyst"):
+                raise ApiError(422, above_ceiling(linked.name, linked.role, "analyst"), "user")
             w.add(MembershipRow(user_id=linked.id, assessment_id=row.id, role="analyst"))
     w.flush()
     new = {**item, "user": body.user}

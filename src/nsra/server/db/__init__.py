@@ -8,6 +8,7 @@ from nsra.server.db import (  # noqa: F401 (their tables)
     access,
     analysis_jobs,
     audit,
+    jobs,
     versions,
     workflow,
 )

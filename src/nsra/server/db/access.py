@@ -51,6 +51,31 @@ GlobalRole = Literal["admin", "coordinator", "analyst", "viewer"]
 MemberRole = Literal["coordinator", "analyst", "viewer"]
 GLOBAL_ROLES: tuple[str, ...] = get_args(GlobalRole)
 MEMBER_ROLES: tuple[str, ...] = get_args(MemberRole)
+RANK = {"viewer": 0, "analyst": 1, "coordinator": 2, "admin": 3}
+"""The roles from least to most allowed."""
+
+
+def may_hold(global_role: str, member_role: str) -> bool:
+    """Whether a user of ``global_role`` may have ``member_role`` in an assessment.
+
+    The rule: a role in an assessment is never above the user's global role (viewer < analyst
+    < coordinator; an administrator may hold any). The global role is the ceiling an
+    administrator grants (``nsra users``, the administration page, recorded in the server's
+    trail); a coordinator hands out roles in their assessment within each person's ceiling. So
+    a coordinator cannot make a global viewer coordinator, or analyst, of their assessment: an
+    administrator raises the global role first. Administrators follow the same rule.
+    """
+    return RANK.get(member_role, 99) <= RANK.get(global_role, -1)
+
+
+def above_ceiling(name: str, global_role: str, member_role: str) -> str:
+    """The message when ``may_hold`` refuses."""
+    return (
+        f"{name} is a {global_role} on this server and cannot be {member_role} of an "
+        "assessment: an administrator must give them that role on the server first"
+    )
+
+
 TOKEN_PREFIX = "nsra_"
 
 _hasher = PasswordHasher()
@@ -253,13 +278,12 @@ def new_token(session: Session, user: UserRow) -> str:
 
 
 def user_of_token(session: Session, token: str) -> UserRow | None:
-    """The active user owning ``token``, else None."""
-    row = session.scalars(
-        select(ApiTokenRow).where(ApiTokenRow.digest == token_digest(token))
+    """The active user owning ``token``, else None (one query: every API request asks)."""
+    return session.scalars(
+        select(UserRow)
+        .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+        .where(ApiTokenRow.digest == token_digest(token), UserRow.active.is_(True))
     ).one_or_none()
-    if row is None or not row.user.active:
-        return None
-    return row.user
 
 
 def membership(session: Session, user: UserRow, assessment_id: int) -> MembershipRow | None:

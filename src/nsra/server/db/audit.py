@@ -11,9 +11,17 @@ Decisions (read before changing):
   timestamp as ISO 8601 UTC text, old and new values as canonical JSON text.
 * Sequence numbers are unique: two transactions appending at once cannot both commit the same
   number (one fails and is rolled back), so the chain never forks.
-* Not covered by the hash: the bookkeeping columns every table has (``id``, ``version``,
-  ``created_at``, ``updated_at``). The removal of the *last* entries cannot be seen from the
-  chain alone (nothing points to them); keep the newest hash elsewhere to detect that.
+* The hash covers every stored column of an entry but ``hash`` itself: since revision 0010
+  (``hash_version`` 2) also the bookkeeping columns every table has (``id``, ``version``,
+  ``created_at``, ``updated_at``) and ``hash_version``. An entry's id is given by
+  :func:`record` (the last id plus one, under the head's row lock, so it is known before the
+  hash) and its timestamps are the instant of ``at``, hashed as ISO 8601 UTC text with
+  microseconds (what both engines store). Entries written before 0010 keep
+  ``hash_version`` 1 and are checked by the rule they were written under (:data:`HASHED`), so
+  old chains stay verifiable; along the chain the version never goes down, so an entry cannot
+  be passed off under the older, narrower rule.
+* The removal of the *last* entries cannot be seen from the chain alone (nothing points to
+  them); keep the newest hash elsewhere to detect that.
 * ``assessment_id`` is a plain integer, not a foreign key: the trail outlives what it describes.
 """
 
@@ -47,6 +55,13 @@ HASHED = (
     "rationale",
     "prev_hash",
 )
+"""The hashed columns of an entry of ``hash_version`` 1 (written before revision 0010)."""
+HASH_VERSION = 2
+"""The rule of new entries: every stored column but ``hash``."""
+HASHED_BY_VERSION: dict[int, tuple[str, ...]] = {
+    1: HASHED,
+    2: (*HASHED, "id", "version", "created_at", "updated_at", "hash_version"),
+}
 
 
 class AuditEntryRow(Row, Base):
@@ -65,6 +80,9 @@ class AuditEntryRow(Row, Base):
     rationale: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, server_default="1"
+    )
 
 
 class AuditHeadRow(Row, Base):
@@ -85,13 +103,27 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_hash(fields: Json) -> str:
-    """SHA-256 (hex) of the canonical serialisation of the hashed fields (prev_hash included)."""
-    return hashlib.sha256(canonical({k: fields[k] for k in HASHED}).encode("utf-8")).hexdigest()
+def entry_hash(fields: Json, version: int = 1) -> str:
+    """SHA-256 (hex) of the canonical serialisation of the fields that the rule ``version``
+    hashes (prev_hash included)."""
+    hashed = {k: fields[k] for k in HASHED_BY_VERSION[version]}
+    return hashlib.sha256(canonical(hashed).encode("utf-8")).hexdigest()
 
 
-def _fields(row: AuditEntryRow) -> Json:
-    return {k: getattr(row, k) for k in HASHED}
+def instant(value: dt.datetime) -> str:
+    """A stored timestamp as hashed: ISO 8601 UTC with microseconds (SQLite gives it back
+    without its zone, which is UTC)."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def hashed_fields(row: AuditEntryRow) -> Json:
+    """The values of an entry that its rule hashes, as hashed."""
+    fields: Json = {k: getattr(row, k) for k in HASHED_BY_VERSION[row.hash_version]}
+    for name in ("created_at", "updated_at"):
+        if name in fields:
+            fields[name] = instant(fields[name])
+    return fields
 
 
 def record(
@@ -122,9 +154,16 @@ def record(
         select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1)
     ).one()
     seq, prev_hash = head.seq, head.hash
+    last_id = session.scalar(select(func.max(AuditEntryRow.id)))
+    now = dt.datetime.now(dt.UTC)
     fields: Json = {
+        "id": (last_id or 0) + 1,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "hash_version": HASH_VERSION,
         "seq": seq,
-        "at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+        "at": instant(now),
         "user_name": user,
         "assessment_id": assessment_id,
         "scenario": scenario,
@@ -136,7 +175,8 @@ def record(
         "rationale": rationale,
         "prev_hash": prev_hash,
     }
-    row = AuditEntryRow(**fields, hash=entry_hash(fields))
+    hashed = {**fields, "created_at": instant(now), "updated_at": instant(now)}
+    row = AuditEntryRow(**fields, hash=entry_hash(hashed, HASH_VERSION))
     session.add(row)
     session.execute(
         update(AuditHeadRow)
@@ -186,7 +226,7 @@ def verify(engine: Engine, expect: tuple[int, str] | None = None) -> list[AuditP
     if [r.id for r in by_seq] != [r.id for r in rows]:
         first = next(b for a, b in zip(rows, by_seq, strict=True) if a.id != b.id)
         problems.append(AuditProblem(first.seq, "out of order (sequence numbers were changed)"))
-    expected_seq, prev = 1, GENESIS
+    expected_seq, prev, newest_rule = 1, GENESIS, 1
     for row in by_seq:
         if row.seq != expected_seq:
             missing = (
@@ -201,8 +241,15 @@ def verify(engine: Engine, expect: tuple[int, str] | None = None) -> list[AuditP
             problems.append(
                 AuditProblem(row.seq, "its prev_hash is not the hash of the entry before it")
             )
-        if entry_hash(_fields(row)) != row.hash:
+        if row.hash_version not in HASHED_BY_VERSION:
+            problems.append(AuditProblem(row.seq, "its hash version is unknown (edited)"))
+        elif entry_hash(hashed_fields(row), row.hash_version) != row.hash:
             problems.append(AuditProblem(row.seq, "its content does not match its hash (edited)"))
+        if row.hash_version < newest_rule:
+            problems.append(
+                AuditProblem(row.seq, "its hash version is older than an entry's before it")
+            )
+        newest_rule = max(newest_rule, row.hash_version)
         expected_seq, prev = row.seq + 1, row.hash
     if expect is not None:
         seq, digest = expect

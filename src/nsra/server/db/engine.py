@@ -76,7 +76,9 @@ def alembic_config(engine: Engine) -> Config:
     """Alembic configuration for the migrations shipped in the package (no alembic.ini)."""
     config = Config()
     config.set_main_option("script_location", "nsra.server:migrations")
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # "%" doubled: the option is interpolated (an encoded password or socket folder has "%")
+    url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    config.set_main_option("sqlalchemy.url", url)
     config.attributes["engine"] = engine
     return config
 

@@ -134,7 +134,7 @@ def _show(
     fe: dict[str, str] = {}
     form_error = None
     if error is not None and which is not None:
-        if error[0] in FORM_FIELDS.get(which.split(":")[0], ()):
+        if error[0] in FORM_FIELDS.get(which, ()):  # a member's row shows one message
             fe[error[0]] = error[1]
         else:
             form_error = error[1]
