@@ -3,7 +3,9 @@ assessment file for a shipped method that passes every check of :mod:`nsra.io.va
 unique, references known, classes on the method's scales), with every part of the model used:
 texts plain or per language, estimates as classes, ranges, class numbers, values, scale
 positions and rationales, consensus, cascades with or without levels, strategies, measures with
-effects and side effects, developments, capabilities and sources.
+effects and side effects, developments, capabilities and sources, a theme catalogue (or free
+themes), chronic risks (no likelihood, no cascade) with a trend and a horizon, rationales,
+analysts' names and source titles plain or per language.
 
 Written forms are the ones an Excel round trip keeps (see docs/excel.md): an estimate with only
 a class is written bare (``"C"``, not ``{class: C}``), a shift always as a mapping.
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 
 from nsra.engine.scales import ScaleKernel
 from nsra.io.methods import load_method
+from nsra.model.assessment import TRENDS
 from nsra.model.method import ClassScale, Method
 
 Data = dict[str, Any]
@@ -63,7 +66,7 @@ def estimate_spec(draw: st.DrawFn, method: Method, scale: ClassScale, values: bo
     """An estimate on ``scale``: a class, range or class number, or a mapping with a class, a
     value in the unit (``values``) or a scale position (continuous methods), and a rationale."""
     kind = draw(st.sampled_from(["bare", "class", "value", "scale"]))
-    rationale = draw(st.none() | plain_text(40))
+    rationale = draw(st.none() | any_text())
     bounded = [c for c in scale.classes if c.lower is not None and c.upper is not None]
     if kind == "value" and values and bounded:
         c = draw(st.sampled_from(bounded))
@@ -86,9 +89,10 @@ def estimate_spec(draw: st.DrawFn, method: Method, scale: ClassScale, values: bo
     return spec
 
 
-def _judgement(draw: st.DrawFn, method: Method, malicious: bool) -> Data:
+def _judgement(draw: st.DrawFn, method: Method, malicious: bool, chronic: bool) -> Data:
+    """An estimate or consensus (without a likelihood for a chronic risk)."""
     out: Data = {}
-    if draw(st.booleans()):
+    if not chronic and draw(st.booleans()):
         lik = method.scale(method.likelihood.scale_for(malicious).scale)
         out["likelihood"] = draw(estimate_spec(method, lik, values=False))
     criteria = draw(
@@ -98,7 +102,7 @@ def _judgement(draw: st.DrawFn, method: Method, malicious: bool) -> Data:
         c.id: draw(estimate_spec(method, method.scale(c.scale), values=True)) for c in criteria
     }
     if draw(st.booleans()):
-        out["rationale"] = draw(plain_text(40))
+        out["rationale"] = draw(any_text())
     return out
 
 
@@ -154,12 +158,25 @@ def _sources(draw: st.DrawFn) -> list[Data]:
     for _ in range(draw(st.integers(0, 2))):
         s: Data = {"ref": draw(plain_text(20))}
         if draw(st.booleans()):
-            s["title"] = draw(plain_text(20))
+            s["title"] = draw(any_text())
         if draw(st.booleans()):
             s["url"] = "https://example.org/" + draw(st.text("abc123", min_size=1, max_size=5))
         if draw(st.booleans()):
             s["date"] = draw(st.dates().map(lambda d: d.isoformat()))
         out.append(s)
+    return out
+
+
+def _themes(draw: st.DrawFn) -> list[Data]:
+    """A theme catalogue (none half the time): ids, names, colours, descriptions."""
+    out: list[Data] = []
+    for n in range(draw(st.sampled_from([0, 0, 1, 2, 3]))):
+        t: Data = {"id": f"theme-{n}", "name": draw(any_text())}
+        if draw(st.booleans()):
+            t["colour"] = "#" + draw(st.text("0123456789abcdefABCDEF", min_size=6, max_size=6))
+        if draw(st.booleans()):
+            t["description"] = draw(any_text())
+        out.append(t)
     return out
 
 
@@ -190,20 +207,32 @@ def assessments(draw: st.DrawFn, method_ids: list[str] | None = None) -> tuple[M
     for a in analysts:
         item: Data = {"id": a, "organisation": draw(st.sampled_from(orgs))}
         if draw(st.booleans()):
-            item["name"] = draw(plain_text(20))
+            item["name"] = draw(any_text())
         data["analysts"].append(item)
+    themes = _themes(draw)
+    if themes:
+        data["themes"] = themes
+    chronic = set(draw(st.lists(st.sampled_from(ids), unique=True, max_size=2)))
     for sid in ids:
         malicious = draw(st.booleans())
         sc: Data = {
             "id": sid,
             "title": draw(any_text()),
-            "theme": draw(plain_text(10)),
+            "theme": draw(st.sampled_from([t["id"] for t in themes]) if themes else plain_text(10)),
             "domain": draw(st.sampled_from(["internal", "external", "both"])),
             "malicious": malicious,
             "owner": draw(st.sampled_from(orgs)),
         }
         if malicious and draw(st.booleans()):
             sc["actor"] = True
+        if sid in chronic:
+            sc["kind"] = "chronic"
+            if draw(st.booleans()):
+                sc["trend"] = draw(st.sampled_from(TRENDS))
+            if draw(st.booleans()):
+                sc["horizon"] = draw(st.integers(1900, 2300))
+        elif draw(st.booleans()):
+            sc["kind"] = "acute"
         if draw(st.booleans()):
             sc["description"] = draw(any_text())
         if sources := _sources(draw):
@@ -217,25 +246,29 @@ def assessments(draw: st.DrawFn, method_ids: list[str] | None = None) -> tuple[M
                 e = {
                     "analyst": a,
                     **({"level": lv} if lv else {}),
-                    **_judgement(draw, method, malicious),
+                    **_judgement(draw, method, malicious, sid in chronic),
                 }
                 estimates.append(e)
         if estimates:
             sc["estimates"] = estimates
         consensus = []
         for lv in draw(st.lists(st.sampled_from(levels), unique=True, max_size=2)):
-            c = {**({"level": lv} if lv else {}), **_judgement(draw, method, malicious)}
+            c = {
+                **({"level": lv} if lv else {}),
+                **_judgement(draw, method, malicious, sid in chronic),
+            }
             if draw(st.booleans()):
                 c["date"] = draw(st.dates()).isoformat()
             consensus.append(c)
         if consensus:
             sc["consensus"] = consensus
         data["scenarios"].append(sc)
-    if method.cascades is not None and n_s > 1:
+    events = [x for x in ids if x not in chronic]  # a cascade links events, not chronic risks
+    if method.cascades is not None and len(events) > 1:
         cp = method.scale(method.cascades.scale)
         pairs = draw(
             st.lists(
-                st.tuples(st.sampled_from(ids), st.sampled_from(ids)).filter(
+                st.tuples(st.sampled_from(events), st.sampled_from(events)).filter(
                     lambda p: p[0] != p[1]
                 ),
                 unique=True,
@@ -257,7 +290,7 @@ def assessments(draw: st.DrawFn, method_ids: list[str] | None = None) -> tuple[M
             else:
                 cz["probability"] = draw(estimate_spec(method, cp, values=False))
             if draw(st.booleans()):
-                cz["rationale"] = draw(plain_text(30))
+                cz["rationale"] = draw(any_text())
             cascades.append(cz)
         if cascades:
             data["cascades"] = cascades

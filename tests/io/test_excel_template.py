@@ -133,7 +133,8 @@ def test_a_filled_in_method_template_imports_as_an_assessment() -> None:
         values["title (en)"].value = "Flood risk"
         values["classification"].value = "UNCLASSIFIED"
         wb["Organisations"].append(["rws", None, "Rijkswaterstaat", "Rijkswaterstaat"])
-        wb["Analysts"].append(["a1", "Analyst one", "rws"])
+        wb["Analysts"].append(["a1", "Analyst one", None, None, "rws"])
+        wb["Themes"].append(["water", "Water", None, None, "#1f77b4"])
         sc = wb["Scenarios"]
         sc.cell(2, 1).value = "flood"
         sc.cell(2, column(sc, "title (nl)")).value = "Overstroming"
@@ -141,8 +142,11 @@ def test_a_filled_in_method_template_imports_as_an_assessment() -> None:
         sc.cell(2, column(sc, "domain")).value = "internal"
         sc.cell(2, column(sc, "malicious")).value = "no"
         sc.cell(2, column(sc, "owner")).value = "rws"
+        sc.cell(2, column(sc, "kind")).value = "chronic"
+        sc.cell(2, column(sc, "trend")).value = "rising"
+        sc.cell(2, column(sc, "horizon")).value = 2040
         est = wb["Estimates"]
-        for r, (item, code) in enumerate([("likelihood", "B"), ("2.1", "D")], start=2):
+        for r, (item, code) in enumerate([("2.1", "D")], start=2):
             est.cell(r, 1).value = "flood"
             est.cell(r, column(est, "analyst")).value = "a1"
             est.cell(r, column(est, "estimate of")).value = item
@@ -153,5 +157,8 @@ def test_a_filled_in_method_template_imports_as_an_assessment() -> None:
     assert a.organisations[0].name == {"en": "Rijkswaterstaat", "nl": "Rijkswaterstaat"}
     (sc,) = a.scenarios
     assert sc.title == {"nl": "Overstroming"} and sc.malicious is False
+    assert (sc.kind, sc.trend, sc.horizon) == ("chronic", "rising", 2040)
+    (theme,) = a.themes
+    assert (theme.id, theme.name, theme.colour) == ("water", "Water", "#1f77b4")
     (e,) = sc.estimates
-    assert (e.analyst, e.level, e.likelihood, e.impact) == ("a1", None, "B", {"2.1": "D"})
+    assert (e.analyst, e.level, e.likelihood, e.impact) == ("a1", None, None, {"2.1": "D"})

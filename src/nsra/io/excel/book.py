@@ -226,6 +226,8 @@ class _Writer:
             found = _inline([LIKELIHOOD, *(x.id for x in m.criteria), *(i.id for i in m.interests)])
         elif c.key in ("scenario", "cause", "effect") and s.name != "Scenarios":
             return _id_range("Scenarios", self.sizes.get("Scenarios", 0) + self.spare), False
+        elif c.key == "theme":
+            return _id_range("Themes", self.sizes.get("Themes", 0) + self.spare), False
         elif c.key == "analyst":
             return _id_range("Analysts", self.sizes.get("Analysts", 0) + self.spare), False
         elif c.key in ("organisation", "owner"):
@@ -317,7 +319,15 @@ def _instructions(wb: Workbook, method: Method) -> None:
         c.font = Font(bold=True, size=14)
         title.append(c)
     ws.append(title)
-    keys = ["xl_intro", "xl_how", "xl_rows", "xl_classes", "xl_texts", "xl_accepted", "xl_refused"]
+    keys = [
+        "xl_intro",
+        "xl_how",
+        "xl_rows",
+        "xl_classes",
+        "xl_texts_languages",
+        "xl_accepted",
+        "xl_refused",
+    ]
     lines: list[tuple[str, str]] = [("", k) for k in keys]
     lines += [(s.name, s.help_key) for s in SHEETS]
     lines += [(CLASSES, "xl_help_classes")]

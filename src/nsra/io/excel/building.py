@@ -560,6 +560,7 @@ def build(grids: dict[str, Grid]) -> tuple[Data, Builder]:
 
     plain("Organisations", "organisations")
     plain("Analysts", "analysts")
+    plain("Themes", "themes")
     scenarios = plain("Scenarios", "scenarios")
     strategies = plain("Strategies", "strategies")
     measures = plain("Measures", "measures")

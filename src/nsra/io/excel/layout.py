@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
+
+from nsra.model.assessment import TRENDS, ScenarioKind
 
 Kind = Literal[
     "id",  # an identifier: trailing spaces dropped, a number read as its digits
@@ -83,6 +85,7 @@ SCOPES = ("national", "international")
 PHASES = ("prevent", "prepare", "respond", "recover")
 STATUSES = ("in_place", "planned", "proposed")
 CONFIDENCES = ("low", "medium", "high")
+SCENARIO_KINDS: tuple[str, ...] = get_args(ScenarioKind)
 DEV_KINDS = ("geopolitical", "technological", "economic", "climate", "societal", "health", "other")
 CAP_KINDS = ("people", "materiel", "knowledge", "procedures", "legal", "partnerships")
 ADEQUACIES = ("sufficient", "partly", "insufficient")
@@ -98,8 +101,8 @@ def _spec_columns(group_rationale: str) -> tuple[Column, ...]:
         Column("up to class", "class", 11),
         Column("value", "number", 12),
         Column("scale", "number", 8),
-        Column("rationale", "text", 40),
-        Column(group_rationale, "text", 40, group=True),
+        Column("rationale", "text", 40, multilingual=True),
+        Column(group_rationale, "text", 40, multilingual=True, group=True),
     )
 
 
@@ -133,10 +136,20 @@ ANALYSTS = Sheet(
     "Analysts",
     (
         Column("id", "id", 24, required=True),
-        Column("name", "text", 36),
+        Column("name", "text", 36, multilingual=True),
         Column("organisation", "id", 24, required=True),
     ),
     help_key="xl_help_analysts",
+)
+THEMES = Sheet(
+    "Themes",
+    (
+        Column("id", "id", 20, required=True),
+        Column("name", "text", 30, multilingual=True),
+        Column("colour", "text", 10),
+        Column("description", "text", 50, multilingual=True),
+    ),
+    help_key="xl_help_themes",
 )
 SCENARIOS = Sheet(
     "Scenarios",
@@ -145,13 +158,16 @@ SCENARIOS = Sheet(
         Column("title", "text", 40, multilingual=True),
         Column("theme", "text", 16),
         Column("domain", "choice", 11, choices=DOMAINS),
+        Column("kind", "choice", 10, choices=SCENARIO_KINDS),
+        Column("trend", "choice", 11, choices=TRENDS),
+        Column("horizon", "int", 9),
         Column("malicious", "bool", 10),
         Column("actor", "bool", 8),
         Column("owner", "id", 20),
         Column("description", "text", 50, multilingual=True),
         Column("reinforces", "ids", 28),
     ),
-    help_key="xl_help_scenarios",
+    help_key="xl_help_scenario_register",
 )
 SOURCES = Sheet(
     "Sources",
@@ -159,7 +175,7 @@ SOURCES = Sheet(
         Column("for", "choice", 12, required=True, choices=SOURCE_OWNERS),
         Column("id", "id", 28, required=True),
         Column("ref", "text", 30),
-        Column("title", "text", 40),
+        Column("title", "text", 40, multilingual=True),
         Column("url", "text", 30),
         Column("date", "date", 12),
     ),
@@ -295,6 +311,7 @@ SHEETS: tuple[Sheet, ...] = (
     ABOUT,
     ORGANISATIONS,
     ANALYSTS,
+    THEMES,
     SCENARIOS,
     SOURCES,
     ESTIMATES,

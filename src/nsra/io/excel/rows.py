@@ -200,12 +200,19 @@ def sheet_rows(a: Assessment, method: Method) -> dict[str, list[Row]]:
         "Analysts": [
             {"id": x.id, "name": x.name, "organisation": x.organisation} for x in a.analysts
         ],
+        "Themes": [
+            {"id": t.id, "name": t.name, "colour": t.colour, "description": t.description}
+            for t in a.themes
+        ],
         "Scenarios": [
             {
                 "id": sc.id,
                 "title": sc.title,
                 "theme": sc.theme,
                 "domain": sc.domain,
+                "kind": sc.kind,
+                "trend": sc.trend,
+                "horizon": sc.horizon,
                 "malicious": sc.malicious,
                 "actor": sc.actor,
                 "owner": sc.owner,
