@@ -740,14 +740,17 @@ def test_scenario_sections_show_the_computed_results(path: Path, lang: str) -> N
             risk += f" ({_level_label(m, e.level, lang).lower()})"
         assert facts[t("risk", lang)] == risk, e.id
         assert facts[t("lv_i_total", lang)] == common.money(m, e.total, lang), e.id
-        lik = common.lik_scale(m, sc.malicious)
-        assert facts[t("likelihood", lang)].startswith(common.class_code(e.x, lik) + " ")
-        own = _own_months(m, sc.malicious)
-        p_own = 1 - (1 - e.probability) ** (own / m.likelihood.time_basis_months)
-        over = t("over_period", lang, period=period(own, lang))
-        assert facts[t("likelihood", lang)].endswith(
-            " · " + common.prob(p_own, lang) + " " + seen(over)
-        ), e.id
+        if sc.kind == "chronic":  # assessed on its impact over time: no likelihood to show
+            assert facts[t("likelihood", lang)] == "– · –", e.id
+        else:
+            lik = common.lik_scale(m, sc.malicious)
+            assert facts[t("likelihood", lang)].startswith(common.class_code(e.x, lik) + " ")
+            own = _own_months(m, sc.malicious)
+            p_own = 1 - (1 - e.probability) ** (own / m.likelihood.time_basis_months)
+            over = t("over_period", lang, period=period(own, lang))
+            assert facts[t("likelihood", lang)].endswith(
+                " · " + common.prob(p_own, lang) + " " + seen(over)
+            ), e.id
         assert facts[t("col_impact_class", lang)].split()[0] == common.class_code(
             e.y, common.imp_scale(m)
         )
