@@ -69,7 +69,6 @@ def test_the_contents_list_the_chapters_with_the_pages_they_start_on(
     entry = re.compile(r"^\s*(\S.*?)\s*\.{4,}\s*(\d+)\s*$")
     toc = [(m.group(1), int(m.group(2))) for line in "\n".join(texts[:3]).splitlines()
            if (m := entry.match(line))]  # fmt: skip
-    assert toc and toc[-1][1] <= 3, "the contents fit on the pages after the cover"
     titles = chapter_titles(full_report(path, lang))
     assert [t for t, _ in toc] == titles
     assert len(titles) >= 5
