@@ -33,6 +33,7 @@ from nsra.io.excel.layout import (
     Header,
     Sheet,
     headers,
+    horizon_of,
 )
 from nsra.io.excel.rows import SCALE, Row
 from nsra.model.method import ClassScale, Method
@@ -377,8 +378,12 @@ def info_for(method: Method, rows: dict[str, list[Row]]) -> None:
             key = (item, scale_id)
             if key not in texts:
                 scale = method.scale(scale_id)
+                horizon = horizon_of(item)
                 if item == LIKELIHOOD or item == "cascades":
                     about = tr(scale.label) if scale.label else item
+                elif horizon is not None:
+                    label = tr(scale.label) if scale.label else LIKELIHOOD
+                    about = f"{label} ({horizon})"
                 else:
                     about = tr(method.criterion(item).label)
                 if scale.unit:

@@ -25,6 +25,7 @@ from nsra.io.excel.layout import (
     SHEETS,
     Column,
     Sheet,
+    horizon_of,
     sheet,
     split_header,
 )
@@ -364,10 +365,15 @@ def _judgements(
                 )
                 continue
             seen[what] = str(r.number)
+            horizon = horizon_of(what)
             if what == LIKELIHOOD:
                 spec = b.spec(r, (*path, "likelihood"))
                 if spec is not None:
                     item["likelihood"] = spec
+            elif horizon is not None:
+                spec = b.spec(r, (*path, "horizon", horizon))
+                if spec is not None:
+                    item.setdefault("horizon", {})[horizon] = spec
             else:
                 spec = b.spec(r, (*path, "impact", what))
                 if spec is not None:

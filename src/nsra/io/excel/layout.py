@@ -78,6 +78,21 @@ TRUE_WORDS = frozenset({"yes", "true", "ja", "waar", "oui", "vrai", "1", "y", "j
 FALSE_WORDS = frozenset({"no", "false", "nee", "onwaar", "non", "faux", "0", "n"})
 
 LIKELIHOOD = "likelihood"
+"""The ``estimate of`` item of the likelihood; ``likelihood 2050`` is the likelihood at the
+method's horizon ``2050``."""
+
+
+def horizon_item(horizon: str) -> str:
+    """The ``estimate of`` item of the likelihood at ``horizon`` (``likelihood 2050``)."""
+    return f"{LIKELIHOOD} {horizon}"
+
+
+def horizon_of(item: str) -> str | None:
+    """The horizon of a ``likelihood 2050`` item; None for any other item."""
+    head, _, rest = item.partition(" ")
+    return rest.strip() or None if head == LIKELIHOOD else None
+
+
 """What the ``estimate of`` and ``shift of`` columns say for the likelihood (else an id)."""
 
 DOMAINS = ("internal", "external", "both")
@@ -166,6 +181,7 @@ SCENARIOS = Sheet(
         Column("owner", "id", 20),
         Column("description", "text", 50, multilingual=True),
         Column("reinforces", "ids", 28),
+        Column("cascade_rule", "id", 22),
     ),
     help_key="xl_help_scenario_register",
 )

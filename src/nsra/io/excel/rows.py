@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nsra.io.excel.layout import FORMAT, LIKELIHOOD
+from nsra.io.excel.layout import FORMAT, LIKELIHOOD, horizon_item, horizon_of
 from nsra.model.assessment import Assessment, Effect, ScenarioEstimate, Source
 from nsra.model.method import Method
 
@@ -69,7 +69,7 @@ def _likelihood_scale(method: Method, malicious: bool) -> str:
 
 def item_scale(method: Method, item: str, malicious: bool) -> str | None:
     """The scale of an ``estimate of`` item: the likelihood's or the criterion's."""
-    if item == LIKELIHOOD:
+    if item == LIKELIHOOD or horizon_of(item) is not None:
         return _likelihood_scale(method, malicious)
     try:
         return method.criterion(item).scale
@@ -86,6 +86,8 @@ def judgement_rows(
     given: dict[str, Any] = {}
     if j.likelihood is not None:
         given[LIKELIHOOD] = j.likelihood
+    for horizon, spec in j.horizon.items():
+        given[horizon_item(horizon)] = spec
     given.update(j.impact)
     order = list(given) if items is None else [*items, *(k for k in given if k not in items)]
     rows = [
@@ -218,6 +220,7 @@ def sheet_rows(a: Assessment, method: Method) -> dict[str, list[Row]]:
                 "owner": sc.owner,
                 "description": sc.description,
                 "reinforces": sc.reinforces,
+                "cascade_rule": sc.cascade_rule,
             }
             for sc in a.scenarios
         ],
