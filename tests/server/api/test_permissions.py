@@ -14,6 +14,7 @@ assessment does not exist (404), whatever the endpoint; without a valid token ev
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -158,6 +159,7 @@ STEPS: tuple[Step, ...] = (
     Step("GET", A + "/report", read()),
     Step("GET", A + "/strategy", read()),
     Step("GET", A + "/export", read(), _json(None)),
+    Step("GET", A + "/export.xlsx", read()),
     Step("GET", A + "/audit", coordinate()),
     Step("GET", EST, read(), fill=EST_FILL, remember="estimate"),
     Step(
@@ -297,7 +299,25 @@ STEPS: tuple[Step, ...] = (
         {"admin": 201, "coordinator": 201, "analyst": 403, "viewer": 403, "outsider": 201},
         lambda _w: {"json": _upload()},
     ),
+    Step(
+        "POST",
+        "/api/assessments/import.xlsx",
+        {"admin": 201, "coordinator": 201, "analyst": 403, "viewer": 403, "outsider": 201},
+        lambda _w: {"content": _workbook()},
+    ),
 )
+
+
+@functools.cache
+def _workbook() -> bytes:
+    """The workbook of the upload above (``nsra excel export``)."""
+    import json
+
+    from nsra.io.excel.export import export_workbook
+    from nsra.io.validate import parse_assessment
+
+    loaded = parse_assessment(json.dumps(_upload()), "upload")
+    return export_workbook(loaded.assessment, loaded.method)
 
 
 def _upload() -> dict[str, Any]:
