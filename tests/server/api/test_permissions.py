@@ -150,6 +150,23 @@ DEVELOPMENT = {
 CAPABILITY = {"title": {"en": "Perm"}, "kind": "people", "owners": ["jenv"]}
 EST_FILL = {"scenario": OWN, "analyst": ANALYST, "slot": "likelihood"}
 
+
+def _workbook_body(_w: World) -> dict[str, Any]:
+    return {"content": _workbook()}
+
+
+@functools.cache
+def _workbook() -> bytes:
+    """The workbook of the upload above (``nsra excel export``)."""
+    import json
+
+    from nsra.io.excel.export import export_workbook
+    from nsra.io.validate import parse_assessment
+
+    loaded = parse_assessment(json.dumps(_upload()), "upload")
+    return export_workbook(loaded.assessment, loaded.method)
+
+
 STEPS: tuple[Step, ...] = (
     Step("GET", "/api/methods", everyone()),
     Step("GET", "/api/assessments", everyone()),
@@ -303,21 +320,9 @@ STEPS: tuple[Step, ...] = (
         "POST",
         "/api/assessments/import.xlsx",
         {"admin": 201, "coordinator": 201, "analyst": 403, "viewer": 403, "outsider": 201},
-        lambda _w: {"content": _workbook()},
+        _workbook_body,
     ),
 )
-
-
-@functools.cache
-def _workbook() -> bytes:
-    """The workbook of the upload above (``nsra excel export``)."""
-    import json
-
-    from nsra.io.excel.export import export_workbook
-    from nsra.io.validate import parse_assessment
-
-    loaded = parse_assessment(json.dumps(_upload()), "upload")
-    return export_workbook(loaded.assessment, loaded.method)
 
 
 def _upload() -> dict[str, Any]:
