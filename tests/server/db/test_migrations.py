@@ -61,7 +61,8 @@ def without_translated_texts(value: Any, parent: str = "") -> Any:
     return {
         k: without_translated_texts(v, k)
         for k, v in value.items()
-        if k not in {"themes", "kind", "trend", "horizon"}
+        if k not in {"themes", "kind", "trend"}
+        and not (k == "horizon" and parent == "scenarios")  # an estimate's horizon is in its JSON
         and not (k in translated and isinstance(v, dict))
     }
 
