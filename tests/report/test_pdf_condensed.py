@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from lxml import html as lxml_html
 
 from nsra.i18n import t
+from nsra.report.markup import parse
 from nsra.report.pdf import PDF_DETAIL_MAX, print_page
 
 
@@ -25,7 +25,7 @@ def _page(n: int) -> str:
 
 @pytest.mark.parametrize("n", [PDF_DETAIL_MAX + 1, 250])
 def test_above_the_limit_each_scenario_keeps_heading_and_facts(n: int) -> None:
-    root = lxml_html.fromstring(print_page(_page(n)))
+    root = parse(print_page(_page(n)))
     sections = root.find_class("scenario")
     assert len(sections) == n
     for k, s in enumerate(sections, start=1):
@@ -39,7 +39,7 @@ def test_above_the_limit_each_scenario_keeps_heading_and_facts(n: int) -> None:
 
 
 def test_up_to_the_limit_the_detail_stays() -> None:
-    root = lxml_html.fromstring(print_page(_page(PDF_DETAIL_MAX)))
+    root = parse(print_page(_page(PDF_DETAIL_MAX)))
     assert not root.find_class("pdf-condensed")
     for k, s in enumerate(root.find_class("scenario"), start=1):
         assert [c.tag for c in s] == ["h3", "div", "table", "p"]
