@@ -36,11 +36,13 @@ def test_above_the_limit_each_scenario_keeps_heading_and_facts(n: int) -> None:
     assert note.text == t("pdf_condensed", "nl", n=str(n))
     assert str(n) in note.text
     assert note.getnext() is sections[0]
+    assert "pdf-large" in (root.get("class") or "").split()
 
 
 def test_up_to_the_limit_the_detail_stays() -> None:
     root = parse(print_page(_page(PDF_DETAIL_MAX)))
     assert not root.find_class("pdf-condensed")
+    assert "pdf-large" not in (root.get("class") or "").split()
     for k, s in enumerate(root.find_class("scenario"), start=1):
         assert [c.tag for c in s] == ["h3", "div", "table", "p"]
         assert s.find("p").text == f"rationale {k}"

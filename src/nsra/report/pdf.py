@@ -173,7 +173,8 @@ def print_page(page: str, lang: str | None = None) -> str:
 
 def _condense_scenarios(root: HtmlElement, lang: str) -> None:
     """Above :data:`PDF_DETAIL_MAX` scenarios, keep of each scenario's section its heading and
-    key facts (``.facts``) only, with a note after the chapter's heading (in place)."""
+    key facts (``.facts``) only, with a note after the chapter's heading, and mark the page
+    ``pdf-large`` for the stylesheet's plainer layout of long lists (in place)."""
     scenarios = [s for s in root.iter("section") if "scenario" in classes(s)]
     if len(scenarios) <= PDF_DETAIL_MAX:
         return
@@ -181,6 +182,7 @@ def _condense_scenarios(root: HtmlElement, lang: str) -> None:
         for child in list(section):
             if child.tag != "h3" and "facts" not in classes(child):
                 section.remove(child)
+    root.set("class", " ".join(sorted(classes(root) | {"pdf-large"})))
     note = lxml_html.Element("p", {"class": "pdf-condensed"})
     note.text = i18n.t("pdf_condensed", lang, n=str(len(scenarios)))
     scenarios[0].addprevious(note)
