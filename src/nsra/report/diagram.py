@@ -236,12 +236,7 @@ def _spread_place(
     ]
     for k in range(len(q)):
         _clamp(q, inner, k)
-    cells: dict[tuple[float, float, float, float], list[int]] = {}
-    for k, box in enumerate(boxes):
-        cells.setdefault(box, []).append(k)
-    for members in cells.values():
-        if len(members) < 2:
-            continue
+    for members in _crowded_cells(boxes):
         if len(members) > _capacity(inner[members[0]]):
             _crowd(q, inner[members[0]], members)
         else:
@@ -253,6 +248,14 @@ def _spread_place(
 
 _GAP = 2 * MARKER_R * 1.22 + 2.0
 """The distance between two marker centres below which they overlap (diamonds reach furthest)."""
+
+
+def _crowded_cells(boxes: list[tuple[float, float, float, float]]) -> list[list[int]]:
+    """The markers (indices) of each cell that holds two or more, in the order of the boxes."""
+    cells: dict[tuple[float, float, float, float], list[int]] = {}
+    for k, box in enumerate(boxes):
+        cells.setdefault(box, []).append(k)
+    return [members for members in cells.values() if len(members) > 1]
 
 
 def _clamp(q: list[list[float]], inner: list[tuple[float, float, float, float]], k: int) -> None:
@@ -331,12 +334,7 @@ def _lanes(
 ) -> None:
     """Give the markers of one cell distinct rows (``axis`` 1) or columns (``axis`` 0), at
     least :data:`LANE` apart where the cell has room, keeping their order (in place)."""
-    cells: dict[tuple[float, float, float, float], list[int]] = {}
-    for k, box in enumerate(boxes):
-        cells.setdefault(box, []).append(k)
-    for members in cells.values():
-        if len(members) < 2:
-            continue
+    for members in _crowded_cells(boxes):
         lo, hi = inner[members[0]][axis], inner[members[0]][axis + 2]
         if hi < lo:
             continue
