@@ -3,6 +3,7 @@ assessments of growing size (the generator of ``bench_core.py``).
 
     .venv/bin/python benchmarks/bench_publish.py                   # 250, 500 and 1,000 scenarios
     .venv/bin/python benchmarks/bench_publish.py --sizes 250 --profile
+    .venv/bin/python benchmarks/bench_publish.py --sizes 1000 --formats html
 
 Each format is measured in its own process (peak RSS from ``resource``), the report without the
 Monte Carlo analyses (as ``nsra report --no-analysis``): the HTML time includes reading and
@@ -56,6 +57,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--formats", nargs="+", choices=["html", "pdf", "docx"],
+                    default=["html", "pdf", "docx"])  # fmt: skip
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -68,7 +71,7 @@ def main() -> None:
             text, _ = generate(n, args.seed)
             path = Path(tmp) / f"bench-{n}.yaml"
             path.write_text(text, encoding="utf-8")
-            for fmt in ("html", "pdf", "docx"):
+            for fmt in args.formats:
                 cmd = [sys.executable, __file__, "--child", str(path), fmt]
                 if args.profile:
                     cmd.append("--profile")

@@ -222,26 +222,66 @@ def _spread_place(
 
     Each marker stays inside its box (the cell of its class, so a marker never seems to move
     into another class); markers move sideways rather than up or down where they can.
+
+    A marker stays at least :data:`CELL_MARGIN` inside its cell, so markers of different cells
+    never overlap: each cell is settled on its own (the same moves, in the same order, as when
+    all pairs are compared). A cell holding more markers than can fit without overlap (see
+    :func:`_capacity`) cannot be settled by pushing; its markers are laid out on an even grid
+    in the order of their positions instead, so the time grows linearly with the markers.
     """
     q = [list(p) for p in points]
-    gap = 2 * MARKER_R * 1.22 + 2.0  # diamonds reach furthest
-    golden = math.pi * (3 - math.sqrt(5))
     inner = [
         (x0 + CELL_MARGIN, y0 + CELL_MARGIN, x1 - CELL_MARGIN, y1 - CELL_MARGIN)
         for x0, y0, x1, y1 in boxes
     ]
-
-    def clamp(k: int) -> None:
-        x0, y0, x1, y1 = inner[k]
-        q[k][0] = (x0 + x1) / 2 if x1 < x0 else min(max(q[k][0], x0), x1)
-        q[k][1] = (y0 + y1) / 2 if y1 < y0 else min(max(q[k][1], y0), y1)
-
     for k in range(len(q)):
-        clamp(k)
+        _clamp(q, inner, k)
+    for members in _crowded_cells(boxes):
+        if len(members) > _capacity(inner[members[0]]):
+            _crowd(q, inner[members[0]], members)
+        else:
+            _push_apart(q, inner, members)
+    for axis in (0, 1):
+        _lanes(q, boxes, inner, axis)
+    return [(p[0], p[1]) for p in q]
+
+
+_GAP = 2 * MARKER_R * 1.22 + 2.0
+"""The distance between two marker centres below which they overlap (diamonds reach furthest)."""
+
+
+def _crowded_cells(boxes: list[tuple[float, float, float, float]]) -> list[list[int]]:
+    """The markers (indices) of each cell that holds two or more, in the order of the boxes."""
+    cells: dict[tuple[float, float, float, float], list[int]] = {}
+    for k, box in enumerate(boxes):
+        cells.setdefault(box, []).append(k)
+    return [members for members in cells.values() if len(members) > 1]
+
+
+def _clamp(q: list[list[float]], inner: list[tuple[float, float, float, float]], k: int) -> None:
+    x0, y0, x1, y1 = inner[k]
+    q[k][0] = (x0 + x1) / 2 if x1 < x0 else min(max(q[k][0], x0), x1)
+    q[k][1] = (y0 + y1) / 2 if y1 < y0 else min(max(q[k][1], y0), y1)
+
+
+def _capacity(box: tuple[float, float, float, float]) -> int:
+    """An upper bound on how many markers fit in ``box`` (their allowed centres) without
+    overlap: discs of diameter :data:`_GAP` around the centres are disjoint and lie inside the
+    box grown by half a gap on each side, so their area bounds their number."""
+    w, h = max(box[2] - box[0], 0.0), max(box[3] - box[1], 0.0)
+    return math.floor(4 * (w + _GAP) * (h + _GAP) / (math.pi * _GAP**2))
+
+
+def _push_apart(
+    q: list[list[float]], inner: list[tuple[float, float, float, float]], members: list[int]
+) -> None:
+    """Push the overlapping markers of one cell apart, pair by pair (in place)."""
+    gap = _GAP
+    golden = math.pi * (3 - math.sqrt(5))
     for _ in range(500):
         moved = False
-        for i in range(len(q)):
-            for j in range(i + 1, len(q)):
+        for a, i in enumerate(members):
+            for j in members[a + 1 :]:
                 dx, dy = q[j][0] - q[i][0], q[j][1] - q[i][1]
                 d = math.hypot(dx, dy)
                 if d >= gap:
@@ -261,14 +301,29 @@ def _spread_place(
                 q[i][1] -= uy * push
                 q[j][0] += ux * push
                 q[j][1] += uy * push
-                clamp(i)
-                clamp(j)
+                _clamp(q, inner, i)
+                _clamp(q, inner, j)
                 moved = True
         if not moved:
             break
-    for axis in (0, 1):
-        _lanes(q, boxes, inner, axis)
-    return [(p[0], p[1]) for p in q]
+
+
+def _crowd(
+    q: list[list[float]], box: tuple[float, float, float, float], members: list[int]
+) -> None:
+    """Lay out the markers of an over-full cell on an even grid filling ``box``: rows from the
+    top by their vertical position, each row by horizontal position (in place)."""
+    x0, y0, x1, y1 = box
+    w, h = max(x1 - x0, 0.0), max(y1 - y0, 0.0)
+    n = len(members)
+    cols = max(1, min(n, round(math.sqrt(n * (w + _GAP) / (h + _GAP)))))
+    rows = math.ceil(n / cols)
+    by_y = sorted(members, key=lambda k: (q[k][1], q[k][0], k))
+    for r in range(rows):
+        row = sorted(by_y[r * cols : (r + 1) * cols], key=lambda k: (q[k][0], k))
+        for c, k in enumerate(row):
+            q[k][0] = x0 + w / 2 if len(row) == 1 else x0 + w * c / (len(row) - 1)
+            q[k][1] = y0 + h / 2 if rows == 1 else y0 + h * r / (rows - 1)
 
 
 def _lanes(
@@ -279,12 +334,7 @@ def _lanes(
 ) -> None:
     """Give the markers of one cell distinct rows (``axis`` 1) or columns (``axis`` 0), at
     least :data:`LANE` apart where the cell has room, keeping their order (in place)."""
-    cells: dict[tuple[float, float, float, float], list[int]] = {}
-    for k, box in enumerate(boxes):
-        cells.setdefault(box, []).append(k)
-    for members in cells.values():
-        if len(members) < 2:
-            continue
+    for members in _crowded_cells(boxes):
         lo, hi = inner[members[0]][axis], inner[members[0]][axis + 2]
         if hi < lo:
             continue

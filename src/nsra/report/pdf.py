@@ -31,6 +31,12 @@ SMALL_TABLE_ROWS = 14
 """Tables with at most this many rows are kept on one page; longer ones break between rows,
 with their header row repeated."""
 
+PDF_DETAIL_MAX = 60
+"""Above this many scenarios, the PDF condenses the chapter of scenarios in detail to each
+scenario's heading and key facts (with a note saying so): the full detail of a large
+assessment runs to hundreds of pages that WeasyPrint lays out in minutes, and it is in the
+HTML and Word reports."""
+
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -160,6 +166,7 @@ def print_page(page: str, lang: str | None = None) -> str:
                 child.tail is None and child.getnext() is not None
             ):
                 child.tail = " " + (child.tail or "")
+    _condense_scenarios(root, lang)
     for details in root.iter("details"):
         details.set("open", "open")
     for table in root.iter("table"):
@@ -167,6 +174,23 @@ def print_page(page: str, lang: str | None = None) -> str:
             table.set("class", " ".join(sorted(classes(table) | {"pdf-keep"})))
     out: str = lxml_html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     return out
+
+
+def _condense_scenarios(root: HtmlElement, lang: str) -> None:
+    """Above :data:`PDF_DETAIL_MAX` scenarios, keep of each scenario's section its heading and
+    key facts (``.facts``) only, with a note after the chapter's heading, and mark the page
+    ``pdf-large`` for the stylesheet's plainer layout of long lists (in place)."""
+    scenarios = [s for s in root.iter("section") if "scenario" in classes(s)]
+    if len(scenarios) <= PDF_DETAIL_MAX:
+        return
+    for section in scenarios:
+        for child in list(section):
+            if child.tag != "h3" and "facts" not in classes(child):
+                section.remove(child)
+    root.set("class", " ".join(sorted(classes(root) | {"pdf-large"})))
+    note = lxml_html.Element("p", {"class": "pdf-condensed"})
+    note.text = i18n.t("pdf_condensed", lang, n=str(len(scenarios)))
+    scenarios[0].addprevious(note)
 
 
 def render_pdf(page: str, lang: str | None = None, fetcher: OfflineFetcher | None = None) -> bytes:
