@@ -39,7 +39,9 @@ def sections(path: str, lang: str) -> str:
     out += [_text(p) for p in diagram.one("figcaption").all("p")[1:]]
     summary = page.by_id("summary")
     out.append("## headline")
-    for h3, ol in zip(summary.all("h3"), summary.all("ol", "top"), strict=True):
+    # the headline lists' titles (not the key messages' and themes' headings, which have ids)
+    titles = [h for h in summary.all("h3") if "id" not in h.attrs]
+    for h3, ol in zip(titles, summary.all("ol", "top"), strict=True):
         out.append(f"# {_text(h3)}")
         out += [_text(li) for li in ol.all("li")]
     out += [_text(p) for p in summary.all("p", "muted") if "small" in p.classes][-1:]
