@@ -28,6 +28,7 @@ from nsra.analysis.strategy.flags import FLAG_KINDS, strategy_network
 from nsra.model.assessment import Assessment
 from nsra.model.text import tr
 from nsra.report.charts import shade
+from nsra.report.contrast import contrast
 from nsra.report.diagram import Marker, Move
 from nsra.report.panels import move_diagrams
 from nsra.report.strategy_net import NetLink, NetNode, strategy_network_svg
@@ -362,13 +363,6 @@ def _capabilities(v: View, refs: _Refs, doc: StrategyDoc) -> dict[str, Any] | No
 
 
 # -- e. coherence: flags, matrix, network ------------------------------------------------------
-def _luminance(colour: str) -> float:
-    """The relative luminance of an ``#RRGGBB`` colour (WCAG 2)."""
-    channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
 def _heat(x: float, top: float) -> dict[str, str]:
     """A heat-map cell: its background, and whichever text colour (dark or white) contrasts
     more with it."""
@@ -376,10 +370,8 @@ def _heat(x: float, top: float) -> dict[str, str]:
     # the middle tones contrast too little with dark and with white text: skipped
     tone = 0.76 * share if share <= 0.5 else 0.62 + 0.76 * (share - 0.5)
     background, _ = shade(tone)
-    lum = _luminance(background)
-    dark = (lum + 0.05) / (_luminance(DARK) + 0.05)
-    light = 1.05 / (lum + 0.05)
-    return {"bg": background, "fg": DARK if dark >= light else "#FFFFFF"}
+    dark_wins = contrast(DARK, background) >= contrast("#FFFFFF", background)
+    return {"bg": background, "fg": DARK if dark_wins else "#FFFFFF"}
 
 
 def _matrix(v: View, refs: _Refs, doc: StrategyDoc) -> dict[str, Any]:
