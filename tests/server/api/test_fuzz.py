@@ -15,6 +15,9 @@ Decisions (read before changing):
   from the live server, and the bodies of the operations it knows (an estimate write, a member,
   an uploaded assessment) by real values, partly mutated. The other half stays as schemathesis
   generated it, so unknown ids, malformed values and new endpoints are fuzzed as well.
+  A workbook upload (``import.xlsx``) is sent as bytes (a serializer registered here for the
+  Excel media type): a real workbook of the demo, one cut short or overwritten in part, or
+  the binary string schemathesis generated.
 * Checks. ``not_a_server_error`` is the point; ``content_type_conformance`` and
   ``response_schema_conformance`` hold for this API and are cheap. ``status_code_conformance``
   is not enabled: the OpenAPI document declares only 200/201/422, while the API answers 401,
@@ -58,7 +61,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from nsra.io.excel import export_workbook
 from nsra.io.methods import load_method
+from nsra.io.validate import read_assessment
+from nsra.server.api.excel import XLSX
 from nsra.server.db import upgrade
 from nsra.server.demo import DEMO_ANALYST, DEMO_FILE, DEMO_USERS, _fill, demo_database
 from tests.conftest import reset_postgres
@@ -75,6 +81,13 @@ REQUEST_TIMEOUT = 30.0  # seconds; a request that takes longer is a failure of i
 # does not have, 415: a body of another media type); anything else, 500 above all, fails
 DOCUMENTED_STATUSES = frozenset({200, 201, 204, 400, 401, 403, 404, 405, 409, 415, 422})
 ROLES = {"admin": "demo-admin", "analyst": DEMO_ANALYST}  # fuzzed as, demo user name
+
+
+@schemathesis.serializer(XLSX)
+def _workbook_bytes(_ctx: Any, value: Any) -> bytes:
+    """A workbook upload is its bytes as they are: generated binary strings (broken workbooks)
+    or a real workbook from :func:`_body`."""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
 
 
 # -- the server -------------------------------------------------------------------------------
@@ -159,6 +172,7 @@ class Known:
     levels: list[str]  # the method's intensity levels ([] when it has none)
     estimates: dict[str, list[Any]]  # slot -> estimates of it written in the file
     uploads: list[dict[str, Any]]  # assessment files as a client uploads them
+    workbooks: list[bytes]  # the same as Excel workbooks (``nsra excel export``)
 
 
 def _json_file(path: Path) -> dict[str, Any]:
@@ -188,6 +202,8 @@ def _known(server: Server) -> Known:
                 estimates.setdefault(criterion, []).append(value)
     with resources.as_file(resources.files("nsra.examples") / DEMO_FILE) as demo:
         uploads = [_json_file(demo), *(_json_file(p) for p in EXAMPLES)]
+        loaded = read_assessment(str(demo))
+    workbooks = [export_workbook(loaded.assessment, loaded.method)]
     return Known(
         assessment_id=server.assessment_id,
         pools={
@@ -200,6 +216,7 @@ def _known(server: Server) -> Known:
         levels=[lv.id for lv in method.intensity_levels],
         estimates=estimates,
         uploads=uploads,
+        workbooks=workbooks,
     )
 
 
@@ -274,7 +291,20 @@ def _body(case: AnyCase, path: dict[str, Any], known: Known) -> st.SearchStrateg
         )
     if method == "POST" and case.path == "/api/assessments":
         return st.sampled_from(known.uploads) | _mutated(known.uploads)
+    if method == "POST" and case.path == "/api/assessments/import.xlsx":
+        return st.sampled_from(known.workbooks) | _damaged(known.workbooks)
     return st.just(body)
+
+
+@st.composite
+def _damaged(draw: st.DrawFn, workbooks: list[bytes]) -> bytes:
+    """A real workbook cut short or with a run of its bytes overwritten."""
+    book = draw(st.sampled_from(workbooks))
+    start = draw(st.integers(0, len(book) - 1))
+    if draw(st.booleans()):
+        return book[:start]
+    patch = draw(st.binary(min_size=1, max_size=64))
+    return book[:start] + patch + book[start + len(patch) :]
 
 
 @st.composite
