@@ -28,6 +28,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
+from sqlalchemy.pool import QueuePool
 
 from nsra.io.jsondoc import Json
 from nsra.server import settings, web
@@ -46,6 +47,7 @@ from nsra.server.api import (
     versions,
     workflow,
 )
+from nsra.server.api.admission import Admission, admitted
 from nsra.server.api.hosts import HostCheck
 from nsra.server.api.limits import BodyLimit
 from nsra.server.api.nul import RefuseNul
@@ -99,6 +101,7 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     app.state.results_cache = ResultsCache()
+    app.add_middleware(Admission, limit=admitted(pool_capacity(engine)))  # innermost
     app.add_middleware(RefuseNul)
     app.add_middleware(BodyLimit, api=app)  # outside: nothing is read past the limit
     app.add_middleware(HostCheck, hosts=settings.allowed_hosts())  # before anything else
@@ -108,6 +111,16 @@ def create_app(engine: Engine) -> FastAPI:
     web.install(app)
     _document(app)
     return app
+
+
+def pool_capacity(engine: Engine) -> int:
+    """The most connections the engine's pool gives out at once (a large number when it sets
+    no bound: SQLite in memory shares one connection, an unbounded overflow has none)."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return 1 << 16
+    overflow: int = getattr(pool, "_max_overflow", 0)
+    return 1 << 16 if overflow < 0 else pool.size() + overflow
 
 
 ERROR_SCHEMA: Json = {

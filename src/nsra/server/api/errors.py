@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nsra.io.jsondoc import Json
@@ -98,6 +99,22 @@ def _data_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+BUSY = "the server is busy with other requests: try again in a few seconds"
+RETRY_AFTER = "5"  # seconds, in the Retry-After header of a 503
+
+
+def busy_response() -> JSONResponse:
+    """503: the server is overloaded (no connection to the database came in time)."""
+    return JSONResponse(error_body(BUSY, None), 503, headers={"Retry-After": RETRY_AFTER})
+
+
+def _pool_timeout(_request: Request, exc: Exception) -> JSONResponse:
+    """No database connection came free in time: overload, not a fault (admission control,
+    :mod:`nsra.server.api.admission`, should make this impossible; this is the safety net)."""
+    log.warning("no database connection in time: %s", exc)
+    return busy_response()
+
+
 def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("internal error", exc_info=exc)
     return JSONResponse(error_body("internal error of the nsra server", None), 500)
@@ -110,4 +127,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)
     app.add_exception_handler(Exception, _unexpected)

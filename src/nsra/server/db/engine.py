@@ -52,8 +52,10 @@ def make_engine(url: str | None = None) -> Engine:
     (40 threads); a request holds its connection for its whole duration (the results of a
     200-scenario assessment take about 1 s of CPU), so under load the 16th concurrent request
     of a worker waited for a connection and failed after 30 s with ``QueuePool limit ...
-    reached`` (500). With a pool as large as the thread limit a request that has a thread
-    always has a connection. On PostgreSQL this means up to 40 connections per worker process:
+    reached`` (500). A larger pool alone was not enough: a request holds its connection also
+    between its dependencies and its endpoint, when it holds no thread, so the server admits
+    only as many requests at once as the pool can serve (:mod:`nsra.server.api.admission`,
+    from this pool's size). On PostgreSQL this means up to 40 connections per worker process:
     keep ``workers x 40`` (plus other clients) under the server's ``max_connections`` (100 by
     default). Pools that are not a queue (SQLite in memory) are left as they are.
     """
