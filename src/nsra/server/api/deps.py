@@ -35,8 +35,10 @@ def _current_user(request: Request, s: SessionDep) -> UserRow:
 UserDep = Annotated[UserRow, Depends(_current_user)]
 
 
-def results_cache(request: Request) -> ResultsCache:
-    """The results cache of the application serving the request (one per worker process)."""
+async def results_cache(request: Request) -> ResultsCache:
+    """The results cache of the application serving the request (one per worker process);
+    ``async`` because it does no I/O: a synchronous dependency costs a turn of the thread
+    pool."""
     cache: ResultsCache = request.app.state.results_cache
     return cache
 

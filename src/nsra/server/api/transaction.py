@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, TypeVar
 
@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
 
 from nsra.server.api.errors import ApiError
 from nsra.server.db.workflow import WorkflowError
@@ -42,10 +43,18 @@ def engine_of(request: Request) -> Engine:
     return engine
 
 
-def _session(request: Request) -> Iterator[Session]:
-    """A session for the request's reads; a write opens its own session, one transaction."""
-    with Session(engine_of(request), expire_on_commit=False) as s:
+async def _session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request's reads; a write opens its own session, one transaction.
+
+    ``async``: making a session does no I/O (it connects at its first query, in the thread of
+    a synchronous dependency or endpoint), and a synchronous dependency costs a turn of the
+    thread pool; closing it returns the connection to the pool (a rollback), in a thread.
+    """
+    s = Session(engine_of(request), expire_on_commit=False)
+    try:
         yield s
+    finally:
+        await run_in_threadpool(s.close)
 
 
 SessionDep = Annotated[Session, Depends(_session)]
