@@ -9,7 +9,6 @@ from collections import OrderedDict
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nsra.engine.compute import Results, compute
@@ -44,10 +43,7 @@ class View:
     def revision(self) -> int:
         """Every change to an assessment has an audit entry: its newest one names the content
         (read only by the results cache)."""
-        newest = select(func.max(audit.AuditEntryRow.seq)).where(
-            audit.AuditEntryRow.assessment_id == self.row.id
-        )
-        return self._session.scalar(newest) or 0
+        return self._session.scalar(audit.newest_of(self.row.id)) or 0
 
     @property
     def view_key(self) -> tuple[Any, ...]:

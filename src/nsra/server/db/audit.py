@@ -33,7 +33,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Integer, String, Text, func, select, update
+from sqlalchemy import Engine, Index, Integer, Select, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nsra.io.jsondoc import Json
@@ -66,11 +66,14 @@ HASHED_BY_VERSION: dict[int, tuple[str, ...]] = {
 
 class AuditEntryRow(Row, Base):
     __tablename__ = "audit_entries"
+    # an assessment's entries in order: its newest entry (the revision the results cache checks
+    # on every read) is one index lookup, not a scan of all its entries (migration 0013)
+    __table_args__ = (Index("ix_audit_entries_assessment_seq", "assessment_id", "seq"),)
 
     seq: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
     at: Mapped[str] = mapped_column(String(40), nullable=False)  # ISO 8601, UTC
     user_name: Mapped[str | None] = mapped_column(String(120), index=True)  # None: the CLI
-    assessment_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    assessment_id: Mapped[int] = mapped_column(Integer, nullable=False)
     scenario: Mapped[str | None] = mapped_column(String(KEY))
     action: Mapped[str] = mapped_column(String(40), nullable=False)
     entity_table: Mapped[str] = mapped_column(String(64), nullable=False)
@@ -269,6 +272,13 @@ def verify(engine: Engine, expect: tuple[int, str] | None = None) -> list[AuditP
             )
         )
     return problems
+
+
+def newest_of(assessment_id: int) -> Select[int]:
+    """The sequence number of the assessment's newest entry (None: it has none): it names the
+    assessment's content, since every change has an entry. One lookup in the index
+    ``ix_audit_entries_assessment_seq`` however long the trail."""
+    return select(func.max(AuditEntryRow.seq)).where(AuditEntryRow.assessment_id == assessment_id)
 
 
 def count(engine: Engine) -> int:
