@@ -36,6 +36,12 @@ def bearer_user(session: Session, request: Request) -> UserRow:
     return user
 
 
+def role_in(global_role: str, member_role: str | None) -> str | None:
+    """A user's role in an assessment: ``admin`` for an administrator (every assessment), else
+    their membership's role; None: not a member (the assessment does not exist for them)."""
+    return "admin" if global_role == "admin" else member_role
+
+
 def assessment_for(
     session: Session, user: UserRow, assessment_id: int, roles: Collection[str] = ALL_MEMBERS
 ) -> tuple[AssessmentRow, str]:
@@ -47,11 +53,8 @@ def assessment_for(
     row = session.get(AssessmentRow, assessment_id)
     role: str | None = None
     if row is not None:
-        if user.role == "admin":
-            role = "admin"
-        else:
-            member = membership(session, user, assessment_id)
-            role = member.role if member is not None else None
+        member = None if user.role == "admin" else membership(session, user, assessment_id)
+        role = role_in(user.role, member.role if member is not None else None)
     if row is None or role is None:
         raise ApiError(404, f"there is no assessment {assessment_id}", None)
     if role != "admin" and role not in roles:

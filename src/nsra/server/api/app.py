@@ -48,6 +48,7 @@ from nsra.server.api import (
     workflow,
 )
 from nsra.server.api.admission import Admission, admitted
+from nsra.server.api.fast_results import FastResults
 from nsra.server.api.hosts import HostCheck
 from nsra.server.api.limits import BodyLimit
 from nsra.server.api.nul import RefuseNul
@@ -101,7 +102,8 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     app.state.results_cache = ResultsCache()
-    app.add_middleware(Admission, limit=admitted(pool_capacity(engine)))  # innermost
+    app.add_middleware(FastResults, engine=engine, cache=app.state.results_cache)  # innermost
+    app.add_middleware(Admission, limit=admitted(pool_capacity(engine)))
     app.add_middleware(RefuseNul)
     app.add_middleware(BodyLimit, api=app)  # outside: nothing is read past the limit
     app.add_middleware(HostCheck, hosts=settings.allowed_hosts())  # before anything else

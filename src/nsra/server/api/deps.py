@@ -49,10 +49,13 @@ CacheDep = Annotated[ResultsCache, Depends(results_cache)]
 def classified(response: Response, *labels: str) -> None:
     """The ``X-Classification`` header: the labels, percent-encoded (UTF-8) when not ASCII,
     since HTTP header values are ASCII; the body always carries the label as written."""
+    response.headers[CLASSIFICATION_HEADER] = classification_value(*labels)
+
+
+def classification_value(*labels: str) -> str:
+    """The value of the ``X-Classification`` header for these labels (see :func:`classified`)."""
     value = ", ".join(sorted(set(labels)))
-    if not value.isascii():
-        value = quote(value, safe=" /()-,.:;'")
-    response.headers[CLASSIFICATION_HEADER] = value
+    return value if value.isascii() else quote(value, safe=" /()-,.:;'")
 
 
 def write_answer(request: Request, response: Response, work: Callable[[Session], Json]) -> Json:

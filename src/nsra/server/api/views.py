@@ -96,10 +96,9 @@ class ResultsCache:
         """The JSON of ``GET .../results`` for the view, encoded once per revision (encoding
         half a megabyte of results costs more than the rest of the request)."""
         key = (*view.view_key, "body")
-        with self._lock:
-            encoded = self._bodies.get(key)
-            if encoded is not None and encoded[0] == view.revision:
-                return encoded[1]
+        encoded = self.cached_body(key, view.revision)
+        if encoded is not None:
+            return encoded
         _loaded, _results, doc = self.get(s, view)
         data = {"classification": view.row.classification, **doc, **view.note()}
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -108,6 +107,18 @@ class ResultsCache:
             while len(self._bodies) > self._size:
                 self._bodies.popitem(last=False)
         return text
+
+    def cached_body(self, key: tuple[Any, ...], revision: int) -> bytes | None:
+        """The encoded results of a view (its key, with ``"body"``), if kept at ``revision``."""
+        with self._lock:
+            encoded = self._bodies.get(key)
+            return encoded[1] if encoded is not None and encoded[0] == revision else None
+
+    @staticmethod
+    def full_body_key(assessment_id: int) -> tuple[Any, ...]:
+        """The key of the encoded results of an assessment seen whole (nothing hidden), as
+        :meth:`body` keeps them."""
+        return (assessment_id, (), (), "body")
 
     def get(self, s: Session, view: View) -> tuple[Loaded, Results, ResultsDoc]:
         hit = self._hit(view)

@@ -28,16 +28,18 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     DateTime,
     ForeignKey,
     String,
     UniqueConstraint,
+    and_,
     delete,
     select,
     update,
@@ -277,12 +279,18 @@ def new_token(session: Session, user: UserRow) -> str:
     return token
 
 
+def token_is_valid(digest: Any) -> ColumnElement[bool]:
+    """The rule of a valid token, for a query joining ``api_tokens`` to ``users``: its digest
+    is known and its user is active (also :mod:`nsra.server.api.fast_results`)."""
+    return and_(ApiTokenRow.digest == digest, UserRow.active.is_(True))
+
+
 def user_of_token(session: Session, token: str) -> UserRow | None:
     """The active user owning ``token``, else None (one query: every API request asks)."""
     return session.scalars(
         select(UserRow)
         .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
-        .where(ApiTokenRow.digest == token_digest(token), UserRow.active.is_(True))
+        .where(token_is_valid(token_digest(token)))
     ).one_or_none()
 
 

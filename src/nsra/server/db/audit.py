@@ -33,7 +33,18 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Index, Integer, Select, String, Text, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Index,
+    Integer,
+    Select,
+    String,
+    Text,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nsra.io.jsondoc import Json
@@ -274,7 +285,7 @@ def verify(engine: Engine, expect: tuple[int, str] | None = None) -> list[AuditP
     return problems
 
 
-def newest_of(assessment_id: int) -> Select[int]:
+def newest_of(assessment_id: int | ColumnElement[int]) -> Select[int]:
     """The sequence number of the assessment's newest entry (None: it has none): it names the
     assessment's content, since every change has an entry. One lookup in the index
     ``ix_audit_entries_assessment_seq`` however long the trail."""
