@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from nsra.i18n import LANGS
-from tests.server.common import UK, UK_LABEL, MakeWorld, User, World, is_error
+from tests.server.common import UK, UK_LABEL, MakeWorld, User, World, is_error, poll_job
 
 REPORTS = ("/api/assessments/{a}/report", "/api/assessments/{a}/versions/1/report")
 
@@ -68,8 +68,11 @@ def test_the_openapi_document_lists_the_languages(world: World) -> None:
 def test_the_report_as_pdf_and_word(
     world: World, route: str, fmt: str, media: str, magic: bytes
 ) -> None:
-    r = world.call("carol", "GET", route.format(a=world.ids["uk"]),
-                   params={"lang": "nl", "format": fmt})  # fmt: skip
+    asked = world.call("carol", "GET", route.format(a=world.ids["uk"]),
+                       params={"lang": "nl", "format": fmt})  # fmt: skip
+    assert asked.status_code == 202, asked.text  # a job: never made in the server's threads
+    assert asked.headers["X-Classification"] == UK_LABEL
+    r = poll_job(world.client, asked.headers["location"], world.auth("carol"))
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == media
     assert r.content.startswith(magic)

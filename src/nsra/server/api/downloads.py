@@ -1,8 +1,10 @@
 """Downloads: the HTML report and the assessment file, of the live assessment or of a
 published version, each labelled with its classification (in it and in the header).
 
-A report with the Monte Carlo analyses is made as a job (202, then polled): seconds of CPU
-never run in the server's threads (:mod:`nsra.server.api.jobs`).
+A report with the Monte Carlo analyses, and any report as PDF or Word, is made as a job (202,
+then polled): seconds of CPU (analyses), up to a minute for the PDF of a large assessment, never
+run in the server's threads (:mod:`nsra.server.api.jobs`). The HTML report without analyses is
+answered at once: its content is the cached results, laid out.
 
 The report's language (:data:`ReportLang`) is any language code (:data:`nsra.model.text.Lang`)
 that nsra's own words exist in (:data:`nsra.i18n.LANGS`); the texts of the assessment are
@@ -123,10 +125,10 @@ def report_response(
     """The report (as ``nsra report``): the self-contained HTML page, or its PDF or Word
     document (``fmt``), with the analyses when asked, and the strategy section when the
     assessment has strategy data (the portfolio with a ``budget``). ``filename`` ends in
-    ``.html``; the suffix follows ``fmt``. With the analyses and a ``heavy`` job pool, a job
-    is made instead and the answer is its 202 (:mod:`nsra.server.api.jobs`)."""
+    ``.html``; the suffix follows ``fmt``. With the analyses or as PDF or Word, and a ``heavy``
+    job pool, a job is made instead and the answer is its 202 (:mod:`nsra.server.api.jobs`)."""
     name = filename.removesuffix(".html") + f".{fmt}"
-    if analysis is not None and heavy is not None:
+    if heavy is not None and (analysis is not None or fmt != "html"):
         document = (MEDIA_TYPES[fmt], name, classification)
         return heavy.submit(
             "report", document, report_bytes, loaded, results, lang, analysis, budget, fmt

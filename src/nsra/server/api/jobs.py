@@ -2,8 +2,9 @@
 by polling (issue 12).
 
 A report with its Monte Carlo analyses (``?analysis=true``, up to 20,000 samples) takes
-seconds of CPU; made inside the request it held a worker thread, and a few of them held the
-server. Such a request is now a *job*:
+seconds of CPU, and a report as PDF or Word up to a minute for a large assessment; made inside
+the request it held a worker thread, and a few of them held the server. Such a request is now
+a *job*:
 
 * the request checks everything it can at once (permission, parameters, the assessment's
   results from the cache) and answers **202** with ``{"job": ID, "status": "queued", "poll":

@@ -82,7 +82,8 @@ def get_report(
     """The self-contained HTML report (as ``nsra report``), to save and open offline (or with
     ``format=pdf`` or ``format=docx`` the PDF or Word document); its
     classification is in its banners and in the ``X-Classification`` header. With
-    ``analysis=true`` it is made as a job: 202 and the job to poll (``GET /api/jobs/{id}``).
+    ``analysis=true``, or as PDF or Word, it is made as a job: 202 and the job to poll
+    (``GET /api/jobs/{id}``).
     It has the strategy section when the assessment has measures with effects, international
     developments or capabilities."""
     row, role = assessment_for(s, user, assessment_id)

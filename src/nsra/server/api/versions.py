@@ -217,7 +217,8 @@ def version_report(
     format: ReportFormatQuery = "html",
 ) -> Response:
     """The self-contained HTML report of the frozen version; the Monte Carlo analyses use the
-    version's stored seed (made as a job: 202 and the job to poll)."""
+    version's stored seed. With the analyses, or as PDF or Word, it is made as a job: 202 and
+    the job to poll."""
     row, _role = assessment_for(s, user, assessment_id)
     version = _version(s, row, number)
     loaded = vs.version_loaded(version)
