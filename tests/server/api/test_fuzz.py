@@ -78,8 +78,11 @@ MAX_EXAMPLES = int(os.environ.get("NSRA_FUZZ_EXAMPLES", "25"))
 SECONDS_PER_RUN = float(os.environ.get("NSRA_FUZZ_SECONDS", "15"))
 REQUEST_TIMEOUT = 30.0  # seconds; a request that takes longer is a failure of its own
 # every status the API answers by design (400: a body that is not JSON, 405: a method the path,
-# does not have, 415: a body of another media type); anything else, 500 above all, fails
-DOCUMENTED_STATUSES = frozenset({200, 201, 204, 400, 401, 403, 404, 405, 409, 415, 422})
+# does not have, 415: a body of another media type, 202: a job, 429 and 503: the job limits and
+# admission, with Retry-After); anything else, 500 above all, fails
+DOCUMENTED_STATUSES = frozenset(
+    {200, 201, 202, 204, 400, 401, 403, 404, 405, 409, 415, 422, 429, 503}
+)
 ROLES = {"admin": "demo-admin", "analyst": DEMO_ANALYST}  # fuzzed as, demo user name
 
 

@@ -139,6 +139,8 @@ ERRORS = {
     "404": "No such item, or an assessment you are not a member of.",
     "409": "Conflict: changed since you read it (the current value is in the answer).",
     "422": "The request or the item is not valid; see error and field.",
+    "429": "Too many of your jobs unfinished: wait for one (see Retry-After).",
+    "503": "The server is busy (its job queue is full, or too many requests): see Retry-After.",
 }
 
 
