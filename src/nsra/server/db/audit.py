@@ -78,7 +78,7 @@ HASHED_BY_VERSION: dict[int, tuple[str, ...]] = {
 class AuditEntryRow(Row, Base):
     __tablename__ = "audit_entries"
     # an assessment's entries in order: its newest entry (the revision the results cache checks
-    # on every read) is one index lookup, not a scan of all its entries (migration 0013)
+    # on every read) is one index lookup, not a scan of all its entries (migration 0011)
     __table_args__ = (Index("ix_audit_entries_assessment_seq", "assessment_id", "seq"),)
 
     seq: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)

@@ -1,7 +1,7 @@
 """an index on the audit entries by assessment and sequence number: an assessment's newest entry
 (the revision the results cache checks on every read) is found without reading all its entries
 
-Revision ID: 0013
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-05 00:50:00.000000
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0013"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
