@@ -5,19 +5,14 @@ serious accessibility violation."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, FloatRect, Page
 
-from tests.server.common import BE, free_port
+from tests.server.common import BE
 from tests.server.web.browser import serious
-from tests.server.web.conftest import HOST
+from tests.server.web.conftest import nsra_cli, serving
 
 PASSWORD = "a long demo password 2026"
 WHY = "Longer pollen seasons, more travel."
@@ -28,43 +23,11 @@ def bnra_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``nsra serve`` on a database holding the BNRA example and an administrator."""
     folder = tmp_path_factory.mktemp("horizon")
     env = {**os.environ, "NSRA_DATABASE_URL": f"sqlite:///{folder / 'nsra.db'}"}
-
-    def nsra(*args: str, stdin: str | None = None) -> None:
-        done = subprocess.run(
-            [sys.executable, "-m", "nsra.cli", *args],
-            input=stdin,
-            text=True,
-            capture_output=True,
-            env=env,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-
-    nsra("db", "upgrade")
-    nsra("db", "import", str(BE))
-    nsra("users", "add", "root", "--role", "admin", "--password-stdin", stdin=PASSWORD)
-    port = free_port()
-    log = (folder / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "nsra.cli", "serve", "--port", str(port),
-         "--allowed-hosts", f"{HOST},127.0.0.1"],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=2):
-                    break
-            except (OSError, urllib.error.URLError):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((folder / "serve.log").read_text()) from None
-                time.sleep(0.2)
-        yield f"http://{HOST}:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    nsra_cli("db", "upgrade", env=env)
+    nsra_cli("db", "import", str(BE), env=env)
+    nsra_cli("users", "add", "root", "--role", "admin", "--password-stdin", env=env, stdin=PASSWORD)
+    with serving(env, folder) as url:
+        yield url
 
 
 def _open(browser: Browser, url: str, width: int) -> Page:
