@@ -120,3 +120,49 @@ def test_conversions_from_5_to_7_points_as_the_application() -> None:
     # ti5to7 through euros of the total scale: TI5 2 = 4e9 EUR
     t = float(convert(M5, M7, conversion("total-impact"), 2.0))
     assert t == pytest.approx(half_up((math.log(4e9 / 10) - 13.2) / 1.92 + 0.5))
+
+
+def js_round(x: float) -> float:
+    """JavaScript's Math.round: half up, towards +infinity."""
+    return math.floor(x + 0.5)
+
+
+def di_scale5_to7(s: float) -> float:
+    """The application's diScale5to7 (src/functions/indicators/impact.ts), written out:
+    iScale7FromEuros(eurosFromDIScale5(s), 1, 10)."""
+    euros = s / 0.5 * 5_000_000 if s <= 0.5 else 1_600_000 * 10**s
+    if euros <= 500_000:
+        return js_round(10 * (euros / 500_000) * 0.5) / 10
+    return js_round(10 * ((math.log(euros) - 13.2) / 1.92 + 0.5)) / 10
+
+
+# Sc and Sd positions at the class edges (k - 0.5) and midpoints (k), and just around the
+# linear part's end (0.05 is 500,000 EUR, the 7-point scale's 0.5)
+SC_POSITIONS = [0.0, 0.01, 0.05, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5]
+# worked out by hand from the formulas above: e.g. Sc 1 = 1.6e7 EUR, (ln 1.6e7 - 13.2) / 1.92
+# + 0.5 = 2.2646 -> 2.3; Sc 0.5 = 5e6 EUR (the linear part) -> 1.6588 -> 1.7; Sc 5 = 1.6e11 EUR
+# -> 7.0615 -> 7.1
+SC_WANT = [0.0, 0.1, 0.5, 1.3, 1.7, 2.3, 2.9, 3.5, 4.1, 4.7, 5.3, 5.9, 6.5, 7.1, 7.7]
+
+
+@pytest.mark.parametrize("cid", ["reputation", "confidence-in-the-state"])
+def test_sc_and_sd_convert_through_euros_as_the_application(cid: str) -> None:
+    c = conversion(cid)
+    assert (c.from_scale, c.to_scale) in {("sc", "sc7"), ("sd", "sd7")}
+    got = convert(M5, M7, c, np.array(SC_POSITIONS)).tolist()
+    assert got == pytest.approx([di_scale5_to7(s) for s in SC_POSITIONS], abs=1e-12)
+    assert got == pytest.approx(SC_WANT, abs=1e-12)
+    # the same as the damage indicators' conversion, not the linear x 7/5 (Sc 5 would be 7.0)
+    same = convert(M5, M7, conversion("damage-indicators"), np.array(SC_POSITIONS))
+    assert got == pytest.approx(same.tolist(), abs=1e-12)
+    assert got[SC_POSITIONS.index(5.0)] != pytest.approx(7.0)
+
+
+def test_a_qualitative_scale_reads_euros_only_in_a_monetised_method() -> None:
+    # Sc's positions are euros through the monetisation of each generation
+    assert quantity(M5, "sc", [1.0]).tolist() == pytest.approx([1.6e7], rel=1e-13)
+    assert quantity(M7, "sd7", [1.0]).tolist() == pytest.approx([eur7(1.0)], rel=1e-13)
+    uk = load_method("uk-nsra-2023")
+    qualitative = next(s.id for s in uk.scales if s.function is None)
+    with pytest.raises(ValueError, match="no function"):
+        quantity(uk, qualitative, [1.0])

@@ -3,7 +3,9 @@ conversion between its 5-point and 7-point scales): through the quantity both sc
 ``to.position(from.value(s))``, rounded half up where the conversion says so.
 
 A scale is named by id, or ``monetisation`` for the criterion scales of a monetised method
-(positions -> euros through the method's monetisation). Exponential positions are read as the
+(positions -> euros through the method's monetisation). A criterion scale without a function of
+its own (a qualitative one: the BNRA's Sc and Sd) is read through the monetisation too, so a
+conversion may name it (``sc`` -> ``sc7``). Exponential positions are read as the
 application reads them: below the value at the threshold linearly, above it on the curve.
 """
 
@@ -31,6 +33,13 @@ def _function(method: Method, scale_id: str) -> ExponentialFunction | ScaleKerne
     scale = method.scale(scale_id)
     if isinstance(scale.function, ExponentialFunction):
         return scale.function
+    # a qualitative criterion scale (the BNRA's Sc, Sd: no bounds, no function of its own)
+    # reads its positions in euros through the method's monetisation, as the aggregation
+    # does; the application converts Sc and Sd that way (docs/bnra.md)
+    money = method.aggregation.monetisation
+    criterion_scale = any(c.scale == scale_id for c in method.criteria)
+    if money is not None and scale.function is None and criterion_scale:
+        return money
     return ScaleKernel.of(scale)
 
 

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -109,6 +110,47 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def nsra_cli(*args: str, env: dict[str, str], stdin: str | None = None) -> None:
+    """Run an ``nsra`` command (with ``env``) and check that it succeeded."""
+    done = subprocess.run(
+        [sys.executable, "-m", "nsra.cli", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@contextmanager
+def serving(env: dict[str, str], folder: Path) -> Iterator[str]:
+    """``nsra serve`` on the database of ``env`` in a subprocess on loopback (its output in
+    ``folder/serve.log``): the URL the browser uses, while the server runs."""
+    port = free_port()
+    log = (folder / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nsra.cli", "serve", "--port", str(port),
+         "--allowed-hosts", f"{HOST},127.0.0.1"],
+        stdout=log, stderr=subprocess.STDOUT, env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=2):
+                    break
+            except (OSError, urllib.error.URLError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError((folder / "serve.log").read_text()) from None
+                time.sleep(0.2)
+        yield f"http://{HOST}:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(scope="module")

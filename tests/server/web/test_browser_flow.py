@@ -7,11 +7,6 @@ consensus and publishes a version; a reader opens the overview and downloads the
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.server.common import NL, free_port
-from tests.server.web.conftest import HOST
+from tests.server.common import NL
+from tests.server.web.conftest import nsra_cli, serving
 
 PASSWORD = "a long demo password 2026"
 USERS = {  # name: global role
@@ -39,58 +34,16 @@ class Server:
     folder: Path
 
 
-def _nsra(*args: str, env: dict[str, str], stdin: str | None = None) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "nsra.cli", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env=env,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
 @pytest.fixture(scope="module")
 def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``nsra serve`` on a new, empty database with five users and no assessment."""
     folder = tmp_path_factory.mktemp("flow")
     env = {**os.environ, "NSRA_DATABASE_URL": f"sqlite:///{folder / 'nsra.db'}"}
-    _nsra("db", "upgrade", env=env)
+    nsra_cli("db", "upgrade", env=env)
     for name, role in USERS.items():
-        _nsra("users", "add", name, "--role", role, "--password-stdin", env=env, stdin=PASSWORD)
-    port = free_port()
-    log = (folder / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "nsra.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--allowed-hosts",
-            f"{HOST},127.0.0.1",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=2):
-                    break
-            except (OSError, urllib.error.URLError):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((folder / "serve.log").read_text()) from None
-                time.sleep(0.2)
-        yield Server(f"http://{HOST}:{port}", folder)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+        nsra_cli("users", "add", name, "--role", role, "--password-stdin", env=env, stdin=PASSWORD)
+    with serving(env, folder) as url:
+        yield Server(url, folder)
 
 
 class Person:

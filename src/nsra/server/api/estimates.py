@@ -3,13 +3,17 @@ optimistic locking (``GET`` and ``PUT`` :data:`ESTIMATE`).
 
 Decisions (read before changing):
 
-* A slot is a criterion id or ``likelihood``; it is one row of ``estimate_entries`` and its row
-  ``version`` is what the client sends back: the write happens only when the stored version is
-  the one the client saw (``null``: the client believes there is no estimate yet). Otherwise 409
-  with the current value and version, and nothing is written. Two writes racing past the check
-  are stopped by the database (the versioned UPDATE, or the unique audit sequence number).
+* A slot is a criterion id, ``likelihood``, or ``likelihood@<horizon>`` for the likelihood at
+  a horizon the method declares (the BNRA's ``likelihood@2050``; a method without that
+  horizon: 422, field ``slot``), see :mod:`nsra.server.db.slots`. It is one row of
+  ``estimate_entries`` and its row ``version`` is what the client sends back: the write happens
+  only when the stored version is the one the client saw (``null``: the client believes there
+  is no estimate yet). Otherwise 409 with the current value and version, and nothing is
+  written. Two writes racing past the check are stopped by the database (the versioned
+  UPDATE, or the unique audit sequence number).
 * The estimate is checked by the file checker's own rules (:func:`nsra.io.estimates.targets`),
-  so the API gives the same plain message as ``nsra validate``.
+  so the API gives the same plain message as ``nsra validate``; a horizon's likelihood by the
+  very rules of the present likelihood (the same target: scale, classes, values in its unit).
 * Who may write: coordinators of the assessment and administrators any estimate; an analyst
   member only their own (the analysts linked to their user), of the scenarios assigned to them,
   within the rules of the Delphi rounds (:mod:`nsra.server.db.workflow`); viewers nothing.
@@ -42,16 +46,18 @@ from nsra.server.db import audit, workflow
 from nsra.server.db.access import UserRow
 from nsra.server.db.methods import method_of
 from nsra.server.db.models import (
+    HORIZON_PREFIX,
     AnalystRow,
     AssessmentRow,
     EstimateEntryRow,
     EstimateRow,
     ScenarioRow,
 )
+from nsra.server.db.slots import LIKELIHOOD, UnknownSlot, criterion_of
 from nsra.server.db.specs import SpecError, row_spec, to_spec
 
 router = APIRouter()
-LIKELIHOOD = "likelihood"
+__all__ = ["ESTIMATE", "LIKELIHOOD", "EstimateWrite", "read_estimate", "write_estimate"]
 ESTIMATE = "/api/assessments/{assessment_id}/scenarios/{scenario}/estimates/{analyst}/{slot}"
 
 
@@ -71,7 +77,7 @@ class _Slot:
     scenario: ScenarioRow
     analyst: AnalystRow
     level: str | None
-    criterion: str | None  # None: the likelihood
+    criterion: str | None  # as stored: None for the likelihood, horizon:<id> at a horizon
     target: Target
     estimate: EstimateRow | None
     entry: EstimateEntryRow | None
@@ -120,19 +126,14 @@ def _slot(
     if not levels and level is not None:
         raise ApiError(422, f"method {method.id} has no intensity levels; remove 'level'", "level")
     crit_targets, lik_targets, _ = targets(method)
-    criteria = [c.id for c in method.criteria]
-    criterion: str | None
-    if slot == LIKELIHOOD:
-        target, criterion = lik_targets[scenario.malicious], None
-    elif slot in criteria:
-        target, criterion = crit_targets[criteria.index(slot)], slot
+    try:
+        criterion = criterion_of(method, slot)
+    except UnknownSlot as exc:
+        raise ApiError(422, str(exc), "slot") from None
+    if criterion is None or criterion.startswith(HORIZON_PREFIX):
+        target = lik_targets[scenario.malicious]  # a horizon: the present likelihood's scale
     else:
-        raise ApiError(
-            422,
-            f"{slot!r} is neither likelihood nor a criterion of method {method.id}; criteria: "
-            + ", ".join(criteria),
-            "slot",
-        )
+        target = crit_targets[[c.id for c in method.criteria].index(criterion)]
     estimate = session.scalars(
         select(EstimateRow).where(
             EstimateRow.scenario_id == scenario.id,
@@ -270,9 +271,10 @@ def put_estimate(
     response: Response,
     level: Annotated[str | None, Query()] = None,
 ) -> Json:
-    """Write one estimate (``slot``: a criterion id or ``likelihood``; ``level`` for methods
-    with intensity levels) if ``version`` is the stored one (``null`` to create), else 409
-    with the current value; the change is recorded in the audit trail."""
+    """Write one estimate (``slot``: a criterion id, ``likelihood``, or ``likelihood@2050`` for
+    the likelihood at a horizon of the method; ``level`` for methods with intensity levels) if
+    ``version`` is the stored one (``null`` to create), else 409 with the current value; the
+    change is recorded in the audit trail."""
     return write_answer(
         request,
         response,

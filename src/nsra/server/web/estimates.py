@@ -1,5 +1,7 @@
 """Estimate entry: an analyst (or a coordinator on an analyst's behalf) estimates a scenario,
-per intensity level where the method has levels, per criterion and for the likelihood.
+per intensity level where the method has levels, per criterion and for the likelihood, and,
+for a method with horizons (the BNRA's 2050), the likelihood at each horizon beside today's:
+on the same scale, checked by the same :func:`~nsra.server.api.estimates.write_estimate`.
 
 * The method's class scale is shown while choosing: each class with its label, its bounds in
   the unit and its descriptor (as the BNRA's guided input does). An estimate is a class, a class
@@ -39,6 +41,7 @@ from nsra.server.api.workflow import submit_change
 from nsra.server.db import audit
 from nsra.server.db import workflow as wf
 from nsra.server.db.models import AnalystRow, EstimateRow, ScenarioRow
+from nsra.server.db.slots import filled_slots, horizon_slot, slot_of, slots_per_scenario
 from nsra.server.db.specs import row_spec
 from nsra.server.web.assessment import ESTIMATORS, Here, form, here, one
 from nsra.server.web.home import to_sign_in
@@ -59,7 +62,7 @@ class Slot:
 
     key: str  # the form's name for it: s0, s1, ...
     level: str | None
-    slot: str  # a criterion id or "likelihood"
+    slot: str  # a criterion id, "likelihood" or "likelihood@<horizon>" (nsra.server.db.slots)
     level_label: str
     label: str
     group: str  # the interest, or the likelihood
@@ -74,6 +77,7 @@ class Slot:
     rationale: str = ""
     problem: str | None = None
     conflict: dict[str, Any] | None = None
+    horizon: str = ""  # the horizon id of a likelihood at a horizon
 
     @property
     def id(self) -> str:
@@ -106,6 +110,19 @@ def _classes(scale: ClassScale, unit: str | None, lang: str) -> list[dict[str, s
     ]
 
 
+def likelihood_slots(h: Here) -> list[tuple[str, str, str]]:
+    """The likelihood today, then at each horizon of the method (the same scale and checks):
+    (slot, label in the page's language, horizon id or "")."""
+    return [(LIKELIHOOD, h.t("web_likelihood"), "")] + [
+        (
+            horizon_slot(hz.id),
+            h.t("web_est_likelihood_at", horizon=tr(hz.label, h.lang) if hz.label else hz.id),
+            hz.id,
+        )
+        for hz in h.method.likelihood.horizons
+    ]
+
+
 def _slots(h: Here, scenario: ScenarioRow) -> list[Slot]:
     """Every slot of the method for this scenario, in the order of the method's file."""
     m, lang = h.method, h.lang
@@ -122,20 +139,28 @@ def _slots(h: Here, scenario: ScenarioRow) -> list[Slot]:
         (lv.id, tr(lv.label, lang)) for lv in m.intensity_levels
     ]
     out: list[Slot] = []
+    lik_help = tr(lik_scale.label, lang) if lik_scale.label else ""
+    lik_classes = _classes(lik_scale, lik_unit, lang)
+    helps = {"": lik_help} | {
+        hz.id: h.t("web_est_horizon_help", year=str(hz.year)) for hz in m.likelihood.horizons
+    }
     for level, level_label in levels or [(None, "")]:
-        out.append(
-            Slot(
-                key=f"s{len(out)}",
-                level=level,
-                slot=LIKELIHOOD,
-                level_label=level_label,
-                label=h.t("web_likelihood"),
-                group=h.t("web_likelihood"),
-                help=tr(lik_scale.label, lang) if lik_scale.label else "",
-                unit=lik_unit if lik_targets[scenario.malicious].unit else None,
-                classes=_classes(lik_scale, lik_unit, lang),
+        for slot, label, horizon in likelihood_slots(h):
+            help_text = helps[horizon]
+            out.append(
+                Slot(
+                    key=f"s{len(out)}",
+                    level=level,
+                    slot=slot,
+                    level_label=level_label,
+                    label=label,
+                    group=label,
+                    help=help_text,
+                    unit=lik_unit if lik_targets[scenario.malicious].unit else None,
+                    classes=lik_classes,
+                    horizon=horizon,
+                )
             )
-        )
         for c, target in zip(m.criteria, crit_targets, strict=True):
             scale = m.scale(c.scale)
             unit = tr(scale.unit, lang) if scale.unit else None
@@ -162,7 +187,7 @@ def _stored(h: Here, scenario: ScenarioRow, analyst: AnalystRow, slots: list[Slo
             EstimateRow.scenario_id == scenario.id, EstimateRow.analyst_id == analyst.id
         )
     ).all()
-    entries = {(row.level, e.criterion or LIKELIHOOD): e for row in rows for e in row.entries}
+    entries = {(row.level, slot_of(e.criterion)): e for row in rows for e in row.entries}
     for sl in slots:
         entry = entries.get((sl.level, sl.slot))
         if entry is not None:
@@ -306,10 +331,9 @@ def estimates_list(
     )
     items = []
     if chosen is not None:
-        per = len(h.method.criteria) + 1
-        total = per * max(1, len(h.method.intensity_levels))
+        total = slots_per_scenario(h.method)
         for sc in _assigned(h, chosen):
-            filled = sum(len(e.entries) for e in sc.estimates if e.analyst_id == chosen.id)
+            filled = filled_slots(h.method, (e for e in sc.estimates if e.analyst_id == chosen.id))
             items.append(
                 {
                     "key": sc.key,
@@ -353,8 +377,12 @@ def _entry_page(
     groups: list[dict[str, Any]] = []
     for sl in slots:
         if not groups or groups[-1]["level"] != sl.level:
-            groups.append({"level": sl.level, "label": sl.level_label, "slots": []})
-        groups[-1]["slots"].append(sl)
+            groups.append({"level": sl.level, "label": sl.level_label, "rows": []})
+        rows = groups[-1]["rows"]
+        if sl.horizon and rows:
+            rows[-1].append(sl)  # beside the present likelihood
+        else:
+            rows.append([sl])
     return h.page(
         "estimate.html.j2",
         "estimates",

@@ -28,6 +28,7 @@ from nsra.server.api.workflow import close_round_change, compare_rounds, open_ro
 from nsra.server.db import workflow as wf
 from nsra.server.web.assessment import EDITORS, Here, form, here, one
 from nsra.server.web.dashboard import overview
+from nsra.server.web.estimates import likelihood_slots
 from nsra.server.web.home import to_sign_in
 from nsra.server.web.pages import (
     NO_STORE,
@@ -207,6 +208,13 @@ def _plain(spec: Any) -> Any:
     return dump(exclude_none=True) if callable(dump) else spec
 
 
+def _said(item: Any, slot: str, horizon: str) -> Any:
+    """The estimate of a slot in an analyst's estimate or a consensus (None: none)."""
+    if horizon:
+        return item.horizon.get(horizon)
+    return item.likelihood if slot == LIKELIHOOD else item.impact.get(slot)
+
+
 def _consensus_context(h: Here, key: str) -> dict[str, Any]:
     sc_row = wf.scenario_by_key(h.s, h.id, key)
     loaded, _results, doc = h.results()
@@ -235,19 +243,25 @@ def _consensus_context(h: Here, key: str) -> dict[str, Any]:
         consensus = next((c for c in model.consensus if c.level == level), None)
         row_c = next((c for c in sc_row.consensus if c.level == level), None)
         slots = []
-        for slot, label, scale in [
-            (LIKELIHOOD, h.t("web_likelihood"), lik_scale),
-            *[(c.id, tr(c.label, h.lang), m.scale(c.scale)) for c in m.criteria],
+        for slot, label, scale, horizon in [
+            *[(sl, label, lik_scale, hz) for sl, label, hz in likelihood_slots(h)],
+            *[(c.id, tr(c.label, h.lang), m.scale(c.scale), "") for c in m.criteria],
         ]:
             spread = spreads.get(level, entry["spread"])
-            cell = spread["likelihood"] if slot == LIKELIHOOD else spread["impact"].get(slot)
+            # the spread is the present likelihood's and the criteria's (none at a horizon)
+            cell = (
+                None
+                if horizon
+                else spread["likelihood"]
+                if slot == LIKELIHOOD
+                else spread["impact"].get(slot)
+            )
             said = []
             for e in estimates:
-                spec = e.likelihood if slot == LIKELIHOOD else e.impact.get(slot)
-                said.append(_written(_plain(spec), h.lang))
+                said.append(_written(_plain(_said(e, slot, horizon)), h.lang))
             agreed: Any = None
             if consensus is not None:
-                agreed = consensus.likelihood if slot == LIKELIHOOD else consensus.impact.get(slot)
+                agreed = _said(consensus, slot, horizon)
             agreed_text = _written(_plain(agreed), h.lang)[0] if agreed is not None else ""
             slots.append(
                 {
@@ -330,6 +344,9 @@ def save_consensus(
     impact = {c.id: one(fields, f"c-{c.id}") for c in h.method.criteria if one(fields, f"c-{c.id}")}
     if impact:
         item["impact"] = impact
+    at_horizons = {hz: one(fields, f"c-{sl}") for sl, _, hz in likelihood_slots(h)[1:]}
+    if any(at_horizons.values()):
+        item["horizon"] = {hz: v for hz, v in at_horizons.items() if v}
     remove = one(fields, "remove") == "1"
     user = h.user
 
