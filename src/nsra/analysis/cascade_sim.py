@@ -28,14 +28,14 @@ Two samplers give the same distribution of event graphs:
 * :func:`sample_events` (used by :func:`simulate`): the number of root events of each risk over
   ``D`` days is ``Binomial(D, p_any)`` (one trial a day), their levels multinomial, their days a
   uniform random set of distinct days; then all events grow together, one generation at a time,
-  with arrays (frontier, candidate links, a sorted set of ``event * R + risk`` keys as the
+  with arrays (frontier, candidate links, one int32 state per ``event * R + risk`` pair as the
   visited check). The cost grows with the number of events, not with days x risks.
 * :func:`sample_events_reference`: the model as written, day by day, risk by risk, event by
   event, in plain Python. Slow (its cost is days x risks: about 3.6 microseconds a simulated
-  day for 120 risks, 13 s for 10,000 years where the fast sampler takes 0.035 s on the sparse
-  catalogue of benchmarks/bench_cascades.py, about 11 events a year; on the dense catalogue of
-  benchmarks/bench_bnra.py, 142 events a year, the fast sampler takes 1.7 s): it exists to
-  check the fast sampler against, in the tests and the benchmark.
+  day for 120 risks, 13 s for 10,000 years where the fast sampler takes under 0.1 s on the
+  sparse catalogue of benchmarks/bench_cascades.py, 16 events a year; on the dense catalogue of
+  benchmarks/bench_bnra.py, 142 events a year, about 0.3 s; figures in benchmarks/README.md):
+  it exists to check the fast sampler against, in the tests and the benchmark.
 
 Both produce :class:`EventGraphs`; :func:`tally` reduces those to counts and impacts and
 :func:`combine` to statistics, so the two samplers share one summary. :func:`simulate` runs the
