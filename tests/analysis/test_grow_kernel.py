@@ -95,15 +95,18 @@ def test_the_previous_kernels_graphs_and_statistics_draw_for_draw(seed: int) -> 
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_the_pair_state_and_the_sorted_keys_give_the_same_graphs(
+def test_the_pair_state_the_bitmap_and_the_sorted_keys_give_the_same_graphs(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cat = small_catalogue(100 + seed)
-    dense = forced_graphs(cat, seed)
-    monkeypatch.setattr(cs, "DENSE_VISITED_MAX", 0)  # every call past the limit: sorted keys
-    sparse = forced_graphs(cat, seed)
-    for a, b in zip(dense, sparse, strict=True):
+    state = forced_graphs(cat, seed)
+    monkeypatch.setattr(cs, "DENSE_VISITED_MAX", 0)  # every call past the limit: a bitmap
+    bitmap = forced_graphs(cat, seed)
+    monkeypatch.setattr(cs, "BITMAP_VISITED_MAX", 0)  # and past that one: sorted keys
+    keys = forced_graphs(cat, seed)
+    for a, b, c in zip(state, bitmap, keys, strict=True):
         assert np.array_equal(a, b)
+        assert np.array_equal(a, c)
 
 
 def test_a_risk_appears_once_per_graph_and_every_parent_is_an_earlier_node() -> None:

@@ -82,8 +82,11 @@ numbers (not distributions)."""
 
 DENSE_VISITED_MAX = 16_000_000
 """Up to this many (event, risk) pairs in one call of :func:`grow`, the visited check is an
-int32 array over the pairs (64 MB at most); above it, sorted keys. Either gives the same
-graphs."""
+int32 array over the pairs (64 MB at most); up to :data:`BITMAP_VISITED_MAX`, a bitmap (64 MB
+at most) and a sort per generation; above it, sorted keys. All give the same graphs."""
+
+BITMAP_VISITED_MAX = 64_000_000
+"""See :data:`DENSE_VISITED_MAX`."""
 
 QUANTILES = (0.05, 0.5, 0.95)
 """The quantiles of total impact per rooted event in :class:`CascadeStats`."""
@@ -371,24 +374,33 @@ class _Visited:
 
     Up to :data:`DENSE_VISITED_MAX` pairs: one int32 per pair, ``FREE``, ``VISITED``, or for a
     moment the position of a candidate (the first candidate of each key is found with
-    ``np.minimum.at``, no sort). Above it: sorted keys (:func:`_unvisited`,
-    :func:`_first_of_each`)."""
+    ``np.minimum.at``, no sort). Up to :data:`BITMAP_VISITED_MAX`: a bitmap, and the first
+    candidate of each key by a sort (:func:`_first_of_each`). Above it: sorted keys
+    (:func:`_unvisited`)."""
 
     FREE = np.iinfo(np.int32).max
     VISITED = -1
 
     def __init__(self, n_events: int, n_risks: int, roots: IntArray) -> None:
-        self.dense = n_events * n_risks <= DENSE_VISITED_MAX
-        if self.dense:
-            self.state = np.full(n_events * n_risks, self.FREE, dtype=np.int32)
+        pairs = n_events * n_risks
+        self.kind = "state" if pairs <= DENSE_VISITED_MAX else "bitmap"
+        if pairs > BITMAP_VISITED_MAX:
+            self.kind = "sorted"
+        if self.kind == "state":
+            self.state = np.full(pairs, self.FREE, dtype=np.int32)
             self.state[roots] = self.VISITED
+        elif self.kind == "bitmap":
+            self.seen = np.zeros(pairs, dtype=bool)
+            self.seen[roots] = True
         else:
             self.keys = np.sort(roots)
 
     def first_fresh(self, key: IntArray) -> IntArray:
         """Positions (ascending) of the first occurrence of every key not yet visited."""
-        if not self.dense:
-            fresh = np.flatnonzero(_unvisited(key, self.keys))
+        if self.kind != "state":
+            fresh = np.flatnonzero(
+                ~self.seen[key] if self.kind == "bitmap" else _unvisited(key, self.keys)
+            )
             out: IntArray = fresh[_first_of_each(key[fresh])]
             return out
         fresh = np.flatnonzero(self.state[key] == self.FREE)
@@ -401,8 +413,10 @@ class _Visited:
 
     def add(self, key: IntArray) -> None:
         """Mark distinct, not yet visited keys as visited."""
-        if self.dense:
+        if self.kind == "state":
             self.state[key] = self.VISITED
+        elif self.kind == "bitmap":
+            self.seen[key] = True
         else:
             self.keys = np.sort(np.concatenate([self.keys, key]))
 
