@@ -27,9 +27,11 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +143,27 @@ def events_per_year(cat: cs.CascadeCatalogue, years: int = 300) -> tuple[float, 
     return (s.n_events + s.n_triggered) / years, s.n_events / years
 
 
+def load() -> str:
+    """The load average over the last minute (other work on the machine at the time)."""
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
+
+
+def command(runs: int, cmd: list[str]) -> tuple[float, float]:
+    """Best wall time of ``runs`` runs of ``cmd`` and the CPU time (user + system, with its
+    worker processes) of that run."""
+    runs_seen: list[tuple[float, float]] = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True)
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        assert proc.returncode == 0, proc.stderr.decode()
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        runs_seen.append((wall, cpu))
+    return min(runs_seen)
+
+
 def write(doc: dict[str, Any], path: Path) -> None:
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
 
@@ -196,18 +219,27 @@ def main() -> None:
             )
         # -- end to end from the command line --
         nsra_cmd = [sys.executable, "-m", "nsra.cli.__main__"]
+        t_help, cpu_help = command(args.runs, [*nsra_cmd, "--help"])
+        print(f"nsra --help: {t_help:.2f} s ({cpu_help:.2f} s CPU; imports and start-up)")
         base = [*nsra_cmd, "analyse", str(path), "--only", "cascades"]
+        t_small, cpu_small = command(args.runs, [*base, "--years", "1", "--graphs", "1"])
+        print(
+            f"nsra analyse --only cascades --years 1 --graphs 1: {t_small:.2f} s "
+            f"({cpu_small:.2f} s CPU; start-up, reading and checking the file, writing)"
+        )
         base += ["--years", str(args.years), "--graphs", str(args.graphs)]
         for workers in (1, 2):
             out = folder / f"analysis-{workers}.json"
             cmd = [*base, "--workers", str(workers), "-o", str(out)]
-            t, proc = best(args.runs, lambda cmd=cmd: subprocess.run(cmd, capture_output=True))
-            assert proc.returncode == 0, proc.stderr.decode()
+            t, cpu = command(args.runs, cmd)
             print(
                 f"nsra analyse --only cascades --years {args.years} --graphs {args.graphs} "
-                f"--workers {workers}: {t:.2f} s (whole command, best of {args.runs})"
+                f"--workers {workers}: {t:.2f} s (whole command, best of {args.runs}; "
+                f"{cpu:.2f} s CPU in all its processes; load average {load()})"
             )
         # -- the parts, in this process --
+        t_read, _ = best(args.runs, lambda: catalogue_of(path))
+        print(f"  reading, checking and computing the file (in this process): {t_read:.2f} s")
         t_years, _ = best(args.runs, lambda: cs.simulate(cat, args.years, seed=3))
         noise = method_noise(method)
         t_forced, _ = best(args.runs, lambda: forced_start(cat, args.graphs, 3, noise))

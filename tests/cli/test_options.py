@@ -78,3 +78,12 @@ def test_max_size_is_at_least_one_byte(invoke: Invoke) -> None:
     done = invoke("validate", "x.yaml", "--max-size", "0")
     assert done.exit_code == 2
     assert "--max-size" in done.stderr
+
+
+def test_the_defaults_the_options_hold_are_the_librarys() -> None:
+    # written in nsra.cli.options so that the options load neither scipy nor openpyxl
+    from nsra.analysis.uncertainty import DEFAULT_SAMPLES
+    from nsra.io.excel.safety import MAX_BYTES
+
+    assert options.DEFAULT_SAMPLES == DEFAULT_SAMPLES
+    assert options.WORKBOOK_MAX_BYTES == MAX_BYTES

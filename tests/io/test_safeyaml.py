@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nsra.io.problems import InputError
-from nsra.io.safeyaml import Limits, load, read_text
+from nsra.io.safeyaml import Limits, load, locate, read_text
 from nsra.io.validate import read_assessment
 from tests.helpers import (
     NL_BASE,
@@ -176,3 +176,12 @@ def test_domain_no_is_reported_as_the_text_no() -> None:
     p = single_error(text)
     assert "found no;" in p.message
     assert "False" not in p.message
+
+
+def test_locate_finds_each_path_or_its_deepest_ancestor_and_stops_when_all_are_found() -> None:
+    text = "a:\n  b: 1\n  c:\n    - x\n    - y\nd: 2\ne: [unclosed\n"
+    # every wanted path lies before the broken line: found, and reading stops before it
+    assert locate(text, [("a", "c", 1), ("d",)]) == {("a", "c", 1): (5, 7), ("d",): (6, 1)}
+    # a path that does not exist: its deepest ancestor, after reading all that can be read
+    deep = locate(text, [("a", "zz", 3), ("a", "b")])
+    assert deep == {("a", "zz", 3): (1, 1), ("a", "b"): (2, 3)}

@@ -28,14 +28,14 @@ Two samplers give the same distribution of event graphs:
 * :func:`sample_events` (used by :func:`simulate`): the number of root events of each risk over
   ``D`` days is ``Binomial(D, p_any)`` (one trial a day), their levels multinomial, their days a
   uniform random set of distinct days; then all events grow together, one generation at a time,
-  with arrays (frontier, candidate links, a sorted set of ``event * R + risk`` keys as the
+  with arrays (frontier, candidate links, one int32 state per ``event * R + risk`` pair as the
   visited check). The cost grows with the number of events, not with days x risks.
 * :func:`sample_events_reference`: the model as written, day by day, risk by risk, event by
   event, in plain Python. Slow (its cost is days x risks: about 3.6 microseconds a simulated
-  day for 120 risks, 13 s for 10,000 years where the fast sampler takes 0.035 s on the sparse
-  catalogue of benchmarks/bench_cascades.py, about 11 events a year; on the dense catalogue of
-  benchmarks/bench_bnra.py, 142 events a year, the fast sampler takes 1.7 s): it exists to
-  check the fast sampler against, in the tests and the benchmark.
+  day for 120 risks, 13 s for 10,000 years where the fast sampler takes under 0.1 s on the
+  sparse catalogue of benchmarks/bench_cascades.py, 16 events a year; on the dense catalogue of
+  benchmarks/bench_bnra.py, 142 events a year, about 0.3 s; figures in benchmarks/README.md):
+  it exists to check the fast sampler against, in the tests and the benchmark.
 
 Both produce :class:`EventGraphs`; :func:`tally` reduces those to counts and impacts and
 :func:`combine` to statistics, so the two samplers share one summary. :func:`simulate` runs the
@@ -80,9 +80,13 @@ YEARS_PER_BLOCK = 1000
 """Simulated years per block. Part of the definition of a seeded result: changing it changes
 numbers (not distributions)."""
 
-DENSE_VISITED_MAX = 64_000_000
-"""Up to this many (event, risk) pairs in one call of :func:`grow`, the visited check is a
-bitmap (64 MB at most); above it, sorted keys."""
+DENSE_VISITED_MAX = 16_000_000
+"""Up to this many (event, risk) pairs in one call of :func:`grow`, the visited check is an
+int32 array over the pairs (64 MB at most); up to :data:`BITMAP_VISITED_MAX`, a bitmap (64 MB
+at most) and a sort per generation; above it, sorted keys. All give the same graphs."""
+
+BITMAP_VISITED_MAX = 64_000_000
+"""See :data:`DENSE_VISITED_MAX`."""
 
 QUANTILES = (0.05, 0.5, 0.95)
 """The quantiles of total impact per rooted event in :class:`CascadeStats`."""
@@ -101,6 +105,18 @@ class _Links:
     effect: IntArray  # (n,)
     p_any: FloatArray  # (n,) 1 - prod_b(1 - cp_b)
     cum: FloatArray  # (n, L) cumulative level distribution, proportional to cp; last column 1
+
+    @functools.cached_property
+    def count(self) -> IntArray:
+        """(R * L,) links per cause key."""
+        out: IntArray = np.diff(self.start)
+        return out
+
+    @functools.cached_property
+    def cum_columns(self) -> FloatArray:
+        """(L - 1, n) the first ``L - 1`` columns of :attr:`cum`, each contiguous."""
+        out: FloatArray = np.ascontiguousarray(self.cum[:, :-1].T)
+        return out
 
 
 @dataclass(frozen=True)
@@ -353,6 +369,58 @@ def _unvisited(key: IntArray, visited: IntArray) -> BoolArray:
     return out
 
 
+class _Visited:
+    """The (event, risk) pairs already in an event graph, keyed ``event * R + risk``.
+
+    Up to :data:`DENSE_VISITED_MAX` pairs: one int32 per pair, ``FREE``, ``VISITED``, or for a
+    moment the position of a candidate (the first candidate of each key is found with
+    ``np.minimum.at``, no sort). Up to :data:`BITMAP_VISITED_MAX`: a bitmap, and the first
+    candidate of each key by a sort (:func:`_first_of_each`). Above it: sorted keys
+    (:func:`_unvisited`)."""
+
+    FREE = np.iinfo(np.int32).max
+    VISITED = -1
+
+    def __init__(self, n_events: int, n_risks: int, roots: IntArray) -> None:
+        pairs = n_events * n_risks
+        self.kind = "state" if pairs <= DENSE_VISITED_MAX else "bitmap"
+        if pairs > BITMAP_VISITED_MAX:
+            self.kind = "sorted"
+        if self.kind == "state":
+            self.state = np.full(pairs, self.FREE, dtype=np.int32)
+            self.state[roots] = self.VISITED
+        elif self.kind == "bitmap":
+            self.seen = np.zeros(pairs, dtype=bool)
+            self.seen[roots] = True
+        else:
+            self.keys = np.sort(roots)
+
+    def first_fresh(self, key: IntArray) -> IntArray:
+        """Positions (ascending) of the first occurrence of every key not yet visited."""
+        if self.kind != "state":
+            fresh = np.flatnonzero(
+                ~self.seen[key] if self.kind == "bitmap" else _unvisited(key, self.keys)
+            )
+            out: IntArray = fresh[_first_of_each(key[fresh])]
+            return out
+        fresh = np.flatnonzero(self.state[key] == self.FREE)
+        k = key[fresh]
+        position = np.arange(k.size, dtype=np.int32)
+        np.minimum.at(self.state, k, position)
+        first: IntArray = fresh[self.state[k] == position]
+        self.state[k] = self.FREE
+        return first
+
+    def add(self, key: IntArray) -> None:
+        """Mark distinct, not yet visited keys as visited."""
+        if self.kind == "state":
+            self.state[key] = self.VISITED
+        elif self.kind == "bitmap":
+            self.seen[key] = True
+        else:
+            self.keys = np.sort(np.concatenate([self.keys, key]))
+
+
 def _root_plan(catalogue: CascadeCatalogue) -> tuple[FloatArray, FloatArray]:
     """Per risk the daily probability of a *counted* root event and its level distribution.
 
@@ -433,9 +501,11 @@ def grow(
     node_level, node_parent)``.
 
     One generation of all events at a time. For the frontier (in BFS order within each event)
-    every (node, link) candidate is tried at once; candidates whose effect is already in the
-    event are dropped; among the successful ones the first per (event, effect) in BFS order
-    wins, exactly as the queue of the reference would decide. The rules:
+    every (node, link) candidate is tried at once (one uniform draw per candidate, from the
+    links of the node's risk and level in the catalogue's compressed table); candidates whose
+    effect is already in the event are dropped; among the successful ones the first per
+    (event, effect) in BFS order wins, exactly as the queue of the reference would decide. The
+    rules:
 
     * a node passes effects on only where :attr:`~CascadeCatalogue.passes` allows it (as the
       root, caused by an actor, caused by another risk);
@@ -443,6 +513,10 @@ def grow(
       the node's turn comes in the queue (so a graph may end above the cap by the effects of
       the last node expanded, as in the BNRA);
     * ``conditioned`` roots draw their effects on the condition that at least one occurs.
+
+    The visited check and the first-per-(event, effect) choice use one integer array over the
+    (event, risk) pairs (:class:`_Visited`) where it fits in :data:`DENSE_VISITED_MAX`, else
+    sorted keys; both give the same graphs from the same random stream.
     """
     n_risks, n_levels = catalogue.n_risks, catalogue.n_levels
     links = catalogue.links
@@ -455,67 +529,65 @@ def grow(
     f_node, f_event, f_risk, f_level = ev0, ev0, root_risk, root_level
     f_pass = passes[root_risk, PASS_ROOT]
     f_cond = np.asarray(conditioned, dtype=bool)
+    any_cond = bool(f_cond.any())
     size = np.ones(n_events, dtype=np.int64)
-    # the visited check: a bitmap of (event, risk) where it fits, else sorted keys
-    dense = n_events * n_risks <= DENSE_VISITED_MAX
-    seen = np.zeros(n_events * n_risks if dense else 0, dtype=bool)
-    visited = np.zeros(0, dtype=np.int64) if dense else np.sort(f_event * n_risks + f_risk)
-    if dense:
-        seen[f_event * n_risks + f_risk] = True
+    visited = _Visited(n_events, n_risks, ev0 * n_risks + root_risk)
     n_nodes = n_events
     while f_node.size:
+        n_front = f_node.size
         key = f_risk * n_levels + f_level
-        lo = links.start[key]
-        n_links = np.where(f_pass, links.start[key + 1] - lo, 0)
-        total = int(n_links.sum())
+        n_links = links.count[key] * f_pass
+        ends = np.cumsum(n_links)
+        total = int(ends[-1])
         if total == 0:
             break
-        ends = np.cumsum(n_links)
-        link = np.repeat(lo - (ends - n_links), n_links) + np.arange(total)
+        # the candidates: every link of every frontier node, in frontier then link order
+        cand_all = np.repeat(np.arange(n_front, dtype=np.int32), n_links)
+        link = np.repeat(links.start[key] - ends + n_links, n_links)
+        link += np.arange(total)
         p = links.p_any[link]
         hit = rng.random(total) < p
-        if np.any(f_cond):
+        if any_cond:
             # conditioned nodes without a hit (and without a certain link) redraw exactly
-            cand_all = np.repeat(np.arange(f_node.size), n_links)
-            has_hit = np.bincount(cand_all[hit], minlength=f_node.size) > 0
+            has_hit = np.bincount(cand_all[hit], minlength=n_front) > 0
             redo = (f_cond & ~has_hit)[cand_all]
             if np.any(redo):
-                offset = link - lo[cand_all]
-                hit[redo] = _segment_first_success(p[redo], cand_all[redo], offset[redo], rng)
+                offset = link - links.start[key][cand_all]
+                segment = cand_all[redo].astype(np.int64)
+                hit[redo] = _segment_first_success(p[redo], segment, offset[redo], rng)
+            any_cond = False  # only roots are conditioned
         idx = np.flatnonzero(hit)
-        cand = np.searchsorted(ends, idx, side="right")
+        cand = cand_all[idx].astype(np.int64)
         link = link[idx]
         effect = links.effect[link]
         ekey = f_event[cand] * n_risks + effect
-        fresh = ~seen[ekey] if dense else _unvisited(ekey, visited)
-        cand, link, effect, ekey = cand[fresh], link[fresh], effect[fresh], ekey[fresh]
-        win = _first_of_each(ekey)
-        cand, link, effect, ekey = cand[win], link[win], effect[win], ekey[win]
-        if cap is not None:
+        sel = visited.first_fresh(ekey)
+        if cap is not None and sel.size:
             # the graph's size when each frontier node's turn comes (frontier in event order)
-            children = np.bincount(cand, minlength=f_node.size)
+            c = cand[sel]
+            children = np.bincount(c, minlength=n_front)
             before = np.cumsum(children) - children
-            first_of_event = np.searchsorted(f_event, f_event, side="left")
-            open_ = size[f_event] + before - before[first_of_event] <= cap
-            keep = open_[cand]
-            cand, link, effect, ekey = cand[keep], link[keep], effect[keep], ekey[keep]
+            first = np.flatnonzero(np.concatenate([[True], f_event[1:] != f_event[:-1]]))
+            run = np.diff(np.append(first, n_front))
+            open_ = size[f_event] + before - np.repeat(before[first], run) <= cap
+            sel = sel[open_[c]]
+        cand, link, effect, ekey = cand[sel], link[sel], effect[sel], ekey[sel]
         u = rng.random(cand.size)
-        level = (u[:, None] >= links.cum[link, : n_levels - 1]).sum(axis=1).astype(np.int64)
+        level = np.zeros(cand.size, dtype=np.int64)
+        for column in links.cum_columns:  # the level: how many cumulative shares u passes
+            level += u >= column[link]
         parent_parts.append(f_node[cand])
         caused = np.where(catalogue.actor[f_risk[cand]], PASS_CAUSED_BY_ACTOR, PASS_CAUSED_BY_OTHER)
         f_node = np.arange(n_nodes, n_nodes + cand.size, dtype=np.int64)
         n_nodes += cand.size
         f_event, f_risk, f_level = f_event[cand], effect, level
         f_pass = passes[effect, caused]
-        f_cond = np.zeros(cand.size, dtype=bool)
-        size += np.bincount(f_event, minlength=n_events)
+        if cap is not None:
+            size += np.bincount(f_event, minlength=n_events)
         ev_parts.append(f_event)
         risk_parts.append(f_risk)
         level_parts.append(f_level)
-        if dense:
-            seen[ekey] = True
-        else:
-            visited = np.sort(np.concatenate([visited, ekey]))
+        visited.add(ekey)
     return (
         np.concatenate(ev_parts),
         np.concatenate(risk_parts),

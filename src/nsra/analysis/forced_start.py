@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from nsra.analysis.cascade_sim import CascadeCatalogue, grow
 from nsra.analysis.chunks import Plan, Progress, run_blocks
-from nsra.engine.impact_noise import noisy_at, rounded_position
+from nsra.engine.impact_noise import rounded_position
 from nsra.engine.inputs import FloatArray
+from nsra.engine.scales import exponential_value
 from nsra.model.method import ExponentialFunction, ImpactNoise, Method
 
 CELLS_PER_BLOCK = 16
@@ -81,10 +82,53 @@ class _Part:
     nodes_max: np.ndarray[Any, np.dtype[np.int64]]
 
 
+@dataclass(frozen=True)
+class _Positions:
+    """The rounded positions of every positive indicator impact, grouped by cell (risk x
+    levels + level): those of cell ``c`` are ``at[start[c]:start[c] + count[c]]`` in indicator
+    order. They depend on the estimates only: computed once per analysis."""
+
+    at: FloatArray
+    start: np.ndarray[Any, np.dtype[np.int64]]
+    count: np.ndarray[Any, np.dtype[np.int64]]
+
+    @classmethod
+    def of(cls, per_indicator: FloatArray, noise: Noise) -> _Positions:
+        flat = per_indicator.reshape(per_indicator.shape[0] * per_indicator.shape[1], -1)
+        positive = flat > 0
+        at = rounded_position(flat[positive], noise.function, noise.rule.round_to)
+        count = positive.sum(axis=1).astype(np.int64)
+        return cls(at, np.cumsum(count) - count, count)
+
+
+def _noisy_node_impact(
+    cell: np.ndarray[Any, np.dtype[np.int64]],
+    positions: _Positions,
+    noise: Noise,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Per node (of cell ``cell``) the sum over its indicators of the rounded, noised impact:
+    one normal draw per (node, positive indicator), in node then indicator order, all at
+    once."""
+    n = positions.count[cell]
+    ends = np.cumsum(n)
+    total = int(ends[-1]) if ends.size else 0
+    pair = np.repeat(positions.start[cell] - ends + n, n)
+    pair += np.arange(total)
+    s = np.maximum(
+        positions.at[pair] + noise.rule.sd * rng.standard_normal(total), noise.rule.floor
+    )
+    f = noise.function
+    euros = exponential_value(s, f.factor, f.base, f.threshold, f.threshold_value)
+    node = np.repeat(np.arange(cell.size), n)
+    return cast(FloatArray, np.bincount(node, weights=euros, minlength=cell.size))
+
+
 def _block(
     catalogue: CascadeCatalogue,
     graphs: int,
     noise: Noise | None,
+    positions: _Positions | None,
     b: int,
     n_cells: int,
     rng: np.random.Generator,
@@ -94,19 +138,11 @@ def _block(
     root = np.repeat(cells, graphs)
     risk, level = root // n_levels, root % n_levels
     event, node_risk, node_level, _ = grow(catalogue, risk, level, catalogue.actor[risk], rng)
-    if noise is None or catalogue.indicator_impact is None:
-        impact = catalogue.direct_impact[node_risk, node_level]
+    cell = node_risk * n_levels + node_level
+    if noise is None or positions is None:
+        impact = catalogue.direct_impact.reshape(-1)[cell]
     else:
-        # the rounded positions depend on the estimate only: read them once per cell
-        per_indicator = catalogue.indicator_impact  # (R, L, K)
-        positive = per_indicator > 0
-        rounded = np.zeros(per_indicator.shape)
-        rounded[positive] = rounded_position(
-            per_indicator[positive], noise.function, noise.rule.round_to
-        )
-        where = positive[node_risk, node_level]  # (N, K)
-        at = rounded[node_risk, node_level][where]
-        impact = noisy_at(at, where, noise.function, noise.rule, rng).sum(axis=1)
+        impact = _noisy_node_impact(cell, positions, noise, rng)
     total = np.bincount(event, weights=impact, minlength=root.shape[0]).reshape(n_cells, graphs)
     size = np.bincount(event, minlength=root.shape[0]).reshape(n_cells, graphs)
     qs = np.quantile(total, QUANTILES, axis=1)
@@ -133,8 +169,11 @@ def forced_start(
     n_risks, n_levels = catalogue.n_risks, catalogue.n_levels
     catalogue.links  # compile once, before the catalogue is shipped to workers  # noqa: B018
     catalogue.triggers  # noqa: B018
+    positions = None
+    if noise is not None and catalogue.indicator_impact is not None:
+        positions = _Positions.of(catalogue.indicator_impact, noise)
     plan = Plan(n_risks * n_levels, CELLS_PER_BLOCK)
-    work = functools.partial(_block, catalogue, graphs, noise)
+    work = functools.partial(_block, catalogue, graphs, noise, positions)
     parts = run_blocks(work, plan, seed + SEED_OFFSET, executor=executor, progress=progress)
     shape = (n_risks, n_levels)
     return ForcedStartStats(

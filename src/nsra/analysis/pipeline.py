@@ -34,7 +34,6 @@ from nsra.analysis.cascade_sim import (
 )
 from nsra.analysis.checked import CheckedAssessment
 from nsra.analysis.forced_start import ForcedStartStats, forced_start, method_noise
-from nsra.analysis.network import ThreatNetwork, threat_network
 from nsra.analysis.profiles import ProfileComparison, compare_profiles
 from nsra.analysis.smaa_inputs import EffectiveValues, weight_preferences
 from nsra.analysis.uncertainty import (
@@ -50,7 +49,8 @@ from nsra.engine.inputs import IntArray
 from nsra.engine.ranking import rank_order
 from nsra.model.method import Simulation
 
-if TYPE_CHECKING:  # imported where they run: scipy.stats and SALib take seconds to import
+if TYPE_CHECKING:  # imported where they run: scipy.stats, SALib, networkx take seconds to import
+    from nsra.analysis.network import ThreatNetwork
     from nsra.analysis.sensitivity import SensitivityResult
     from nsra.analysis.smaa import SmaaResult
 
@@ -221,6 +221,8 @@ def analyse(
     network = None
     has_links = any(sc.reinforces for sc in source.assessment.scenarios)
     if options.network and (len(source.inputs.cascades) or has_links):
+        from nsra.analysis.network import threat_network
+
         progress("Threat network", 0, 1)
         network = threat_network(source, results, seed=seed)
     cascades = None

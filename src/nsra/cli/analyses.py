@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 import nsra
-from nsra.analysis.uncertainty import DEFAULT_SAMPLES
 from nsra.cli.console import err
 from nsra.cli.files import load, write_atomic
-from nsra.cli.options import MaxSize
+from nsra.cli.options import DEFAULT_SAMPLES, MaxSize
 from nsra.io.problems import InputError, Problem
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 

@@ -13,8 +13,7 @@ import yaml
 
 from nsra.cli.console import out, show_problems
 from nsra.cli.files import load, write_atomic
-from nsra.cli.options import MaxSize
-from nsra.io.excel.safety import MAX_BYTES
+from nsra.cli.options import WORKBOOK_MAX_BYTES, MaxSize
 from nsra.io.problems import InputError, Problem
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 
@@ -98,7 +97,7 @@ def import_(
     ],
     max_size: Annotated[
         int, typer.Option("--max-size", min=1, help="Largest workbook accepted, in bytes.")
-    ] = MAX_BYTES,
+    ] = WORKBOOK_MAX_BYTES,
 ) -> None:
     """Read a workbook, check it as an assessment file and write that file. Every problem is
     said with its sheet and cell; nothing is written when there is one."""

@@ -13,6 +13,16 @@ import typer
 from nsra import i18n
 from nsra.model.text import Lang
 
+DEFAULT_SAMPLES = 10_000
+"""Monte Carlo samples of the analyses unless told otherwise: the value of
+``nsra.analysis.uncertainty.DEFAULT_SAMPLES``, written here so that the command's options do not
+load the analyses (and scipy) before a command runs (a test holds the two equal)."""
+
+WORKBOOK_MAX_BYTES = 50_000_000
+"""The largest workbook ``nsra excel import`` reads unless told otherwise:
+``nsra.io.excel.safety.MAX_BYTES``, written here so that the command's options do not load
+openpyxl (a test holds the two equal)."""
+
 
 def languages(langs: Sequence[Lang]) -> str:
     """The languages as a sentence lists them: ``en``, ``en or nl``, ``en, nl or fr``."""

@@ -11,16 +11,13 @@ from typing import Annotated
 import typer
 
 import nsra
-from nsra.analysis.uncertainty import DEFAULT_SAMPLES
 from nsra.cli.analyses import run_analyses
 from nsra.cli.console import out
 from nsra.cli.files import load, write_atomic
-from nsra.cli.options import DbUrl, LangOpt, MaxSize
+from nsra.cli.options import DEFAULT_SAMPLES, DbUrl, LangOpt, MaxSize
 from nsra.cli.strategy import euros, run_strategy
 from nsra.io.safeyaml import DEFAULT_MAX_BYTES
 from nsra.model.text import DEFAULT_LANG
-from nsra.report.formats import format_of, publish
-from nsra.report.strategy import has_strategy
 
 DEMO_SEED = 1
 """The seed of the demo report's analyses."""
@@ -96,6 +93,8 @@ def report(
     effects, international developments or capabilities."""
     from nsra.analysis.pipeline import AnalysisOptions
     from nsra.cli.compare import edition
+    from nsra.report.formats import format_of, publish
+    from nsra.report.strategy import has_strategy
 
     fmt = "html" if output.is_dir() else format_of(output)  # a folder: said when writing
     budget_eur = euros(budget)
@@ -125,6 +124,7 @@ def demo(
 ) -> None:
     """Build the report of the integrated Dutch example, with its analyses, and say where it is."""
     from nsra.analysis.pipeline import AnalysisOptions
+    from nsra.report.formats import format_of, publish
 
     fmt = "html" if output.is_dir() else format_of(output)  # a folder: said when writing
 

@@ -24,9 +24,6 @@ from nsra.io.contract import (
     UncertaintySection,
 )
 from nsra.io.jsondoc import json_numbers, num
-from nsra.io.network_section import network_section
-from nsra.io.sensitivity_section import sensitivity_section
-from nsra.io.smaa_section import smaa_section
 from nsra.io.validate import Loaded
 from nsra.model.text import DEFAULT_LANG, tr
 from nsra.version import __version__
@@ -177,14 +174,22 @@ def analysis_document(loaded: Loaded, results: Results, analyses: Analyses) -> A
         doc["uncertainty"] = uncertainty_section(loaded, results, analyses.uncertainty)
     if analyses.profiles is not None:
         doc["profiles"] = profiles_section(loaded, analyses.profiles)
+    # the sections of the other analyses are imported where they are written: the analyses
+    # they read load scipy.stats, SALib and networkx, seconds a command with --only need not pay
     if analyses.smaa is not None:
+        from nsra.io.smaa_section import smaa_section
+
         doc["smaa"] = smaa_section(a, m, analyses.smaa, opts.weights, analyses.weights_varied)
     if analyses.sensitivity is not None:
+        from nsra.io.sensitivity_section import sensitivity_section
+
         scope, n = analyses.sensitivity_scope, len(a.scenarios)
         titles = {sc.id: tr(sc.title, DEFAULT_LANG) for sc in a.scenarios}
         analysed = "all" if len(scope) == n else f"the {len(scope)} highest ranked"
         doc["sensitivity"] = sensitivity_section(analyses.sensitivity, m, titles, analysed)
     if analyses.network is not None:
+        from nsra.io.network_section import network_section
+
         doc["network"] = network_section(analyses.network)
     if analyses.cascades is not None:
         doc["cascades"] = cascades_section(loaded, analyses.cascades)

@@ -20,31 +20,38 @@ from nsra.model.method import Method
 
 
 class _Columns:
-    """The rows gathered so far: cause, cause level, effect, effect level, probability."""
+    """The rows gathered so far: cause, cause level, effect, effect level, and the position of
+    the conditional probability on the method's scale (read into probabilities all at once in
+    :meth:`rows`: one vectorised call instead of one per estimate)."""
 
     def __init__(self) -> None:
         self.cause: list[int] = []
         self.cause_level: list[int] = []
         self.effect: list[int] = []
         self.effect_level: list[int] = []
-        self.probability: list[float] = []
+        self.position: list[float] = []
 
-    def add(self, cause: int, cause_level: int, effect: int, effect_level: int, p: float) -> None:
+    def add(
+        self, cause: int, cause_level: int, effect: int, effect_level: int, position: float
+    ) -> None:
         self.cause.append(cause)
         self.cause_level.append(cause_level)
         self.effect.append(effect)
         self.effect_level.append(effect_level)
-        self.probability.append(p)
+        self.position.append(position)
 
-    def rows(self) -> CascadeRows:
+    def rows(self, target: Target) -> CascadeRows:
+        """The rows whose probability is above 0."""
         if not self.cause:
             return CascadeRows.empty()
+        p = np.asarray(target.kernel.value(np.asarray(self.position, dtype=float)), dtype=float)
+        keep = p > 0
         return CascadeRows(
-            np.asarray(self.cause, dtype=np.int64),
-            np.asarray(self.cause_level, dtype=np.int64),
-            np.asarray(self.effect, dtype=np.int64),
-            np.asarray(self.effect_level, dtype=np.int64),
-            np.asarray(self.probability, dtype=float),
+            np.asarray(self.cause, dtype=np.int64)[keep],
+            np.asarray(self.cause_level, dtype=np.int64)[keep],
+            np.asarray(self.effect, dtype=np.int64)[keep],
+            np.asarray(self.effect_level, dtype=np.int64)[keep],
+            p[keep],
         )
 
 
@@ -77,7 +84,7 @@ def cascade_rows(
     for i, cz in enumerate(entries):
         if isinstance(cz, dict):
             _check_cascade(cz, i, method, scenarios, levels, target, pairs, columns, problems)
-    return columns.rows()
+    return columns.rows(target)
 
 
 def _check_cascade(
@@ -151,9 +158,9 @@ def _per_level_pair(
             if b_id not in levels:
                 problems.append(_unknown_level(b_id, levels, where))
                 continue
-            p = _probability(target, spec, where, problems)
-            if p is not None and pair is not None and p > 0:
-                columns.add(pair[0], levels[a_id], pair[1], levels[b_id], p)
+            s = _position(target, spec, where, problems)
+            if s is not None and pair is not None:
+                columns.add(pair[0], levels[a_id], pair[1], levels[b_id], s)
 
 
 def _one_probability(
@@ -174,20 +181,20 @@ def _one_probability(
             )
         )
         return
-    p = _probability(target, cz["probability"], (*path, "probability"), problems)
-    if p is not None and pair is not None and p > 0:
-        columns.add(pair[0], 0, pair[1], 0, p)
+    s = _position(target, cz["probability"], (*path, "probability"), problems)
+    if s is not None and pair is not None:
+        columns.add(pair[0], 0, pair[1], 0, s)
 
 
 def _unknown_level(level: Any, levels: dict[str, int], path: Path) -> Problem:
     return Problem(f"unknown intensity level {level!r}; allowed: {', '.join(levels)}", path)
 
 
-def _probability(target: Target, spec: Any, where: Path, problems: list[Problem]) -> float | None:
-    """The conditional probability of one estimate (its central position), or a problem."""
+def _position(target: Target, spec: Any, where: Path, problems: list[Problem]) -> float | None:
+    """The central position of one conditional probability estimate, or a problem."""
     try:
         pos = target.resolve(spec)
     except BadEstimate as bad:
         problems.append(Problem(bad.message, (*where, *bad.sub)))
         return None
-    return float(target.kernel.value(pos[2]))
+    return pos[2]

@@ -343,10 +343,12 @@ def locate(text: str, paths: Iterable[Path]) -> dict[Path, tuple[int, int]]:
             prefixes.add(p[:i])
     found: dict[Path, tuple[int, int]] = {}
     stack: list[list[Any]] = []  # [kind, path, next index or pending key, key mark]
+    missing = set(wanted)  # reading stops once every wanted path is found
 
     def here(path: Path, mark: Any) -> None:
         if path in prefixes and path not in found and mark is not None:
             found[path] = (mark.line + 1, mark.column + 1)
+            missing.discard(path)
 
     def child_path(event: ev.Event) -> Path | None:
         if not stack:
@@ -381,6 +383,8 @@ def locate(text: str, paths: Iterable[Path]) -> dict[Path, tuple[int, int]]:
                 stack.append([kind, path, None if kind == "map" else 0, None])
             elif isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
                 stack.pop()
+            if not missing:
+                break
     except yaml.YAMLError:
         pass
     out: dict[Path, tuple[int, int]] = {}
