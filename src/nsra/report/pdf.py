@@ -247,7 +247,7 @@ def _condense_scenarios(root: HtmlElement, lang: str) -> None:
     if toc is not None:
         toc.addnext(front)
     else:
-        note.addprevious(copy.deepcopy(front))
+        note.addprevious(front)
 
 
 def _ranking_link(root: HtmlElement) -> HtmlElement | None:
@@ -265,15 +265,14 @@ def _ranking_link(root: HtmlElement) -> HtmlElement | None:
 def _note(cls: str, text: str, ranking: HtmlElement | None) -> HtmlElement:
     """A paragraph ``text`` whose ``{ranking}`` names the ranking chapter (a link)."""
     note = lxml_html.Element("p", {"class": cls})
-    before, _, after = text.partition("{ranking}")
+    before, named, after = text.partition("{ranking}")
     note.text = before
-    if _:
-        link = copy.deepcopy(ranking) if ranking is not None else None
-        if link is None:
-            note.text = before + after
-        else:
-            link.tail = after
-            note.append(link)
+    if named and ranking is None:
+        note.text = before + after
+    elif named and ranking is not None:
+        link = copy.deepcopy(ranking)
+        link.tail = after
+        note.append(link)
     return note
 
 
