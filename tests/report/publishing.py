@@ -9,7 +9,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from nsra.report.markup import classification, parse, text_of
 from tests.report.common import full_report
@@ -67,3 +69,27 @@ def chapter_titles(page: str) -> list[str]:
         for h in parse(page).iter("h2")
         if not any(a.tag == "nav" for a in h.iterancestors())
     ]
+
+
+def nearly_empty_pages(pdf: Path, tmp: Path) -> list[str]:
+    """The pages (but the last, which may end where the report ends) whose ink between header
+    and footer spans less than 30% of the page and which carry at most 800 characters: "page
+    i of n (filled %)" each."""
+    n = pages(pdf)
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", "-png", str(pdf), str(tmp / "p")],
+                   check=True)  # fmt: skip
+    pngs = sorted(tmp.glob("p-*.png"))
+    assert len(pngs) == n
+    texts = body(pdf)
+    empty = []
+    for i, png in enumerate(pngs[:-1], start=1):
+        with Image.open(png) as im:
+            w, h = im.size
+            top, bottom = int(h * BAND / A4_H), int(h * (1 - BAND / A4_H))
+            inner = im.convert("L").crop((0, top, w, bottom))
+            ink = np.nonzero(np.asarray(inner).min(axis=1) < 200)[0]
+        filled = float(ink[-1] - ink[0]) / inner.height if len(ink) else 0.0
+        chars = len("".join(texts[i - 1].split()))
+        if not (filled > 0.3 or chars > 800):
+            empty.append(f"page {i} of {n} ({filled:.0%})")
+    return empty

@@ -33,6 +33,7 @@ from nsra.model.method import ClassScale, Method
 from nsra.model.text import tr
 from nsra.report.analyses import robustness_state
 from nsra.report.html import css_string, file_name, render_report
+from nsra.report.panels import CAPTION_MAX
 from tests.helpers import EXAMPLES as REPORT_EXAMPLES
 from tests.helpers import METHODS_DIR, NL_BASE, ROOT, example_id, parse, run_cli
 from tests.report import common
@@ -867,7 +868,11 @@ def test_diagram_key_and_caption(path: Path, lang: str) -> None:
     floor = math.ceil(m.diagram.serious_from)
 
     def named(es: list[common.Expected]) -> str:
-        return "; ".join(f"{e.rank} {tr(a.assessment.scenarios[e.index].title, lang)}" for e in es)
+        shown = "; ".join(
+            f"{e.rank} {tr(a.assessment.scenarios[e.index].title, lang)}" for e in es[:CAPTION_MAX]
+        )
+        more = len(es) - CAPTION_MAX
+        return shown if more <= 0 else f"{shown} {t('and_more', lang, n=i18n.number(more, lang))}"
 
     by_impact = [e for e in ranked if e.serious and math.floor(e.y + 0.5) >= floor]
     by_zone = [e for e in ranked if e.serious and math.floor(e.y + 0.5) < floor]

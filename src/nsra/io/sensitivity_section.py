@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nsra import i18n
-from nsra.analysis.sensitivity import Input, SensitivityResult
 from nsra.io.contract import (
     MorrisGroup,
     SensitivityInput,
@@ -27,6 +27,9 @@ from nsra.io.contract import (
 from nsra.io.jsondoc import num
 from nsra.model.method import Method
 from nsra.model.text import DEFAULT_LANG, Lang, tr
+
+if TYPE_CHECKING:  # SALib and scipy.stats load only when an analysis is written
+    from nsra.analysis.sensitivity import Input, SensitivityResult
 
 TOP = 5
 """Inputs shown per scenario (bars of the report)."""

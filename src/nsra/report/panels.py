@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from nsra import i18n
 from nsra.model.text import tr
 from nsra.report.diagram import (
     Axis,
@@ -23,6 +24,10 @@ from nsra.report.diagram import (
     risk_diagram,
 )
 from nsra.report.view import RankingRow, View
+
+CAPTION_MAX = 30
+"""Serious risks the diagram's caption names, in order of rank; the others are counted ("and
+955 more"): the ranking marks every serious risk."""
 
 
 def _axis(v: View, scale_id: str, title: str, needed_low: float | None) -> Axis:
@@ -211,16 +216,25 @@ def diagrams(
         "split_note": v.t("diagram_panels") if split else "",
         "legend": ranked,
         "serious_text": (
-            v.t("diagram_serious", code=code, list="; ".join(by_impact)) if by_impact else ""
+            v.t("diagram_serious", code=code, list=_first(v, by_impact)) if by_impact else ""
         ),
         "serious_zone_text": (
-            v.t("diagram_serious_zone", code=code, list="; ".join(by_zone)) if by_zone else ""
+            v.t("diagram_serious_zone", code=code, list=_first(v, by_zone)) if by_zone else ""
         ),
         "uncertain_text": (
             v.t("diagram_uncertain", list="; ".join(uncertain)) if uncertain else ""
         ),
         "empty": not ranked,
     }
+
+
+def _first(v: View, names: Sequence[str]) -> str:
+    """The first :data:`CAPTION_MAX` of ``names`` joined for a caption, and how many more (the
+    ranking marks each serious risk)."""
+    shown = "; ".join(names[:CAPTION_MAX])
+    if len(names) <= CAPTION_MAX:
+        return shown
+    return f"{shown} {v.t('and_more', n=i18n.number(len(names) - CAPTION_MAX, v.lang))}"
 
 
 def serious_by_reason(v: View, ranked: Sequence[RankingRow]) -> tuple[list[str], list[str]]:
