@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nsra.server.api.excel import XLSX
+from nsra.server.api.reimport import positions
 from nsra.server.db import audit
 from nsra.server.db.models import EstimateEntryRow, EstimateRow, ScenarioRow
 from tests.server.common import UK_LABEL, Callers, is_error, snapshot
@@ -218,7 +219,8 @@ def test_added_and_removed_items_and_a_renamed_title(callers: Callers) -> None:
     assert ch["estimates"]["removed"] > 0 and ch["estimates"]["changed"] == 0
     assert _ids(w) == {k: v for k, v in ids.items() if k != gone}
     got = w.call("coordinator", "GET", f"/api/assessments/{w.mine}").json()
-    assert "imported" in str(got["title"])
+    assert got["title"]["en"] == "The UK risks, as imported"
+    assert got["assessment"]["title"]["nl"].startswith("Nationale")  # the other language kept
 
 
 def test_a_workbook_of_another_method_is_422_naming_both(callers: Callers) -> None:
@@ -281,3 +283,81 @@ def test_a_broken_workbook_is_422_with_its_cells_and_changes_nothing(callers: Ca
     assert files == ["Estimates!E3", "Estimates!G4"]
     is_error(_upload(w, "coordinator", b"not a workbook"), 422)
     assert snapshot(w.engine) == before
+
+
+def _append_copy(ws: Worksheet, row: int, **values: Any) -> None:
+    """A copy of a row at the end of the sheet, with some cells changed (by header)."""
+    head = [c.value for c in ws[1]]
+    copy = [c.value for c in ws[row]]
+    for k, v in values.items():
+        copy[head.index(k.replace("_", " "))] = v
+    ws.append(copy)
+
+
+def test_new_items_that_refer_to_each_other_are_added_and_linked(callers: Callers) -> None:
+    """Two new scenarios, one reinforcing the other, a measure addressing the new one and a new
+    analyst (named as a user: linked, and assigned the scenario they estimate)."""
+    w = callers
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        sc = wb["Scenarios"]
+        _append_copy(sc, 2, id="new-a", reinforces="new-b")
+        _append_copy(sc, 2, id="new-b", reinforces=None)
+        _append_copy(wb["Analysts"], 2, id="newcomer", name="A newcomer")
+        est = wb["Estimates"]
+        first = _row_of(est, scenario=SCENARIO, analyst="co-analyst", estimate_of="likelihood")
+        n = first
+        while (
+            est.cell(row=n, column=1).value == SCENARIO
+            and est.cell(row=n, column=3).value == "co-analyst"
+        ):
+            _append_copy(est, n, scenario="new-a", analyst="newcomer")
+            n += 1
+        ms = wb["Measures"]
+        _cell(ms, "scenarios", 2).value = f"{SCENARIO}, new-a"
+
+    r = _upload(w, "coordinator", _edited(_download(w), edit))
+    assert r.status_code == 201, r.text
+    ch = r.json()["changes"]
+    assert ch["scenarios"] == {"added": 2, "changed": 0, "removed": 0}
+    assert ch["analysts"] == {"added": 1, "changed": 0, "removed": 0}
+    assert ch["measures"] == {"added": 0, "changed": 1, "removed": 0}
+    assert ch["estimates"]["added"] > 0
+    data = w.call("coordinator", "GET", f"/api/assessments/{w.mine}").json()
+    new_a = next(s for s in data["assessment"]["scenarios"] if s["id"] == "new-a")
+    assert new_a["reinforces"] == ["new-b"]
+    analysts = w.call("coordinator", "GET", f"/api/assessments/{w.mine}/analysts").json()
+    assert {"id": "newcomer", "user": "newcomer"}.items() <= next(
+        a for a in analysts["analysts"] if a["id"] == "newcomer"
+    ).items()
+    assigned = w.call("coordinator", "GET", f"/api/assessments/{w.mine}/assignments").json()
+    assert {"scenario": "new-a", "analyst": "newcomer"} in assigned["assignments"]
+
+
+def test_removing_an_analyst_past_rounds_submitted_is_409_naming_them(callers: Callers) -> None:
+    w = callers
+    _round(w, submit=True, close=True)
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        for sheet, col in (("Analysts", "id"), ("Estimates", "analyst")):
+            ws = wb[sheet]
+            c = [x.value for x in ws[1]].index(col) + 1
+            for n in range(ws.max_row, 1, -1):
+                if ws.cell(row=n, column=c).value == "co-analyst":
+                    ws.delete_rows(n)
+
+    book = _edited(_download(w), edit)
+    before = snapshot(w.engine)
+    body = is_error(_upload(w, "coordinator", book), 409)
+    assert "analysts co-analyst, which have submissions" in body["error"]
+    assert snapshot(w.engine) == before
+
+
+def test_positions_keep_what_the_order_allows() -> None:
+    assert positions([0, 1, 2, 3]) == [0, 1, 2, 3]
+    assert positions([0, 2, 3]) == [0, 2, 3]  # one removed: the others keep theirs
+    assert positions([0, 1, 2, None]) == [0, 1, 2, 3]  # one added at the end
+    assert positions([0, None, 1, 2]) == [0, 1, 2, 3]  # one inserted: those after it move
+    assert positions([0, None, 5, 6]) == [0, 1, 5, 6]  # ... unless there is room
+    assert positions([2, 0, 1]) == [0, 1, 2]  # a new order
+    assert positions([]) == []

@@ -39,6 +39,7 @@ Decisions (read before changing):
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -185,11 +186,14 @@ def positions(stored: Sequence[int | None]) -> list[int]:
     """Positions for items in their new order, ``stored`` the ones they have (None: a new
     item): increasing, and a stored position kept wherever the order allows, so that removing
     an item does not move (and change the version of) every item after it."""
+    below: list[float] = [math.inf] * (len(stored) + 1)  # the least stored position after n
+    for n in range(len(stored) - 1, -1, -1):
+        at = stored[n]
+        below[n] = min(below[n + 1], math.inf if at is None else at)
     out: list[int] = []
     for n, at in enumerate(stored):
         previous = out[-1] if out else -1
-        later = [p for p in stored[n + 1 :] if p is not None]
-        fits = at is not None and at > previous and (not later or at < min(later))
+        fits = at is not None and previous < at < below[n + 1]
         out.append(at if fits and at is not None else previous + 1)
     return out
 
