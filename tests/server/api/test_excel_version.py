@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from nsra.server.api.excel import XLSX
 from nsra.server.api.reimport import positions
 from nsra.server.db import audit
-from nsra.server.db.models import EstimateEntryRow, EstimateRow, ScenarioRow
+from nsra.server.db.models import AnalystRow, EstimateEntryRow, EstimateRow, ScenarioRow
 from tests.server.common import UK_LABEL, Callers, is_error, snapshot
 
 SCENARIO = "terrorist-attack-crowded-places"
@@ -361,3 +361,42 @@ def test_positions_keep_what_the_order_allows() -> None:
     assert positions([0, None, 5, 6]) == [0, 1, 5, 6]  # ... unless there is room
     assert positions([2, 0, 1]) == [0, 1, 2]  # a new order
     assert positions([]) == []
+
+
+def test_a_value_spelled_otherwise_in_the_workbook_is_no_change(callers: Callers) -> None:
+    """The Belgian file writes ``Fb: {value: 1.2e+9}`` (a float); the workbook gives back the
+    whole number. Editing the likelihood beside it changes that one slot only: the value's row
+    keeps its version and its spelling."""
+    w = callers
+    cyber = "cyber-attack-critical-infrastructure"
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Estimates"]
+        n = _row_of(
+            ws, scenario=cyber, level="major", analyst="ccb-analyst", estimate_of="likelihood"
+        )
+        assert _cell(ws, "class", n).value == "2"
+        _cell(ws, "class", n).value = "3"
+
+    def fb() -> tuple[int, float | None]:
+        with Session(w.engine) as s:
+            row = s.execute(
+                select(EstimateEntryRow)
+                .join(EstimateRow, EstimateEntryRow.estimate_id == EstimateRow.id)
+                .join(ScenarioRow, EstimateRow.scenario_id == ScenarioRow.id)
+                .join(AnalystRow, EstimateRow.analyst_id == AnalystRow.id)
+                .where(
+                    AnalystRow.key == "ccb-analyst",
+                    ScenarioRow.assessment_id == w.other,
+                    ScenarioRow.key == cyber,
+                    EstimateRow.level == "major",
+                    EstimateEntryRow.criterion == "Fb",
+                )
+            ).scalar_one()
+            return row.version, row.number
+
+    before = fb()
+    r = _upload(w, "admin", _edited(_download(w, w.other), edit), to=w.other)
+    assert r.status_code == 201, r.text
+    assert r.json()["changes"]["estimates"] == {"added": 0, "changed": 1, "removed": 0}
+    assert fb() == before == (before[0], 1.2e9)

@@ -384,16 +384,17 @@ def _entries_of(
             r.s.flush()
             r.record("estimate", slot_key(est, fresh.criterion), None, row_spec(fresh), sc.key)
             continue
-        before = {k: getattr(entry, k) for k in _SPEC}
-        now = {k: getattr(fresh, k) for k in _SPEC}
-        if before == now and entry.position == fresh.position:
+        # the written form compared as JSON values (411400.0 and 411400 are the same value:
+        # the spelling stored is kept when the meaning is unchanged)
+        old, now = row_spec(entry), row_spec(fresh)
+        if old == now and entry.position == fresh.position:
             continue
-        old = row_spec(entry)
-        for k, v in now.items():
-            setattr(entry, k, v)
+        if old != now:
+            for k in _SPEC:
+                setattr(entry, k, getattr(fresh, k))
         entry.position = fresh.position
         _touch(r.s, entry)
-        if before != now:
+        if old != now:
             r.record("estimate", slot_key(est, fresh.criterion), old, row_spec(entry), sc.key)
 
 
