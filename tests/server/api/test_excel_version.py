@@ -400,3 +400,28 @@ def test_a_value_spelled_otherwise_in_the_workbook_is_no_change(callers: Callers
     assert r.status_code == 201, r.text
     assert r.json()["changes"]["estimates"] == {"added": 0, "changed": 1, "removed": 0}
     assert fb() == before == (before[0], 1.2e9)
+
+
+def test_an_estimates_own_rationale_changed_is_recorded(callers: Callers) -> None:
+    w = callers
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Estimates"]
+        n = _row_of(ws, scenario=SCENARIO, analyst="co-analyst", estimate_of="likelihood")
+        _cell(ws, "estimate rationale", n).value = "Revised after the workshop."
+
+    r = _upload(w, "coordinator", _edited(_download(w), edit))
+    assert r.status_code == 201, r.text
+    assert r.json()["changes"]["estimates"] == {"added": 0, "changed": 1, "removed": 0}
+    data = w.call("coordinator", "GET", f"/api/assessments/{w.mine}").json()["assessment"]
+    sc = next(x for x in data["scenarios"] if x["id"] == SCENARIO)
+    co = next(e for e in sc["estimates"] if e["analyst"] == "co-analyst")
+    assert co["rationale"] == "Revised after the workshop."
+    with Session(w.engine) as s:
+        keys = [
+            e.entity_key
+            for e in s.scalars(
+                select(audit.AuditEntryRow).where(audit.AuditEntryRow.action == "estimate.update")
+            )
+        ]
+    assert keys == [f"{SCENARIO}/co-analyst//rationale"]

@@ -64,6 +64,7 @@ from nsra.server.api.content import (
     _lookups,
     _touch,
 )
+from nsra.server.api.workflow import _analyst_item
 from nsra.server.db import audit
 from nsra.server.db import versions as vs
 from nsra.server.db import workflow as wf
@@ -252,13 +253,6 @@ def _organisations(r: Replace) -> dict[str, OrganisationRow]:
     return rows
 
 
-def _analyst_item(a: AnalystRow) -> Json:
-    item: Json = {"id": a.key, "organisation": a.organisation.key}
-    if a.name is not None:
-        item["name"] = a.name
-    return item
-
-
 def _analysts(r: Replace, orgs: dict[str, OrganisationRow]) -> dict[str, AnalystRow]:
     rows = _by_key(r.row.analysts, lambda a: a.key)
     at = positions([rows[a.id].position if a.id in rows else None for a in r.new.analysts])
@@ -354,7 +348,13 @@ def _estimates(
             sc.estimates.append(est)
             pairs.add((analysts[e.analyst].id, sc.id))
         est.position = at[n]
-        if est.rationale != e.rationale:
+        if est.id is not None and est.rationale != e.rationale:  # the estimate's own rationale
+            old = {"rationale": est.rationale}
+            est.rationale = e.rationale
+            r.record(
+                "estimate", slot_key(est, "rationale"), old, {"rationale": e.rationale}, sc.key
+            )
+        elif est.id is None:
             est.rationale = e.rationale
         _entries_of(r, sc, est, e, slot_key)
     r.s.flush()
