@@ -282,3 +282,26 @@ def test_a_workbook_of_another_format_is_refused() -> None:
     found = errors(edited(exported("uk-nsra"), edit))
     assert [p.file for p in found] == ["About!B2"]
     assert "not in the format nsra reads" in found[0].message
+
+
+def _sheet_offset(book: bytes, name: str) -> int:
+    """Where a part's compressed data starts in the archive."""
+    info = zipfile.ZipFile(io.BytesIO(book)).getinfo(name)
+    return info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b, at: b[:at] + b"\xff" * 16 + b[at + 16 :],  # compressed data overwritten
+        lambda b, at: b[:at] + bytes(range(16)) + b[at + 16 :],
+        lambda b, at: b[: at + 40],  # cut short inside the part
+    ],
+)
+def test_a_damaged_workbook_is_refused_in_plain_words_not_a_crash(damage: Any) -> None:
+    """Damage inside a sheet's compressed data shows only while the sheet is read (a bad
+    checksum, a broken deflate stream): it is a problem of the file, like any other."""
+    book = exported("uk-nsra")
+    (p,) = problems(damage(book, _sheet_offset(book, "xl/worksheets/sheet8.xml") + 200))
+    assert "damaged" in p.message or "not an Excel workbook" in p.message
+    assert "save it" in p.message and p.file == "book.xlsx"

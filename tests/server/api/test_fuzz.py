@@ -15,9 +15,9 @@ Decisions (read before changing):
   from the live server, and the bodies of the operations it knows (an estimate write, a member,
   an uploaded assessment) by real values, partly mutated. The other half stays as schemathesis
   generated it, so unknown ids, malformed values and new endpoints are fuzzed as well.
-  A workbook upload (``import.xlsx``) is sent as bytes (a serializer registered here for the
-  Excel media type): a real workbook of the demo, one cut short or overwritten in part, or
-  the binary string schemathesis generated.
+  A workbook upload (``import.xlsx``, a new assessment or a new version) is sent as bytes (a
+  serializer registered here for the Excel media type): a real workbook of the demo, one cut
+  short or overwritten in part, or the binary string schemathesis generated.
 * Checks. ``not_a_server_error`` is the point; ``content_type_conformance`` and
   ``response_schema_conformance`` hold for this API and are cheap. ``status_code_conformance``
   is not enabled: the OpenAPI document declares only 200/201/422, while the API answers 401,
@@ -294,7 +294,7 @@ def _body(case: AnyCase, path: dict[str, Any], known: Known) -> st.SearchStrateg
         )
     if method == "POST" and case.path == "/api/assessments":
         return st.sampled_from(known.uploads) | _mutated(known.uploads)
-    if method == "POST" and case.path == "/api/assessments/import.xlsx":
+    if method == "POST" and case.path.endswith("/import.xlsx"):  # new, or a new version
         return st.sampled_from(known.workbooks) | _damaged(known.workbooks)
     return st.just(body)
 

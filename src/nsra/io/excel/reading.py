@@ -10,6 +10,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
@@ -140,9 +141,30 @@ def _rows(ws: Any) -> list[tuple[Any, ...]]:
     return list(ws.iter_rows(max_row=_MAX_ROWS, max_col=width, values_only=True))
 
 
+DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, SyntaxError)
+"""What reading a damaged archive raises: a part whose checksum or compressed data is wrong, a
+zip feature Python does not read, XML cut short (``ParseError`` is a ``SyntaxError``)."""
+
+
 def read_grids(data: bytes, source: str, limits: Limits | None = None) -> dict[str, Grid]:
     """The cells of every sheet of the layout the workbook has; InputError when the workbook
-    is refused (size, macros, zip bomb, merged cells, formulas without saved results)."""
+    is refused (size, macros, zip bomb, merged cells, formulas without saved results) or
+    damaged (its parts are read lazily, so damage may show only while its cells are read)."""
+    try:
+        return _read_grids(data, source, limits)
+    except DAMAGED as exc:
+        raise InputError(
+            [
+                Problem(
+                    f"the workbook is damaged ({type(exc).__name__}): open it in Excel or "
+                    "LibreOffice and save it again as an Excel workbook (.xlsx)",
+                    file=source,
+                )
+            ]
+        ) from None
+
+
+def _read_grids(data: bytes, source: str, limits: Limits | None) -> dict[str, Grid]:
     archive = checked_archive(data, source, limits)
     parts = _sheet_parts(archive)
     with_formulas, hidden, problems = _checked_parts(archive, parts, source)

@@ -23,7 +23,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nsra.server.api.errors import error_body
 
-BINARY_UPLOADS = frozenset({"/api/assessments/import.xlsx", "/assessments/new"})
+BINARY_UPLOADS = re.compile(
+    r"/api/assessments/import\.xlsx|/assessments/new"
+    r"|/api/assessments/[0-9]+/import\.xlsx|/a/[0-9]+/excel"
+)
 """Where a file is uploaded as bytes (an Excel workbook): its body may hold NUL bytes. What is
 read from it cannot: XML (the workbook's cells) and YAML refuse NUL characters, and the name
 of an uploaded file is cleaned of them."""
@@ -74,7 +77,8 @@ class RefuseNul:
             k == b"content-type" and v.lower().startswith(b"application/x-www-form-urlencoded")
             for k, v in scope.get("headers", [])
         )
-        binary = scope["path"] in BINARY_UPLOADS  # a workbook is a zip: NUL bytes are its own
+        # a workbook is a zip: NUL bytes are its own
+        binary = BINARY_UPLOADS.fullmatch(scope["path"]) is not None
         if not binary and (
             b"\x00" in body or b"\\u0000" in body.lower() or (form and b"%00" in body)
         ):

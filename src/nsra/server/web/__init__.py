@@ -25,6 +25,7 @@ from nsra.server.web import (
     strategy,
     strategy_results,
     versions,
+    workbook,
 )
 from nsra.server.web.headers import SecurityHeaders
 
@@ -45,6 +46,7 @@ PAGES = (
     strategy_results,
     analyses,
     people,
+    workbook,
 )
 """The modules whose ``router`` serves pages (one line each: add a page, add a line)."""
 
