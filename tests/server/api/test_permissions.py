@@ -155,6 +155,13 @@ def _workbook_body(_w: World) -> dict[str, Any]:
     return {"content": _workbook()}
 
 
+def _live_workbook(w: World) -> dict[str, Any]:
+    """The workbook of the assessment as it is now (downloaded by the administrator)."""
+    r = w.client.get(f"/api/assessments/{w.mine}/export.xlsx", headers=w.headers("admin"))
+    assert r.status_code == 200, r.text
+    return {"content": r.content, "params": {"name": "live.xlsx"}}
+
+
 @functools.cache
 def _workbook() -> bytes:
     """The workbook of the upload above (``nsra excel export``)."""
@@ -294,6 +301,8 @@ STEPS: tuple[Step, ...] = (
     Step("POST", A + "/rounds/{number}/close", coordinate(), fill={"number": "2"}),
     # versions: published with no round open (rounds 1 and 2 are closed now)
     Step("POST", A + "/versions", coordinate(201), _json({"label": "v1"})),
+    # the live assessment's workbook imported back: a new version (no round is open)
+    Step("POST", A + "/import.xlsx", coordinate(201), _live_workbook),
     Step("GET", A + "/versions", read()),
     Step("GET", A + "/versions/{number}", read(), fill={"number": "1"}),
     Step("GET", A + "/versions/{number}/reproduce", read(), fill={"number": "1"}),
