@@ -4,11 +4,15 @@ hidden view, a newer revision)."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -16,7 +20,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from nsra.server.api import create_app
-from nsra.server.api.fast_results import FastResults
+from nsra.server.api.fast_results import FastResults, LookupFailed, Reader
 from nsra.server.db import make_engine, upgrade
 from nsra.server.db.access import UserRow, add_user, new_token
 from nsra.server.demo import DEMO_ANALYST, _fill
@@ -147,3 +151,79 @@ def test_an_analyst_during_an_open_round_gets_the_hidden_view(demo: Demo) -> Non
     hidden = demo.get(DEMO_ANALYST)
     assert demo.lane.served == served  # never from the cache of the full view
     assert "hidden" in hidden.json()
+
+
+def test_each_engine_reads_on_a_connection_of_the_lanes_own(demo: Demo) -> None:
+    reader = demo.app.state.fast_reader
+    assert reader.kind == demo.engine.dialect.name  # not the pool in a thread
+    demo.get("demo-admin")
+    demo.get("demo-admin")
+    assert demo.lane.served == 1
+
+
+def test_a_broken_connection_is_answered_by_the_endpoint_then_opened_again(demo: Demo) -> None:
+    first = demo.get("demo-coordinator")
+    demo.get("demo-coordinator")
+    assert demo.lane.served == 1
+    reader = demo.app.state.fast_reader
+    connection = reader._pg if reader.kind == "postgresql" else reader._sqlite
+    assert connection is not None
+    if reader.kind == "postgresql":
+        demo.client.portal.call(connection.close)  # type: ignore[union-attr]
+    else:
+        connection.close()
+    again = demo.get("demo-coordinator")  # the lane's query fails: the endpoint answers
+    assert again.status_code == 200 and again.content == first.content
+    assert demo.lane.served == 1
+    demo.get("demo-coordinator")  # a new connection
+    assert demo.lane.served == 2
+
+
+def test_concurrent_readers_share_a_query_on_postgresql(demo: Demo) -> None:
+    """PostgreSQL answers the readers waiting together in one query; each still gets its own
+    row (an outsider among them gets the endpoint's 404). SQLite: one query a read."""
+    first = demo.get("demo-admin")
+    with Session(demo.engine) as s, s.begin():
+        outsider = new_token(s, add_user(s, "outsider", "viewer", None))  # member of nothing
+    tokens = [demo.tokens[n] for n in ("demo-admin", "demo-coordinator", "demo-viewer")]
+    tokens = [*tokens, demo.tokens[DEMO_ANALYST], outsider] * 4
+    path = f"/api/assessments/{demo.assessment_id}/results"
+    reader = demo.app.state.fast_reader
+
+    async def many() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=demo.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            return await asyncio.gather(
+                *(c.get(path, headers={"Authorization": f"Bearer {t}"}) for t in tokens)
+            )
+
+    batches = reader.batches
+    answers = demo.client.portal.call(many)
+    for token, answer in zip(tokens, answers, strict=True):
+        if token == outsider:
+            is_error(answer, 404)
+        else:
+            assert answer.status_code == 200 and answer.content == first.content
+    assert demo.lane.served == len(tokens) - 4
+    if reader.kind == "postgresql":
+        assert 1 <= reader.batches - batches < len(tokens) // 2  # several readers a query
+    else:
+        assert reader.batches == 0
+
+
+def test_sqlite_never_holds_the_event_loop_behind_a_writer(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'nsra.db'}")
+    upgrade(engine)
+    reader = Reader(engine)
+    locker = sqlite3.connect(tmp_path / "nsra.db", isolation_level=None)
+    try:
+        assert asyncio.run(reader.who("0" * 64, 1)) is None  # no such token: no row
+        locker.execute("BEGIN EXCLUSIVE")  # a writer committing: readers must wait
+        t0 = time.perf_counter()
+        with pytest.raises(LookupFailed):
+            asyncio.run(reader.who("0" * 64, 1))
+        assert time.perf_counter() - t0 < 0.5  # failed at once (the driver would wait 5 s)
+    finally:
+        locker.close()
+        asyncio.run(reader.close())
+        engine.dispose()

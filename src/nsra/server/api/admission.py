@@ -67,11 +67,14 @@ class Admission:
         if self._line is None:
             self._line = asyncio.Semaphore(self.limit)
         line = self._line
-        try:
-            await asyncio.wait_for(line.acquire(), self.wait)
-        except TimeoutError:
-            await busy_response()(scope, receive, send)
-            return
+        if line.locked():  # wait in line (wait_for costs a task: only when there is a line)
+            try:
+                await asyncio.wait_for(line.acquire(), self.wait)
+            except TimeoutError:
+                await busy_response()(scope, receive, send)
+                return
+        else:
+            await line.acquire()  # free: taken at once, without yielding
         try:
             await self.app(scope, receive, send)
         finally:

@@ -48,7 +48,7 @@ from nsra.server.api import (
     workflow,
 )
 from nsra.server.api.admission import Admission, admitted
-from nsra.server.api.fast_results import FastResults
+from nsra.server.api.fast_results import FastResults, Reader
 from nsra.server.api.hosts import HostCheck
 from nsra.server.api.limits import BodyLimit
 from nsra.server.api.nul import RefuseNul
@@ -89,6 +89,7 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     pool = getattr(_app.state, "jobs", None)
     if pool is not None:
         pool.shutdown()
+    await _app.state.fast_reader.close()
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -102,7 +103,8 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     app.state.results_cache = ResultsCache()
-    app.add_middleware(FastResults, engine=engine, cache=app.state.results_cache)  # innermost
+    app.state.fast_reader = Reader(engine)
+    app.add_middleware(FastResults, reader=app.state.fast_reader, cache=app.state.results_cache)
     app.add_middleware(Admission, limit=admitted(pool_capacity(engine)))
     app.add_middleware(RefuseNul)
     app.add_middleware(BodyLimit, api=app)  # outside: nothing is read past the limit
