@@ -93,3 +93,11 @@ def test_the_report_job_runs_in_a_process_and_gives_the_report(callers: Callers)
     assert "Monte Carlo" in done.text
     plain = w.call("viewer", "GET", f"/api/assessments/{w.mine}/report")
     assert plain.status_code == 200 and "Monte Carlo" not in plain.text
+
+
+@pytest.mark.parametrize("job", ["0", "-1", "2147483648", "17464782886517540112039936"])
+def test_a_job_id_out_of_range_is_422_not_500(callers: Callers, job: str) -> None:
+    """Found by the fuzz run: an id too large for the database crashed the lookup."""
+    r = callers.call("viewer", "GET", f"/api/jobs/{job}")
+    assert is_error(r, 422)["field"] == "path.job_id"
+    is_error(callers.call("viewer", "GET", "/api/jobs/2147483647"), 404)

@@ -32,15 +32,16 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from nsra.io.problems import InputError
-from nsra.server.api.deps import UserDep, classified
+from nsra.report.formats import MEDIA_TYPES
+from nsra.server.api.deps import DB_INT_MAX, UserDep, classified
 from nsra.server.api.errors import ApiError
 from nsra.server.api.transaction import engine_of, write
 from nsra.server.db.access import UserRow
@@ -50,6 +51,8 @@ from nsra.server.settings import positive
 log = logging.getLogger("nsra.server")
 router = APIRouter()
 
+JOB_DOCUMENTS: dict[str, dict[str, str]] = {t.split(";")[0]: {} for t in MEDIA_TYPES.values()}
+"""What a finished job answers: the documents that are made as jobs (the reports)."""
 JOB_ANSWER: dict[str, Any] = {
     "description": "Made as a job: poll the address in Location (GET /api/jobs/{id}).",
     "content": {"application/json": {}},
@@ -214,8 +217,16 @@ def heavy(request: Request, user: UserRow, assessment_id: int) -> Heavy:
     return Heavy(pool_of(request), user.name, assessment_id)
 
 
-@router.get("/api/jobs/{job_id}", summary="A job's state, or its document once made")
-def get_job(job_id: int, user: UserDep, request: Request) -> Response:
+@router.get(
+    "/api/jobs/{job_id}",
+    summary="A job's state, or its document once made",
+    responses={200: {"content": JOB_DOCUMENTS}, 202: JOB_ANSWER},
+)
+def get_job(
+    job_id: Annotated[int, Path(ge=1, le=DB_INT_MAX, description="The job's id.")],
+    user: UserDep,
+    request: Request,
+) -> Response:
     """202 with ``{"job", "status"}`` while queued or running; the document once done (as the
     request that made the job would have answered it); 422 with the reason if it failed."""
     with Session(engine_of(request)) as s:
