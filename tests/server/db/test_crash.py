@@ -22,11 +22,13 @@ Decisions (read before changing):
   - PostgreSQL: sequences are not transactional, so the ``estimate_entries`` id sequence shows
     how many of the assessment's estimate rows the uncommitted transaction has inserted; the
     process is killed when half of them are in (:data:`KILL_AT`).
-  - SQLite (rollback-journal mode): the ``-journal`` file exists exactly while a write
-    transaction is open. Its lifetime for this import is measured first (a complete
+  - SQLite (WAL mode, as nsra opens it): a write transaction holds the database's write
+    lock, which a probe sees (:func:`sqlite_writing`: ``BEGIN IMMEDIATE`` with no wait, at
+    once rolled back). How long the import holds it is measured first (a complete
     ``nsra db import`` into a scratch copy of the database), and the process is killed when
-    the journal has existed for half of that time. Whether the kill landed mid-import is then
-    certain: the dead process left its hot journal behind.
+    the lock has been held for half of that time. A hot rollback journal left behind (a
+    database in rollback-journal mode) proves the kill landed mid-import; in WAL mode an
+    absent import does.
 
   A kill that landed after the commit (whole) is still checked, and reported as a warning.
 * The assessment is large in rows (about 16,000 rows, 0.7 MB of JSON: :data:`SCENARIOS`
@@ -43,6 +45,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -221,12 +224,35 @@ class CrashDb:
         assert self.path is not None
         return self.path.with_name(self.path.name + "-journal")
 
+    def hot_journal(self) -> bool | None:
+        """After the kill: whether a rollback journal was left (None: WAL mode, no journal to
+        tell, or PostgreSQL)."""
+        if self.path is None:
+            return None
+        wal = self.path.with_name(self.path.name + "-wal")
+        return True if self.journal.exists() else (None if wal.exists() else False)
+
+
+def sqlite_writing(path: Path) -> bool:
+    """Whether a write transaction is open on the SQLite file: its write lock is taken (the
+    probe takes it for an instant when it is free, and gives it back)."""
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc) or "busy" in str(exc), exc
+        return True
+    finally:
+        probe.close()
+
 
 @pytest.fixture(scope="module")
 def sqlite_write_time(
     large: Large, template_db: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> float:
-    """How long the journal of a complete ``nsra db import`` of the large assessment exists, on
+    """How long a complete ``nsra db import`` of the large assessment holds the write lock, on
     a database like :func:`crash_db`'s: the write transaction's duration on this machine."""
     folder = tmp_path_factory.mktemp("calibrate")
     scratch, log = folder / "scratch.db", folder / "calibrate.log"
@@ -234,11 +260,10 @@ def sqlite_write_time(
     engine = make_engine(f"sqlite:///{scratch}")
     import_file(engine, str(EXAMPLES[0]))
     engine.dispose()
-    journal = scratch.with_name(scratch.name + "-journal")
     proc = start(["db", "import", str(large.path), "--url", f"sqlite:///{scratch}"], log)
     first = last = None
     while proc.poll() is None:
-        if journal.exists():
+        if sqlite_writing(scratch):
             last = time.monotonic()
             first = first or last
         time.sleep(0.002)
@@ -299,7 +324,7 @@ class Watch:
         """The fraction of the import written so far (0 before its transaction began)."""
         if self.db.path is None:
             return (self._last_id() - self.baseline) / self.large.entries
-        if not self.db.journal.exists():
+        if not sqlite_writing(self.db.path):
             return 0.0 if self.started_at is None else 1.0
         if self.started_at is None:
             self.started_at = time.monotonic()
@@ -408,7 +433,7 @@ def test_server_killed_during_a_large_upload(
         upload.join(30)
     assert not upload.is_alive()
     assert isinstance(upload.outcome, Exception), f"the upload was answered: {upload.outcome}"
-    hot_journal = db.journal.exists() if db.path is not None else None
+    hot_journal = db.hot_journal()
 
     with serving(db.url, db.token, log) as server:  # restart on the same database
         watch.settle()
@@ -441,7 +466,7 @@ def test_import_command_killed_midway(crash_db: CrashDb, large: Large, tmp_path:
     finally:
         stop(proc)
     assert "Imported" not in log.read_text()
-    hot_journal = db.journal.exists() if db.path is not None else None
+    hot_journal = db.hot_journal()
     watch.settle()
 
     verified = nsra("audit", "verify", "--url", db.url)
