@@ -42,8 +42,10 @@ Per engine:
 Why two tools: ``wrk`` gives the most trustworthy read figures (negligible CPU on a 2-core
 machine where the server's 2 workers want both cores), but its Lua hooks cannot pair a ``PUT``
 with the ``GET`` of the same user nor time the two separately, so writes use a compact asyncio
-+ httpx client in its own process (``client`` sub-command). Its own CPU use is measured and
-printed (``client CPU``, % of one core), so the share it takes from the server is visible.
+client in its own process (``client`` sub-command): plain HTTP/1.1 on keep-alive connections
+(:class:`_Connection`), since httpx cost about 1 ms of CPU a request, taken from the server on
+2 cores. Its own CPU use is measured and printed (``client CPU``, % of one core), so the share
+it takes from the server is visible.
 
 Counted: requests completed inside the measured window (requests/s = count / duration) and
 their latency (p50/p95/p99, nearest rank); errors are transport errors and any status other
@@ -234,10 +236,66 @@ def _stats(latencies: list[float], duration: float) -> dict[str, float]:
     }
 
 
-async def _drive(spec: dict[str, Any]) -> dict[str, Any]:
-    import httpx
+class _Connection:
+    """One keep-alive HTTP/1.1 connection on asyncio streams: the load client's own, since
+    httpx costs about 1 ms of CPU a request, which on 2 cores the server's workers want."""
 
-    base, mode, n_users = spec["base"], spec["mode"], len(spec["users"])
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, token: str, body: bytes | None = None
+    ) -> tuple[int, bytes]:
+        if self._writer is None:
+            self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+        head += f"Authorization: Bearer {token}\r\n"
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        self._writer.write((head + "\r\n").encode("ascii") + (body or b""))
+        reader = self._reader
+        assert reader is not None
+        try:
+            status_line = await reader.readuntil(b"\r\n")
+            raw_headers = await reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            self.close()
+            raise
+        status = int(status_line.split(b" ", 2)[1])
+        length, chunked, closing = 0, False, False
+        for line in raw_headers.split(b"\r\n"):
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"transfer-encoding" and b"chunked" in value.lower():
+                chunked = True
+            elif name == b"connection" and b"close" in value.lower():
+                closing = True
+        if chunked:
+            parts = []
+            while size := int((await reader.readuntil(b"\r\n")).strip(), 16):
+                parts.append(await reader.readexactly(size + 2))
+            await reader.readuntil(b"\r\n")
+            data = b"".join(p[:-2] for p in parts)
+        else:
+            data = await reader.readexactly(length)
+        if closing:
+            self.close()
+        return status, data
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._reader = self._writer = None
+
+
+async def _drive(spec: dict[str, Any]) -> dict[str, Any]:
+    from urllib.parse import urlsplit
+
+    base, mode = urlsplit(spec["base"]), spec["mode"]
     warmup, duration = float(spec["warmup"]), float(spec["duration"])
     results_path = f"/api/assessments/{spec['assessment']}/results"
     estimate_path = f"/api/assessments/{spec['assessment']}/scenarios/{{}}/estimates/{{}}/{{}}"
@@ -257,59 +315,62 @@ async def _drive(spec: dict[str, Any]) -> dict[str, Any]:
             if len(samples) < 5:
                 samples.append(what[:300])
 
-    async def user(client: httpx.AsyncClient, u: dict[str, Any]) -> None:
-        headers = {"Authorization": f"Bearer {u['token']}"}
+    async def user(u: dict[str, Any]) -> None:
+        connection = _Connection(base.hostname or "127.0.0.1", base.port or 80)
+        token = u["token"]
         i = 0
         while time.perf_counter() < t_end:
             t0 = time.perf_counter()
             try:
                 if mode == "read":
-                    r = await client.get(results_path, headers=headers)
+                    status, data = await connection.request("GET", results_path, token)
                     t1 = time.perf_counter()
-                    if r.status_code == 200:
+                    if status == 200:
                         keep("read", t0, t1)
                     else:
-                        error(t1, f"{r.status_code} {r.text}")
+                        error(t1, f"{status} {data[:300]!r}")
                     continue
                 scenario, slot = u["slots"][i % len(u["slots"])]
                 estimate = "CD"[(i // len(u["slots"])) % 2]
                 i += 1
                 path = estimate_path.format(scenario, u["analyst"], slot)
-                r = await client.get(path, headers=headers)
+                status, data = await connection.request("GET", path, token)
                 t1 = time.perf_counter()
-                if r.status_code != 200:
-                    error(t1, f"GET {r.status_code} {r.text}")
+                if status != 200:
+                    error(t1, f"GET {status} {data[:300]!r}")
                     continue
                 keep("get", t0, t1)
-                body = {"estimate": estimate, "version": r.json()["version"], "rationale": "load"}
-                r = await client.put(path, headers=headers, json=body)
+                body = {"estimate": estimate, "version": json.loads(data)["version"]}
+                body["rationale"] = "load"
+                status, data = await connection.request(
+                    "PUT", path, token, json.dumps(body).encode()
+                )
                 t2 = time.perf_counter()
-                if r.status_code == 200:
+                if status == 200:
                     keep("put", t1, t2)
                     keep("pair", t0, t2)
-                elif r.status_code == 409:
+                elif status == 409:
                     if t_start <= t2 <= t_end:
                         counts["conflicts"] += 1
                         if len(samples) < 5:
-                            samples.append(f"409 {r.text[:300]}")
+                            samples.append(f"409 {data[:300]!r}")
                 else:
-                    error(t2, f"PUT {r.status_code} {r.text}")
-            except httpx.HTTPError as exc:
+                    error(t2, f"PUT {status} {data[:300]!r}")
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 error(time.perf_counter(), f"{type(exc).__name__}: {exc}")
+                await asyncio.sleep(0.01)
 
-    limits = httpx.Limits(max_connections=n_users, max_keepalive_connections=n_users)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120.0) as client:
-        cpu0: float | None = None
+    cpu0: float | None = None
 
-        async def cpu_mark() -> None:
-            nonlocal cpu0
-            await asyncio.sleep(max(0.0, t_start - time.perf_counter()))
-            ru = resource.getrusage(resource.RUSAGE_SELF)
-            cpu0 = ru.ru_utime + ru.ru_stime
-
-        await asyncio.gather(cpu_mark(), *(user(client, u) for u in spec["users"]))
+    async def cpu_mark() -> None:
+        nonlocal cpu0
+        await asyncio.sleep(max(0.0, t_start - time.perf_counter()))
         ru = resource.getrusage(resource.RUSAGE_SELF)
-        cpu = ru.ru_utime + ru.ru_stime - (cpu0 or 0.0)
+        cpu0 = ru.ru_utime + ru.ru_stime
+
+    await asyncio.gather(cpu_mark(), *(user(u) for u in spec["users"]))
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = ru.ru_utime + ru.ru_stime - (cpu0 or 0.0)
     out = {k: _stats(v, duration) for k, v in latencies.items() if v}
     return {**out, **counts, "samples": samples, "client_cpu": cpu / duration * 100}
 
@@ -475,14 +536,14 @@ def bench_engine(name: str, url: str, args: argparse.Namespace, folder: Path) ->
             print("wrk not found (apt-get install -y wrk): reads by the Python client only")
         server.drain(plan[0]["token"])
         r = run_client({**spec, "mode": "read"}, folder)
-        rows.append(_row(name, "read results", "httpx", r, "read"))
+        rows.append(_row(name, "read results", "python", r, "read"))
         reads["nsra"] = r["read"]["rps"]
         _samples(r)
         server.drain(plan[0]["token"])
         r = run_client({**spec, "mode": "write"}, folder)
-        rows.append(_row(name, "PUT estimate", "httpx", r, "put"))
-        rows.append(_row(name, "GET estimate", "httpx", r, "get"))
-        rows.append(_row(name, "GET+PUT pair", "httpx", r, "pair"))
+        rows.append(_row(name, "PUT estimate", "python", r, "put"))
+        rows.append(_row(name, "GET estimate", "python", r, "get"))
+        rows.append(_row(name, "GET+PUT pair", "python", r, "pair"))
         writes = r["put"]["rps"] if r.get("put") else 0.0
         _samples(r)
         body = folder / "results.json"
@@ -500,9 +561,9 @@ def bench_engine(name: str, url: str, args: argparse.Namespace, folder: Path) ->
             rows.append(_row(name, "bare ASGI floor", "wrk", r, "read"))
             floors["wrk"] = r["read"]["rps"]
         r = run_client({**spec, "base": bare.base, "mode": "read"}, folder)
-        rows.append(_row(name, "bare ASGI floor", "httpx", r, "read"))
-        floors["httpx"] = r["read"]["rps"]
-        reads["httpx"] = reads.pop("nsra")
+        rows.append(_row(name, "bare ASGI floor", "python", r, "read"))
+        floors["python"] = r["read"]["rps"]
+        reads["python"] = reads.pop("nsra")
     finally:
         bare.stop()
     commits = commit_rate(url, args.floor_seconds)
