@@ -31,7 +31,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, select
+from sqlalchemy import String, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from nsra.io.estimates import Target, estimate_problem, targets
@@ -137,27 +137,32 @@ def _slot(
         target = crit_targets[[c.id for c in method.criteria].index(criterion)]
     # the estimate and its entry for the slot in one query (not all the estimate's entries)
     found = session.execute(
-        select(EstimateRow, EstimateEntryRow)
-        .outerjoin(
-            EstimateEntryRow,
-            and_(
-                EstimateEntryRow.estimate_id == EstimateRow.id,
-                EstimateEntryRow.criterion.is_(None)
-                if criterion is None
-                else EstimateEntryRow.criterion == criterion,
-            ),
-        )
-        .where(
-            EstimateRow.scenario_id == scenario.id,
-            EstimateRow.analyst_id == analyst.id,
-            EstimateRow.level.is_(None) if level is None else EstimateRow.level == level,
-        )
-        .order_by(EstimateEntryRow.position)
-        .limit(1)
+        _ESTIMATE_AND_ENTRY,
+        {"scenario": scenario.id, "analyst": analyst.id, "level": level, "criterion": criterion},
     ).one_or_none()
     estimate, entry = (None, None) if found is None else found
     return _Slot(row, scenario, analyst, level, criterion, target, estimate, entry)
 
+
+_ESTIMATE_AND_ENTRY = (
+    select(EstimateRow, EstimateEntryRow)
+    .outerjoin(
+        EstimateEntryRow,
+        and_(
+            EstimateEntryRow.estimate_id == EstimateRow.id,
+            EstimateEntryRow.criterion.is_not_distinct_from(bindparam("criterion", type_=String)),
+        ),
+    )
+    .where(
+        EstimateRow.scenario_id == bindparam("scenario"),
+        EstimateRow.analyst_id == bindparam("analyst"),
+        EstimateRow.level.is_not_distinct_from(bindparam("level", type_=String)),
+    )
+    .order_by(EstimateEntryRow.position)
+    .limit(1)
+)
+"""An analyst's estimate of a scenario (at a level, or none) and its entry for a slot (a
+criterion, or none for the likelihood): built once (see :mod:`nsra.server.db.workflow`)."""
 
 _TARGETS: dict[int, tuple[Method, tuple[list[Target], dict[bool, Target], Target | None]]] = {}
 

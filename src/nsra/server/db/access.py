@@ -40,6 +40,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     and_,
+    bindparam,
     delete,
     select,
     update,
@@ -285,21 +286,24 @@ def token_is_valid(digest: Any) -> ColumnElement[bool]:
     return and_(ApiTokenRow.digest == digest, UserRow.active.is_(True))
 
 
+_USER_OF_TOKEN = (
+    select(UserRow)
+    .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+    .where(token_is_valid(bindparam("digest")))
+)
+_MEMBERSHIP = select(MembershipRow).where(
+    MembershipRow.user_id == bindparam("user"), MembershipRow.assessment_id == bindparam("aid")
+)
+"""Every API request asks these two: built once (building costs more than running them)."""
+
+
 def user_of_token(session: Session, token: str) -> UserRow | None:
     """The active user owning ``token``, else None (one query: every API request asks)."""
-    return session.scalars(
-        select(UserRow)
-        .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
-        .where(token_is_valid(token_digest(token)))
-    ).one_or_none()
+    return session.scalars(_USER_OF_TOKEN, {"digest": token_digest(token)}).one_or_none()
 
 
 def membership(session: Session, user: UserRow, assessment_id: int) -> MembershipRow | None:
-    return session.scalars(
-        select(MembershipRow).where(
-            MembershipRow.user_id == user.id, MembershipRow.assessment_id == assessment_id
-        )
-    ).one_or_none()
+    return session.scalars(_MEMBERSHIP, {"user": user.id, "aid": assessment_id}).one_or_none()
 
 
 # -- browser sessions and sign-in attempts ----------------------------------------------------

@@ -41,6 +41,7 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    bindparam,
     func,
     select,
     update,
@@ -140,6 +141,23 @@ def hashed_fields(row: AuditEntryRow) -> Json:
     return fields
 
 
+_HEAD_NEXT = (
+    update(AuditHeadRow)
+    .where(AuditHeadRow.id == 1)
+    .values(seq=AuditHeadRow.seq + 1, version=AuditHeadRow.version + 1)
+    .execution_options(synchronize_session=False)
+)
+_HEAD = select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1)
+_LAST_ID = select(func.max(AuditEntryRow.id))
+_HEAD_HASH = (
+    update(AuditHeadRow)
+    .where(AuditHeadRow.id == 1)
+    .values(hash=bindparam("hash"))
+    .execution_options(synchronize_session=False)
+)
+"""The statements of :func:`record`, built once (every change records an entry)."""
+
+
 def record(
     session: Session,
     *,
@@ -158,17 +176,10 @@ def record(
     The head row is incremented first, so a concurrent append waits for this transaction
     (row lock) and then reads the new head: the chain never forks.
     """
-    session.execute(
-        update(AuditHeadRow)
-        .where(AuditHeadRow.id == 1)
-        .values(seq=AuditHeadRow.seq + 1, version=AuditHeadRow.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    head = session.execute(
-        select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1)
-    ).one()
+    session.execute(_HEAD_NEXT)
+    head = session.execute(_HEAD).one()
     seq, prev_hash = head.seq, head.hash
-    last_id = session.scalar(select(func.max(AuditEntryRow.id)))
+    last_id = session.scalar(_LAST_ID)
     now = dt.datetime.now(dt.UTC)
     fields: Json = {
         "id": (last_id or 0) + 1,
@@ -192,12 +203,7 @@ def record(
     hashed = {**fields, "created_at": instant(now), "updated_at": instant(now)}
     row = AuditEntryRow(**fields, hash=entry_hash(hashed, HASH_VERSION))
     session.add(row)
-    session.execute(
-        update(AuditHeadRow)
-        .where(AuditHeadRow.id == 1)
-        .values(hash=row.hash)
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_HEAD_HASH, {"hash": row.hash})
     session.flush()
     return row
 

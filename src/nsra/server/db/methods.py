@@ -12,7 +12,7 @@ import json
 import os
 from importlib import resources
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from nsra.io.jsondoc import Json
@@ -112,10 +112,13 @@ def method_by_pk(session: Session, method_pk: int) -> Method:
     """The method of the row ``method_pk``, as :func:`method_of` gives it, without decoding
     the stored JSON: its text is the cache's key (about 0.4 ms less a request than loading the
     row, for a 30 KB method; the estimate endpoints ask on every request)."""
-    text, source = session.execute(
-        select(cast(MethodRow.content, Text), MethodRow.source).where(MethodRow.id == method_pk)
-    ).one()
+    text, source = session.execute(_METHOD_TEXT, {"pk": method_pk}).one()
     return _parsed(text, source)
+
+
+_METHOD_TEXT = select(cast(MethodRow.content, Text), MethodRow.source).where(
+    MethodRow.id == bindparam("pk")
+)
 
 
 @functools.lru_cache(maxsize=64)

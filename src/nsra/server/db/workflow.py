@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     func,
     select,
 )
@@ -119,21 +120,39 @@ class WorkflowError(Exception):
 # -- look-ups --------------------------------------------------------------------------------
 
 
+# The lookups every estimate request makes, built once: building a statement and its cache key
+# cost more than running it (about 0.07 ms a query, issue 12).
+_SCENARIO_BY_KEY = select(ScenarioRow).where(
+    ScenarioRow.assessment_id == bindparam("aid"), ScenarioRow.key == bindparam("key")
+)
+_ANALYST_BY_KEY = select(AnalystRow).where(
+    AnalystRow.assessment_id == bindparam("aid"), AnalystRow.key == bindparam("key")
+)
+_ASSIGNED = (
+    select(func.count())
+    .select_from(AssignmentRow)
+    .where(
+        AssignmentRow.analyst_id == bindparam("analyst"),
+        AssignmentRow.scenario_id == bindparam("scenario"),
+    )
+)
+_ROUNDS = (
+    select(RoundRow).where(RoundRow.assessment_id == bindparam("aid")).order_by(RoundRow.number)
+)
+_OPEN_ROUND = select(RoundRow).where(
+    RoundRow.assessment_id == bindparam("aid"), RoundRow.status == "open"
+)
+
+
 def scenario_by_key(session: Session, assessment_id: int, key: str) -> ScenarioRow:
-    row = session.scalars(
-        select(ScenarioRow).where(
-            ScenarioRow.assessment_id == assessment_id, ScenarioRow.key == key
-        )
-    ).one_or_none()
+    row = session.scalars(_SCENARIO_BY_KEY, {"aid": assessment_id, "key": key}).one_or_none()
     if row is None:
         raise WorkflowError(404, f"assessment {assessment_id} has no scenario {key!r}", "scenario")
     return row
 
 
 def analyst_by_key(session: Session, assessment_id: int, key: str) -> AnalystRow:
-    row = session.scalars(
-        select(AnalystRow).where(AnalystRow.assessment_id == assessment_id, AnalystRow.key == key)
-    ).one_or_none()
+    row = session.scalars(_ANALYST_BY_KEY, {"aid": assessment_id, "key": key}).one_or_none()
     if row is None:
         raise WorkflowError(404, f"assessment {assessment_id} has no analyst {key!r}", "analyst")
     return row
@@ -151,14 +170,7 @@ def own_analysts(session: Session, user_id: int, assessment_id: int) -> list[Ana
 
 
 def is_assigned(session: Session, analyst_id: int, scenario_id: int) -> bool:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(AssignmentRow)
-            .where(AssignmentRow.analyst_id == analyst_id, AssignmentRow.scenario_id == scenario_id)
-        )
-        or 0
-    ) > 0
+    return (session.scalar(_ASSIGNED, {"analyst": analyst_id, "scenario": scenario_id}) or 0) > 0
 
 
 def assignments(session: Session, assessment_id: int) -> list[AssignmentRow]:
@@ -174,19 +186,11 @@ def assignments(session: Session, assessment_id: int) -> list[AssignmentRow]:
 
 
 def rounds(session: Session, assessment_id: int) -> list[RoundRow]:
-    return list(
-        session.scalars(
-            select(RoundRow)
-            .where(RoundRow.assessment_id == assessment_id)
-            .order_by(RoundRow.number)
-        )
-    )
+    return list(session.scalars(_ROUNDS, {"aid": assessment_id}))
 
 
 def open_round_of(session: Session, assessment_id: int) -> RoundRow | None:
-    return session.scalars(
-        select(RoundRow).where(RoundRow.assessment_id == assessment_id, RoundRow.status == "open")
-    ).one_or_none()
+    return session.scalars(_OPEN_ROUND, {"aid": assessment_id}).one_or_none()
 
 
 def round_by_number(session: Session, assessment_id: int, number: int) -> RoundRow:
