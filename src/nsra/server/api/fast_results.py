@@ -48,6 +48,7 @@ Decisions (read before changing):
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -82,6 +83,7 @@ from nsra.server.db.audit import newest_of
 from nsra.server.db.models import AssessmentRow
 from nsra.server.db.workflow import RoundRow
 
+log = logging.getLogger("nsra.server")
 PATH: Final = re.compile(r"^/api/assessments/([1-9][0-9]{0,9})/results$")
 DB_INT_MAX: Final = 2**31 - 1
 STATEMENT_TIMEOUT_MS: Final = 2000
@@ -168,8 +170,9 @@ class Reader:
             self._sqlite = sqlite3.connect(*args, **kwargs)  # type: ignore[call-overload]
         params = self._one.construct_params({"digest": digest, "aid": assessment_id})
         order = self._one.positiontup or ()
-        row = self._sqlite.execute(self._one.string, [params[k] for k in order]).fetchone()
-        return None if row is None else row[1:]
+        # every row read: the statement ends here, holding no read snapshot (WAL checkpoints)
+        rows = self._sqlite.execute(self._one.string, [params[k] for k in order]).fetchall()
+        return rows[0][1:] if rows else None
 
     def _pool_row(self, digest: str, assessment_id: int) -> Row | None:
         with self.engine.connect() as conn:
@@ -177,8 +180,8 @@ class Reader:
         return None if row is None else row[1:]
 
     async def _pg_row(self, digest: str, assessment_id: int) -> Row | None:
-        """Join the next batch: the readers that arrive while one query runs (the event loop
-        is held meanwhile) are answered together by the next, one query per assessment."""
+        """Join the next batch: the readers that arrive before a query starts are answered
+        together by it, one query per assessment (the others wait for the next)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Row | None] = loop.create_future()
         if not self._waiting:
@@ -196,6 +199,14 @@ class Reader:
             self._fail(self._take(), exc)
             return
         waiting = self._take()
+        try:
+            await self._answer(waiting)
+        finally:  # whatever happened, no reader is left waiting
+            self._fail(waiting, LookupFailed("not answered"))
+
+    async def _answer(
+        self, waiting: dict[int, dict[str, list[asyncio.Future[Row | None]]]]
+    ) -> None:
         for assessment_id, by_digest in waiting.items():
             params = self._many.construct_params(  # type: ignore[union-attr]
                 {"digests": list(by_digest), "aid": assessment_id}
@@ -245,7 +256,10 @@ class Reader:
             lite.close()
         pg, self._pg = self._pg, None
         if pg is not None:
-            await pg.close()
+            try:
+                await pg.close()
+            except Exception:  # broken, or opened in an event loop that has ended: let it go
+                log.debug("closing the results lane's connection failed", exc_info=True)
 
 
 class LookupFailed(Exception):
