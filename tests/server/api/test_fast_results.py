@@ -198,7 +198,9 @@ def test_concurrent_readers_share_a_query_on_postgresql(demo: Demo) -> None:
             )
 
     batches = reader.batches
-    answers = demo.client.portal.call(many)
+    portal = demo.client.portal
+    assert portal is not None
+    answers = portal.call(many)
     for token, answer in zip(tokens, answers, strict=True):
         if token == outsider:
             is_error(answer, 404)
