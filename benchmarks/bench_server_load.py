@@ -30,9 +30,12 @@ Per engine:
    write changes the row). Warm-up, then the measured window;
 5. the audit trail is verified (``audit.verify``) and its entries counted against the writes;
 6. the floors, in the same run: the **read floor** is a bare ASGI app (:func:`bare_app`, no
-   framework, no database) under the same uvicorn settings (same number of workers, access
-   log on, no server header) answering every request with the very bytes of the results body
-   nsra served, driven by the same tool and users; the **write floor** is the database's
+   framework, no database) under the same uvicorn settings (same number of workers, each on
+   its own socket as ``nsra serve`` runs them, access log on, no server header) answering
+   every request with the very bytes of the results body nsra served, driven by the same tool
+   and users; the same app answers the write load's ``GET`` and ``PUT`` of an estimate with the
+   bytes of an estimate nsra served (the **HTTP floor of a write**: what the machine serves
+   doing no work at all); the **write floor** is the database's
    durable commit rate: one-row ``INSERT`` + ``COMMIT`` transactions in a loop for
    ``--floor-seconds`` on an engine made by nsra's own ``make_engine`` (so the same
    ``synchronous`` setting on SQLite, and ``synchronous_commit`` on PostgreSQL: the
@@ -429,17 +432,29 @@ def run_wrk(
 # -- the floors ---------------------------------------------------------------------------------
 
 BODY_ENV = "NSRA_BENCH_BODY"
+SMALL_ENV = "NSRA_BENCH_SMALL"
 
 
 def bare_app() -> Any:
-    """A bare ASGI app answering every HTTP request with the bytes of the file named by
-    ``NSRA_BENCH_BODY`` (as JSON): the floor of a read (uvicorn's own cost)."""
-    body = Path(os.environ[BODY_ENV]).read_bytes()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    """A bare ASGI app: the floor of a request (uvicorn's own cost). It answers a request for
+    an estimate (a path with ``/estimates/``; a ``PUT``'s body is read first) with the bytes of
+    the file named by ``NSRA_BENCH_SMALL``, and every other request with those of the file named
+    by ``NSRA_BENCH_BODY`` (both as JSON): answers nsra gave, so the same bytes go out."""
+
+    def answer(env: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+        body = Path(os.environ[env]).read_bytes() if os.environ.get(env) else b"{}"
+        length = str(len(body)).encode()
+        return body, [(b"content-type", b"application/json"), (b"content-length", length)]
+
+    big, small = answer(BODY_ENV), answer(SMALL_ENV)
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
+        body, headers = small if "/estimates/" in scope["path"] else big
+        more = scope["method"] in ("PUT", "POST")
+        while more:
+            more = (await receive()).get("more_body", False)
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -447,16 +462,22 @@ def bare_app() -> Any:
 
 
 class BareServer(Server):
-    """:func:`bare_app` under uvicorn with the settings ``nsra serve`` uses."""
+    """:func:`bare_app` under uvicorn as ``nsra serve`` runs it: its options, and its workers
+    (:mod:`nsra.server.workers`: on Linux a listening socket each)."""
 
-    def __init__(self, body: Path, workers: int, log: Path) -> None:
+    def __init__(self, body: Path, small: Path, workers: int, log: Path) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self._log = log.open("wb")
-        command = [sys.executable, "-m", "uvicorn", "--factory", "bench_server_load:bare_app"]
-        command += ["--app-dir", str(HERE), "--port", str(self.port)]
-        command += ["--workers", str(workers), "--no-server-header", "--no-proxy-headers"]
-        env = {**os.environ, BODY_ENV: str(body)}
+        start = (
+            "from nsra.cli.server import uvicorn_options\n"
+            "from nsra.server.workers import run\n"
+            f"run('bench_server_load:bare_app', {workers}, "
+            f"uvicorn_options('127.0.0.1', {self.port}, None))"
+        )
+        command = [sys.executable, "-c", start]
+        python_path = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, BODY_ENV: str(body), SMALL_ENV: str(small), "PYTHONPATH": python_path}
         self.process = subprocess.Popen(
             command, stdout=self._log, stderr=subprocess.STDOUT, env=env
         )
@@ -548,9 +569,15 @@ def bench_engine(name: str, url: str, args: argparse.Namespace, folder: Path) ->
         _samples(r)
         body = folder / "results.json"
         body.write_bytes(_get(results, plan[0]["token"]))
+        scenario, slot = plan[0]["slots"][0]
+        estimate = f"{server.base}/api/assessments/{prepared.assessment_id}/scenarios/"
+        small = folder / "estimate.json"
+        small.write_bytes(
+            _get(f"{estimate}{scenario}/estimates/{plan[0]['analyst']}/{slot}", plan[0]["token"])
+        )
     finally:
         server.stop()
-    bare = BareServer(body, args.workers, folder / f"bare-{name}.log")
+    bare = BareServer(body, small, args.workers, folder / f"bare-{name}.log")
     try:
         bare.wait_ready(plan[0]["token"])
         floors: dict[str, float] = {}
@@ -564,6 +591,10 @@ def bench_engine(name: str, url: str, args: argparse.Namespace, folder: Path) ->
         rows.append(_row(name, "bare ASGI floor", "python", r, "read"))
         floors["python"] = r["read"]["rps"]
         reads["python"] = reads.pop("nsra")
+        r = run_client({**spec, "base": bare.base, "mode": "write"}, folder)
+        rows.append(_row(name, "bare ASGI floor: PUT", "python", r, "put"))
+        rows.append(_row(name, "bare ASGI floor: GET+PUT pair", "python", r, "pair"))
+        bare_writes = r["put"]["rps"] if r.get("put") else math.nan
     finally:
         bare.stop()
     commits = commit_rate(url, args.floor_seconds)
@@ -575,7 +606,9 @@ def bench_engine(name: str, url: str, args: argparse.Namespace, folder: Path) ->
         )
     print(
         f"{name}: writes {writes:.0f}/s = {writes / commits:.2f}x the commit-rate floor "
-        f"({commits:.0f} commits/s)",
+        f"({commits:.0f} commits/s); the same GET+PUT pairs answered by the bare ASGI app: "
+        f"{bare_writes:.0f}/s ({writes / bare_writes:.2f}x; the commit floor is "
+        f"{commits / bare_writes:.2f}x of it)",
         file=sys.stderr,
     )
     engine = make_engine(url)

@@ -19,13 +19,18 @@ from tests.cli.conftest import Invoke
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """What uvicorn.run was asked to serve (it returns at once)."""
+    """What uvicorn.run (one worker) or nsra.server.workers.run (more) was asked to serve (it
+    returns at once)."""
     calls: list[dict[str, Any]] = []
 
     def run(app: Any, **options: Any) -> None:
         calls.append({"app": app, "environ": os.environ.get(ENV_VAR), **options})
 
+    def run_workers(app: str, workers: int, options: dict[str, Any]) -> None:
+        run(app, workers=workers, **options)
+
     monkeypatch.setattr("uvicorn.run", run)
+    monkeypatch.setattr("nsra.server.workers.run", run_workers)
     monkeypatch.delenv(ENV_VAR, raising=False)
     return calls
 
@@ -53,7 +58,7 @@ def test_serve_with_workers_passes_the_database_to_them(
     assert done.exit_code == 0, done.output
     (call,) = served
     assert call["app"] == IMPORT_STRING
-    assert call["factory"] is True and call["workers"] == 3
+    assert call["workers"] == 3
     assert call["environ"] == url  # the workers read the database from the environment
 
 

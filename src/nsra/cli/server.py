@@ -209,6 +209,7 @@ def serve(
     from nsra.server.api.app import THREADS_ENV
     from nsra.server.api.factory import IMPORT_STRING
     from nsra.server.db import ENV_VAR, database_url, upgrade
+    from nsra.server.workers import run as workers_run
 
     os.environ[THREADS_ENV] = str(threads)  # read by each worker's application at start
     os.environ[WRITE_ENV] = str(max_body * 1024)
@@ -222,7 +223,7 @@ def serve(
             uvicorn.run(create_app(engine), **options)
             return
         os.environ[ENV_VAR] = served  # inherited by the worker processes
-        uvicorn.run(IMPORT_STRING, factory=True, workers=workers, **options)
+        workers_run(IMPORT_STRING, workers, options)
 
     if demo:
         if url:
