@@ -16,7 +16,8 @@ Decisions (read before changing):
   restart the new workers start before the old ones stop), a worker serves them all.
 * ``SO_REUSEPORT`` would also let a second ``nsra serve`` on the same port join silently (same
   user) instead of failing with "address already in use": the first one holds a lock named by
-  the port in the temporary folder, and a second one is refused with a clear message.
+  the user and the port in the temporary folder, and a second one is refused with a clear
+  message (also on another address of the machine with the same port: conservative).
 * Elsewhere (not Linux), with a Unix socket, or one worker: uvicorn as it comes.
 """
 
@@ -103,10 +104,16 @@ def bind(host: str, port: int, n: int) -> list[socket.socket]:
 
 @contextlib.contextmanager
 def _only_server(port: int) -> Iterator[None]:
-    """Refuse a second ``nsra serve`` on the same port (see the module's decisions)."""
+    """Refuse a second ``nsra serve`` of the same user on the same port (see the module's
+    decisions; another user's cannot join the sockets, and gets "address already in use")."""
     assert fcntl is not None
-    path = Path(tempfile.gettempdir()) / f"nsra-serve-{port}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    path = Path(tempfile.gettempdir()) / f"nsra-serve-{os.getuid()}-{port}.lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:  # a temporary folder not writable: serve without the check
+        logger.warning("cannot check for another nsra serve on port %d: %s", port, exc)
+        yield
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
