@@ -81,17 +81,28 @@ wait their turn. On a small machine a few threads answer each request sooner tha
 (anyio's default) that all share one interpreter lock."""
 
 
+_FROZEN: list[bool] = []
+
+
+def _freeze_the_start() -> None:
+    """Leave what exists at a worker's start out of the cycle collector's collections, once per
+    process. It lives as long as the process (modules, classes, routes, the ORM's mappers: about
+    220,000 objects), and a full collection went through all of it: 125 to 180 ms during which
+    the worker answered nothing (the slowest requests under load, issue 12). The garbage of the
+    start is collected first. Once: a process that makes many applications (the tests) would
+    otherwise freeze the earlier ones for good."""
+    if not _FROZEN:
+        _FROZEN.append(True)
+        gc.collect()
+        gc.freeze()
+
+
 @contextlib.asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     threads = os.environ.get(THREADS_ENV, "")
     if threads.isdigit() and int(threads) > 0:
         anyio.to_thread.current_default_thread_limiter().total_tokens = int(threads)
-    # What exists now lives as long as the process (modules, classes, routes, the ORM's mappers:
-    # about 220,000 objects), and a full collection of the cycle collector went through all of
-    # it: 125 to 180 ms during which the worker answered nothing (the slowest requests under
-    # load, issue 12). Frozen, it is left out of collections; the garbage of the start first.
-    gc.collect()
-    gc.freeze()
+    _freeze_the_start()
     yield
     pool = getattr(_app.state, "jobs", None)
     if pool is not None:
