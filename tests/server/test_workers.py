@@ -17,7 +17,7 @@ import pytest
 
 from nsra.io.problems import InputError
 from nsra.server import workers
-from tests.server.common import free_port
+from tests.server.common import free_port, stop_process
 
 pytestmark = pytest.mark.skipif(not workers.spreads(), reason="SO_REUSEPORT spreads on Linux only")
 
@@ -160,12 +160,7 @@ def serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path
                 time.sleep(0.2)
         yield proc, port, log
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, timeout=20)
 
 
 def test_nsra_serve_gives_each_worker_its_socket_and_spreads_a_burst_of_connections(

@@ -69,7 +69,7 @@ from nsra.server.db import upgrade
 from nsra.server.demo import DEMO_ANALYST, DEMO_FILE, DEMO_USERS, _fill, demo_database
 from tests.conftest import reset_postgres
 from tests.helpers import EXAMPLES
-from tests.server.common import free_port
+from tests.server.common import free_port, stop_process
 
 Operation = APIOperation[Any, Any, Any, Any]
 AnyCase = Case[Any]
@@ -127,17 +127,8 @@ def _start(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        _stop(proc)
+        stop_process(proc)
     pytest.fail(f"nsra serve did not start:\n{log.read_text(errors='replace')}")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -162,7 +153,7 @@ def server(
     try:
         yield Server(base, {u.name: u.token for u in users}, assessment_id, log)
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 # -- what the server holds, to aim the cases at it ------------------------------------------

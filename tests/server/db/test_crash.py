@@ -67,7 +67,7 @@ from nsra.server.db import assessment_data, audit, import_file, make_engine
 from nsra.server.db.models import AssessmentRow, Base
 from tests.conftest import fresh_postgres
 from tests.helpers import EXAMPLES, ROOT
-from tests.server.common import free_port, snapshot
+from tests.server.common import free_port, snapshot, stop_process
 
 SCENARIOS = 200
 HEAD = "audit_head"  # its one row changes with every audit entry (checked by audit.verify)
@@ -145,16 +145,6 @@ def start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-
-
 def request(
     port: int, method: str, path: str, token: str, body: bytes | None = None
 ) -> tuple[int, Any]:
@@ -192,7 +182,7 @@ def serving(url: str, token: str, log: Path) -> Iterator[Server]:
             time.sleep(0.05)
         yield Server(proc, port)
     finally:
-        stop(proc)
+        stop_process(proc)
 
 
 class Upload(threading.Thread):
@@ -464,7 +454,7 @@ def test_import_command_killed_midway(crash_db: CrashDb, large: Large, tmp_path:
     try:
         done = kill_mid_import(proc, watch, log)
     finally:
-        stop(proc)
+        stop_process(proc)
     assert "Imported" not in log.read_text()
     hot_journal = db.hot_journal()
     watch.settle()
