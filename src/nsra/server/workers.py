@@ -18,7 +18,7 @@ Decisions (read before changing):
   user) instead of failing with "address already in use": the first one holds a lock named by
   the user and the port in the temporary folder, and a second one is refused with a clear
   message (also on another address of the machine with the same port: conservative).
-* Elsewhere (not Linux), with a Unix socket, or one worker: uvicorn as it comes.
+* Elsewhere (not Linux), or with one worker: uvicorn as it comes.
 """
 
 from __future__ import annotations
