@@ -153,11 +153,13 @@ def serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path
         while True:
             assert proc.poll() is None, log.read_text(errors="replace")
             assert time.monotonic() < deadline, log.read_text(errors="replace")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/methods").status_code == 401:
-                    break
+            try:  # one worker answers, and both listen (a worker listens once it has started)
+                answered = httpx.get(f"http://127.0.0.1:{port}/api/methods").status_code == 401
             except httpx.TransportError:
-                time.sleep(0.2)
+                answered = False
+            if answered and len(_tcp(port, "0A")) == 2:
+                break
+            time.sleep(0.2)
         yield proc, port, log
     finally:
         stop_process(proc, timeout=20)
