@@ -27,11 +27,6 @@ from contextlib import contextmanager
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
-
-try:
-    import fcntl
-except ImportError:  # not POSIX: the threads of a process take turns, processes wait in SQLite
-    fcntl = None  # type: ignore[assignment]
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -40,6 +35,11 @@ from starlette.concurrency import run_in_threadpool
 
 from nsra.server.api.errors import ApiError
 from nsra.server.db.workflow import WorkflowError
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: the threads of a process take turns, processes wait in SQLite
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("nsra.server")
 ATTEMPTS = 8
